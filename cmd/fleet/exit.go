@@ -1,0 +1,26 @@
+package main
+
+// Exit codes; DESIGN.md and README.md document them.
+const (
+	exitOK          = 0
+	exitRolledBack  = 1 // rollout failed, every changed host was rolled back
+	exitMixed       = 2 // rollout failed, hosts left on mixed versions
+	exitCannotStart = 3 // bad input, lock held, host unreachable before any change
+	exitInterrupted = 130
+)
+
+// exitError carries the process exit code up to main.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func withExit(code int, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &exitError{code: code, err: err}
+}

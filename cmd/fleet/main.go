@@ -1,0 +1,68 @@
+// Command fleet deploys versioned binaries to a fleet of Linux hosts over SSH,
+// in rolling batches gated on health. The same binary runs on every host as
+// `fleet agent serve`, driven by the controller over the SSH session.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/urfave/cli/v2"
+)
+
+func main() {
+	os.Exit(run(os.Args))
+}
+
+func run(args []string) int {
+	ctx, stop := interruptContext()
+	defer stop()
+	app := newApp()
+	err := app.RunContext(ctx, args)
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintln(os.Stderr, "fleet:", err)
+	var ec *exitError
+	if errors.As(err, &ec) {
+		return ec.code
+	}
+	if ctx.Err() != nil {
+		return exitInterrupted
+	}
+	return exitCannotStart
+}
+
+// interruptContext cancels on the first SIGINT/SIGTERM, which lets in-flight
+// host steps finish; a second signal exits at once with 130.
+func interruptContext() (context.Context, func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "fleet: interrupted: letting in-flight hosts finish (interrupt again to exit now)")
+		cancel()
+		<-sigs
+		fmt.Fprintln(os.Stderr, "fleet: interrupted twice: exiting now")
+		os.Exit(exitInterrupted)
+	}()
+	return ctx, func() { signal.Stop(sigs); cancel() }
+}
+
+func newApp() *cli.App {
+	return &cli.App{
+		Name:                 "fleet",
+		Usage:                "roll versioned binaries out to Linux hosts over SSH, in safe batches",
+		Version:              version,
+		EnableBashCompletion: true,
+		HideVersion:          true,
+		Commands: []*cli.Command{
+			versionCommand(),
+		},
+	}
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+
+	"github.com/urfave/cli/v2"
+)
+
+// Set by the Makefile through -ldflags -X; the defaults mark a plain `go build`.
+var (
+	version = "dev"
+	commit  = "none"
+	date    = "unknown"
+)
+
+func versionString() string {
+	return fmt.Sprintf("fleet %s (commit %s, built %s, %s %s/%s)",
+		version, commit, date, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+}
+
+func versionCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "version",
+		Usage: "print version, commit and build date",
+		Action: func(c *cli.Context) error {
+			_, err := fmt.Fprintln(c.App.Writer, versionString())
+			return err
+		},
+	}
+}
