@@ -1,0 +1,188 @@
+package inventory
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"gopkg.in/yaml.v3"
+)
+
+// decoder walks the yaml.Node tree of one file by hand. yaml.v3's own
+// decoding stops at the first unknown field; walking the nodes lets Parse
+// collect every problem, each with its position.
+type decoder struct {
+	file string
+	home string // $HOME for ~ expansion; "" when unset
+	errs Errors
+}
+
+// at locates a value: its field path and, inside a host entry, the host.
+type at struct {
+	field string
+	host  string
+}
+
+func (a at) key(k string) at {
+	if a.field == "" {
+		return at{field: k, host: a.host}
+	}
+	return at{field: a.field + "." + k, host: a.host}
+}
+
+func (a at) index(i int) at {
+	return at{field: a.field + "[" + strconv.Itoa(i) + "]", host: a.host}
+}
+
+// errorf records a problem at node n; a nil n records it without position.
+func (d *decoder) errorf(n *yaml.Node, a at, format string, args ...any) {
+	e := &FieldError{File: d.file, Field: a.field, Host: a.host, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Column = n.Line, n.Column
+	}
+	d.errs = append(d.errs, e)
+}
+
+// invalid records a validation error returned by one of the rule functions.
+func (d *decoder) invalid(n *yaml.Node, a at, err error) {
+	d.errorf(n, a, "%s", err.Error())
+}
+
+// sorted returns the problems in file order; cross-checks such as duplicate
+// names are found after the walk and would otherwise come last.
+func (d *decoder) sorted() Errors {
+	slices.SortStableFunc(d.errs, func(x, y *FieldError) int {
+		return cmp.Or(cmp.Compare(x.Line, y.Line), cmp.Compare(x.Column, y.Column))
+	})
+	return d.errs
+}
+
+// maxAliasChain bounds alias chasing. yaml.v3 only resolves an alias to an
+// anchor seen earlier, so real chains are short; the bound is belt and braces.
+const maxAliasChain = 64
+
+// deref follows aliases to the anchored node so `ssh: *common` works.
+func deref(n *yaml.Node) *yaml.Node {
+	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasChain; i++ {
+		n = n.Alias
+	}
+	return n
+}
+
+func isNull(n *yaml.Node) bool {
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+// describe names a node's type for "must be X, got Y" messages.
+func describe(n *yaml.Node) string {
+	if n == nil {
+		return "nothing"
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		switch n.ShortTag() {
+		case "!!null":
+			return "no value"
+		case "!!bool":
+			return "a boolean"
+		case "!!int":
+			return "an integer"
+		case "!!float":
+			return "a number"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "an unresolved alias"
+}
+
+// fields returns the values of mapping n by key. Unknown, duplicate and
+// non-string keys are reported here, once for every section. A missing or
+// null section reads as an empty mapping.
+func (d *decoder) fields(n *yaml.Node, a at, known ...string) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	n = deref(n)
+	if isNull(n) {
+		return out
+	}
+	if n.Kind != yaml.MappingNode {
+		d.errorf(n, a, "must be a mapping, got %s", describe(n))
+		return out
+	}
+	first := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := deref(n.Content[i])
+		name, ok := d.key(k, a, first)
+		if !ok {
+			continue
+		}
+		if !slices.Contains(known, name) {
+			d.errorf(k, a.key(name), "unknown field%s", suggest(name, known))
+			continue
+		}
+		out[name] = n.Content[i+1]
+	}
+	return out
+}
+
+// key checks one mapping key and remembers it in first to catch duplicates,
+// which yaml.v3 accepts silently when decoding into nodes.
+func (d *decoder) key(k *yaml.Node, a at, first map[string]*yaml.Node) (string, bool) {
+	if k.Kind != yaml.ScalarNode || isNull(k) {
+		d.errorf(k, a, "keys must be strings, got %s", describe(k))
+		return "", false
+	}
+	if k.ShortTag() == "!!merge" {
+		// Merge keys would need their own override rules; groups already
+		// give a way to share settings, so they are refused, not half-done.
+		d.errorf(k, a, "merge keys (<<) are not supported; use group settings or an alias of a whole value")
+		return "", false
+	}
+	if f, dup := first[k.Value]; dup {
+		d.errorf(k, a.key(k.Value), "duplicate field (first at %s)", pos(f))
+		return "", false
+	}
+	first[k.Value] = k
+	return k.Value, true
+}
+
+// seq returns the items of list n. A missing or null list reads as empty.
+func (d *decoder) seq(n *yaml.Node, a at) []*yaml.Node {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		d.errorf(n, a, "must be a list, got %s", describe(n))
+		return nil
+	}
+	return n.Content
+}
+
+// pos renders a node's position for messages that point at a second place,
+// such as the first of two duplicates.
+func pos(n *yaml.Node) string {
+	return fmt.Sprintf("line %d, column %d", n.Line, n.Column)
+}
+
+// settled reports whether a field can take part in a cross-field check:
+// it decoded, or it is absent and its default stands. A field that failed
+// to decode was reported already; checking its default against another
+// field would only add a confusing second error.
+func settled[T any](f map[string]*yaml.Node, key string, v *T) bool {
+	_, set := f[key]
+	return v != nil || !set
+}
+
+// orAt picks where to report something that is missing: the node that
+// should have held it if there is one, else its parent.
+func orAt(n, parent *yaml.Node) *yaml.Node {
+	if n = deref(n); n != nil && n.Line > 0 {
+		return n
+	}
+	return parent
+}

@@ -1,0 +1,9 @@
+// Package inventory reads fleet.yaml: the application to deploy, how to
+// reach its hosts and how fast to roll out. Parse checks the whole file and
+// reports every problem at once, each with its file:line:column and field
+// path, so a user fixes a file in one pass rather than one error per run.
+// Everything returned is fully defaulted and resolved: callers never merge
+// ssh settings or fill defaults themselves.
+//
+// The package imports only the standard library and gopkg.in/yaml.v3.
+package inventory

@@ -1,0 +1,90 @@
+package inventory
+
+import (
+	"errors"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// str reads a string. Integers and numbers are taken as written because a
+// user who writes `name: 2048` means the name "2048"; booleans are refused
+// because `name: yes`-style surprises are what type checks are for.
+func (d *decoder) str(n *yaml.Node, a at) (string, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) || n.ShortTag() == "!!bool" {
+		d.errorf(n, a, "must be a string, got %s", describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (d *decoder) integer(n *yaml.Node, a at) (int, bool) {
+	n = deref(n)
+	var v int
+	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
+		d.errorf(n, a, "must be an integer, got %s", describe(n))
+		return 0, false
+	}
+	return v, true
+}
+
+func (d *decoder) boolean(n *yaml.Node, a at) (bool, bool) {
+	n = deref(n)
+	var v bool
+	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&v) != nil {
+		d.errorf(n, a, "must be true or false, got %s", describe(n))
+		return false, false
+	}
+	return v, true
+}
+
+// duration reads a Go duration string such as 500ms or 1m30s; a bare number
+// is refused because its unit would be a guess.
+func (d *decoder) duration(n *yaml.Node, a at) (time.Duration, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
+		d.errorf(n, a, "must be a duration such as 5s, got %s", describe(n))
+		return 0, false
+	}
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		d.errorf(n, a, "must be a duration such as 5s or 500ms, got %q", n.Value)
+		return 0, false
+	}
+	if v < 0 {
+		d.errorf(n, a, "must not be negative")
+		return 0, false
+	}
+	return v, true
+}
+
+// positive is the rule for durations where 0 would mean "never" or "spin".
+func positive(v time.Duration) error {
+	if v <= 0 {
+		return errors.New("must be greater than 0")
+	}
+	return nil
+}
+
+// optional reads an optional field of a section with read and, when check
+// is not nil, validates it. It returns nil when the field is absent or
+// wrong, so the caller keeps its default and the problem is reported once.
+func optional[T any](d *decoder, f map[string]*yaml.Node, key string, a at,
+	read func(*yaml.Node, at) (T, bool), check func(T) error) *T {
+	n, ok := f[key]
+	if !ok {
+		return nil
+	}
+	v, ok := read(n, a.key(key))
+	if !ok {
+		return nil
+	}
+	if check != nil {
+		if err := check(v); err != nil {
+			d.invalid(deref(n), a.key(key), err)
+			return nil
+		}
+	}
+	return &v
+}

@@ -1,0 +1,92 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Strategy is how fast a rollout goes. The three amounts are kept as
+// written, a count ("3") or a percentage ("25%"), because only plan knows
+// the number of targets to resolve a percentage against; Parse checks
+// their syntax.
+type Strategy struct {
+	MaxUnavailable string // hosts out of service at once; default "1"
+	MaxSurge       string // default "0"
+	MaxFailures    string // failed hosts tolerated before stopping; default "0"
+	AutoRollback   bool   // default true
+	Parallel       int    // hosts connected and staged at once; default 20
+}
+
+const defaultParallel = 20
+
+var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel"}
+
+func (d *decoder) strategy(n, parent *yaml.Node, a at) Strategy {
+	f := d.fields(n, a, strategyFields...)
+	s := Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: defaultParallel}
+	unavailable := optional(d, f, "max_unavailable", a, d.amount, validAmount)
+	surge := optional(d, f, "max_surge", a, d.amount, validAmount)
+	setIf(&s.MaxUnavailable, unavailable)
+	setIf(&s.MaxSurge, surge)
+	setIf(&s.MaxFailures, optional(d, f, "max_failures", a, d.amount, validAmount))
+	setIf(&s.AutoRollback, optional(d, f, "auto_rollback", a, d.boolean, nil))
+	setIf(&s.Parallel, optional(d, f, "parallel", a, d.integer, validParallel))
+	// The defaults are 1 and 0, so only a value the user wrote can make
+	// both zero, and the error points at it.
+	if settled(f, "max_unavailable", unavailable) && settled(f, "max_surge", surge) &&
+		isZeroAmount(s.MaxUnavailable) && isZeroAmount(s.MaxSurge) {
+		where, field := f["max_unavailable"], "max_unavailable"
+		if unavailable == nil {
+			where, field = f["max_surge"], "max_surge"
+		}
+		d.errorf(orAt(where, orAt(n, parent)), a.key(field),
+			"max_unavailable and max_surge are both 0, so no host could ever be updated")
+	}
+	return s
+}
+
+// amount reads a count or percentage. YAML gives `3` as an integer and
+// `25%` as a string; both are kept as their text.
+func (d *decoder) amount(n *yaml.Node, a at) (string, bool) {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!str") {
+		d.errorf(n, a, "must be a count such as 1 or a percentage such as 25%%, got %s", describe(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func validAmount(s string) error {
+	digits, percent := strings.CutSuffix(s, "%")
+	if strings.HasPrefix(digits, "-") {
+		return fmt.Errorf("must not be negative, got %q", s)
+	}
+	if digits == "" || strings.Trim(digits, "0123456789") != "" {
+		return fmt.Errorf("must be a count such as 1 or a percentage such as 25%%, got %q", s)
+	}
+	v, err := strconv.Atoi(digits)
+	if err != nil {
+		return fmt.Errorf("is too large: %q", s)
+	}
+	if percent && v > 100 {
+		return fmt.Errorf("must be at most 100%%, got %q", s)
+	}
+	return nil
+}
+
+func isZeroAmount(s string) bool {
+	digits, _ := strings.CutSuffix(s, "%")
+	v, err := strconv.Atoi(digits)
+	return err == nil && v == 0
+}
+
+func validParallel(p int) error {
+	if p < 1 {
+		return errors.New("must be at least 1")
+	}
+	return nil
+}
