@@ -1,0 +1,156 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"slices"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// logKeySSH is the attribute naming the connection, "user@host:port", in
+// transport's log lines. It is not "host": callers pass loggers that already
+// carry fleet's own "host" attribute (the inventory name).
+const logKeySSH = "ssh"
+
+// Dial connects to host, an address or ssh_config alias, optionally written
+// "user@host:port"; see Config for where user and port come from otherwise.
+// Every hop, jump hosts included, is verified against cfg.KnownHostsFile.
+// ctx and cfg.ConnectTimeout bound the dial only; the connection lives until
+// Close.
+//
+// Errors wrap ErrHostKeyUnknown, ErrHostKeyMismatch or ErrAuthFailed where
+// they apply; those and configuration errors also wrap ErrNonRetryable.
+func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w: %w", host, ErrNonRetryable, err)
+	}
+	r, err := resolveRoute(host, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w: %w", host, ErrNonRetryable, err)
+	}
+	log := cfg.Logger.With(logKeySSH, r.target.String())
+	timeout := fmt.Errorf("connect timeout %s: %w", cfg.ConnectTimeout, context.DeadlineExceeded)
+	ctx, cancel := context.WithTimeoutCause(ctx, cfg.ConnectTimeout, timeout)
+	defer cancel()
+
+	var hops []*ssh.Client
+	for i, ep := range slices.Concat(r.jumps, []endpoint{r.target}) {
+		var via *ssh.Client
+		if i > 0 {
+			via = hops[i-1]
+		}
+		c, err := dialHop(ctx, via, ep, cfg, log)
+		if err != nil {
+			closeHops(hops)
+			if i < len(r.jumps) {
+				return nil, fmt.Errorf("dial %s: jump host %s: %w", r.target, ep, err)
+			}
+			return nil, fmt.Errorf("dial %s: %w", r.target, err)
+		}
+		hops = append(hops, c)
+	}
+	return newClient(r.target, hops, cfg, log), nil
+}
+
+// dialHop opens one verified, authenticated SSH connection to ep, over via
+// when it is not nil.
+func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, log *slog.Logger) (*ssh.Client, error) {
+	addr := ep.addr()
+	hk, err := loadHostKeys(cfg.KnownHostsFile, cfg.HostKeyMode, addr, log)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNonRetryable, err)
+	}
+	auth, closeAuth, err := authMethod(ep, cfg, log)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNonRetryable, err)
+	}
+	defer closeAuth()
+	conn, err := dialConn(ctx, via, addr)
+	if err != nil {
+		return nil, fmt.Errorf("connect %s: %w", addr, causeIfDone(ctx, err))
+	}
+	conf := &ssh.ClientConfig{
+		User:              ep.user,
+		Auth:              []ssh.AuthMethod{auth},
+		HostKeyCallback:   hk.callback,
+		HostKeyAlgorithms: hk.algorithms(),
+	}
+	log.Debug("ssh handshake", "addr", addr, "known_keys", len(hk.known), "host_key_algorithms", conf.HostKeyAlgorithms)
+	sc, chans, reqs, err := handshake(ctx, conn, addr, conf)
+	if err != nil {
+		return nil, classifyHandshake(ctx, err)
+	}
+	return ssh.NewClient(sc, chans, reqs), nil
+}
+
+func dialConn(ctx context.Context, via *ssh.Client, addr string) (net.Conn, error) {
+	if via != nil {
+		return via.DialContext(ctx, "tcp", addr)
+	}
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", addr)
+}
+
+// handshake runs the SSH handshake on conn within ctx. A TCP conn gets ctx's
+// deadline; a channel through a jump host has no deadlines, so closing conn
+// when ctx ends is what bounds the handshake there.
+func handshake(ctx context.Context, conn net.Conn, addr string, conf *ssh.ClientConfig) (ssh.Conn, <-chan ssh.NewChannel, <-chan *ssh.Request, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl) // unsupported over a jump host; see above
+	}
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, conf)
+	if !stop() && err == nil {
+		// ctx ended just as the handshake finished; conn is closed.
+		sc.Close()
+		return nil, nil, nil, context.Cause(ctx)
+	}
+	if err != nil {
+		if errors.Is(err, os.ErrDeadlineExceeded) {
+			// Our deadline is ctx's, which the timer may not have marked
+			// done yet; wait the instant so the caller sees ctx's cause.
+			<-ctx.Done()
+		}
+		return nil, nil, nil, err // NewClientConn closed conn
+	}
+	_ = conn.SetDeadline(time.Time{})
+	return sc, chans, reqs, nil
+}
+
+// classifyHandshake tags handshake failures that dialling again will not
+// fix, and reports a ctx timeout or cancel rather than the closed-conn error
+// it caused.
+func classifyHandshake(ctx context.Context, err error) error {
+	var hkErr *HostKeyError
+	switch {
+	case errors.As(err, &hkErr):
+		return fmt.Errorf("%w: %w", ErrNonRetryable, hkErr)
+	case errors.Is(err, ErrNonRetryable):
+		return err
+	case isAuthFailure(err):
+		return fmt.Errorf("%w: %w: %w", ErrNonRetryable, ErrAuthFailed, err)
+	}
+	return fmt.Errorf("handshake: %w", causeIfDone(ctx, err))
+}
+
+// causeIfDone returns why ctx ended if it has, else err: once ctx is done,
+// errors like "use of closed network connection" are its consequence.
+func causeIfDone(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	return err
+}
+
+func closeHops(hops []*ssh.Client) {
+	for i := len(hops) - 1; i >= 0; i-- {
+		_ = hops[i].Close()
+	}
+}

@@ -1,0 +1,79 @@
+package transport_test
+
+import (
+	"errors"
+	"net"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fleetdeploy/fleet/transport"
+	"github.com/fleetdeploy/fleet/transport/transporttest"
+)
+
+func TestDialer_LimitsConcurrentDials(t *testing.T) {
+	srv, cfg := newServer(t, transporttest.ServerOptions{HandshakeDelay: 100 * time.Millisecond})
+	d := &transport.Dialer{Limit: 2}
+	const hosts = 6
+	var wg sync.WaitGroup
+	for range hosts {
+		wg.Go(func() {
+			c, err := d.Dial(testContext(t), srv.Addr, cfg)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			_ = c.Close()
+		})
+	}
+	wg.Wait()
+	if got := srv.Handshakes(); got != hosts {
+		t.Errorf("handshakes = %d, want %d", got, hosts)
+	}
+	if got := srv.MaxConcurrentHandshakes(); got > 2 || got < 1 {
+		t.Errorf("max concurrent handshakes = %d, want at most the limit 2", got)
+	}
+	t.Logf("max concurrent handshakes: %d", srv.MaxConcurrentHandshakes())
+}
+
+func TestDialer_RetriesTransientFailures(t *testing.T) {
+	// A server that hangs up before the SSH banner: a transient failure.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	_, cfg := newServer(t, transporttest.ServerOptions{})
+	d := &transport.Dialer{Attempts: 3, Backoff: time.Millisecond}
+	_, err = d.Dial(testContext(t), ln.Addr().String(), cfg)
+	if err == nil || errors.Is(err, transport.ErrNonRetryable) {
+		t.Fatalf("err = %v, want a retryable failure", err)
+	}
+	if got := accepted.Load(); got != 3 {
+		t.Errorf("connections = %d, want 3 attempts", got)
+	}
+}
+
+func TestDialer_HostKeyErrorsNotRetried(t *testing.T) {
+	srv, cfg := newServer(t, transporttest.ServerOptions{})
+	cfg.KnownHostsFile = transporttest.WriteKnownHosts(t, transporttest.KnownHostsLine(srv.Addr, transporttest.NewKey(t).PublicKey()))
+	d := &transport.Dialer{Attempts: 5, Backoff: time.Millisecond}
+	if _, err := d.Dial(testContext(t), srv.Addr, cfg); !errors.Is(err, transport.ErrHostKeyMismatch) {
+		t.Fatalf("err = %v, want ErrHostKeyMismatch", err)
+	}
+	if got := srv.Connections(); got != 1 {
+		t.Errorf("connections = %d, want 1", got)
+	}
+}
