@@ -1,0 +1,81 @@
+package agent
+
+import "context"
+
+// Hello opens the session; it must be the first call. Protocol 0 is filled
+// in with ProtocolVersion.
+func (c *Client) Hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
+	if a.Protocol == 0 {
+		a.Protocol = ProtocolVersion
+	}
+	var r HelloResult
+	err := c.call(ctx, OpHello, a, &r, nil)
+	return r, err
+}
+
+// Lock takes the host lock for the rest of the session. If another
+// session holds it, the error is an *Error with Code lock_held and Holder.
+func (c *Client) Lock(ctx context.Context) (LockResult, error) {
+	var r LockResult
+	err := c.call(ctx, OpLock, noArgs{}, &r, nil)
+	return r, err
+}
+
+// Status reads the host's deployment state.
+func (c *Client) Status(ctx context.Context) (StatusResult, error) {
+	var r StatusResult
+	err := c.call(ctx, OpStatus, noArgs{}, &r, nil)
+	return r, err
+}
+
+// StageBegin announces an artifact; upload to UploadPath unless Present.
+func (c *Client) StageBegin(ctx context.Context, a StageBeginArgs) (StageBeginResult, error) {
+	var r StageBeginResult
+	err := c.call(ctx, OpStageBegin, a, &r, nil)
+	return r, err
+}
+
+// StageCommit verifies and installs an uploaded artifact.
+func (c *Client) StageCommit(ctx context.Context, a StageCommitArgs) (StageCommitResult, error) {
+	var r StageCommitResult
+	err := c.call(ctx, OpStageCommit, a, &r, nil)
+	return r, err
+}
+
+// Switch points current at an installed release.
+func (c *Client) Switch(ctx context.Context, a SwitchArgs) (SwitchResult, error) {
+	var r SwitchResult
+	err := c.call(ctx, OpSwitch, a, &r, nil)
+	return r, err
+}
+
+// Restart restarts the app's units and waits for systemd's job results.
+// A failure is an *Error with code unit_failed or start_limit_hit and the
+// unit's last journal lines.
+func (c *Client) Restart(ctx context.Context, a RestartArgs) (RestartResult, error) {
+	var r RestartResult
+	err := c.call(ctx, OpRestart, a, &r, nil)
+	return r, err
+}
+
+// Health runs the health gate on current; onEvent (may be nil) sees every
+// probe round.
+func (c *Client) Health(ctx context.Context, a HealthArgs, onEvent func(Event)) (HealthResult, error) {
+	var r HealthResult
+	err := c.call(ctx, OpHealth, a, &r, onEvent)
+	return r, err
+}
+
+// Prune removes old releases.
+func (c *Client) Prune(ctx context.Context, a PruneArgs) (PruneResult, error) {
+	var r PruneResult
+	err := c.call(ctx, OpPrune, a, &r, nil)
+	return r, err
+}
+
+// Journal reads the host journal.
+func (c *Client) Journal(ctx context.Context, a JournalArgs) (JournalResult, error) {
+	var r JournalResult
+	err := c.call(ctx, OpJournal, a, &r, nil)
+	return r, err
+}

@@ -1,0 +1,168 @@
+package agent
+
+import "time"
+
+// HelloArgs opens a session. It must be the first request.
+type HelloArgs struct {
+	Protocol   int     `json:"protocol"` // 0: the client fills in ProtocolVersion
+	App        AppSpec `json:"app"`
+	Controller Holder  `json:"controller"` // Since is ignored; lock sets it
+}
+
+// HelloResult carries host facts and the current state.
+type HelloResult struct {
+	Protocol     int          `json:"protocol"`
+	AgentVersion string       `json:"agent_version"`
+	Hostname     string       `json:"hostname"`
+	Arch         string       `json:"arch"`
+	User         string       `json:"user"` // effective user of the agent
+	PID          int          `json:"pid"`
+	Status       StatusResult `json:"status"`
+}
+
+// LockResult is the holder record this session wrote.
+type LockResult struct {
+	Holder Holder `json:"holder"`
+}
+
+// StatusResult is the host's deployment state.
+type StatusResult struct {
+	Current  string       `json:"current,omitempty"`
+	Previous string       `json:"previous,omitempty"`
+	LastGood string       `json:"last_good,omitempty"`
+	Releases []Release    `json:"releases"` // oldest first
+	Units    []UnitStatus `json:"units"`
+	Lock     *Holder      `json:"lock,omitempty"` // nil: nobody holds the host lock
+}
+
+// Release describes one installed release.
+type Release struct {
+	Version     string    `json:"version"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	StagedAt    time.Time `json:"staged_at"`
+	StagedBy    string    `json:"staged_by,omitempty"`
+	HealthyEver bool      `json:"healthy_ever"`
+	LastResult  string    `json:"last_result,omitempty"` // latest health verdict
+}
+
+// UnitStatus is one unit's ActiveState, or why it could not be read.
+type UnitStatus struct {
+	Name        string `json:"name"`
+	ActiveState string `json:"active_state,omitempty"`
+	Error       string `json:"error,omitempty"`
+}
+
+// StageBeginArgs announces an artifact.
+type StageBeginArgs struct {
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"` // lower-case hex
+	Size    int64  `json:"size"`
+}
+
+// StageBeginResult says either that the release is already installed
+// (Present) or where to upload it.
+type StageBeginResult struct {
+	Present    bool   `json:"present"`
+	UploadPath string `json:"upload_path,omitempty"`
+}
+
+// StageCommitArgs installs an uploaded artifact.
+type StageCommitArgs struct {
+	Version    string `json:"version"`
+	SHA256     string `json:"sha256"`
+	UploadPath string `json:"upload_path"`
+}
+
+// StageCommitResult describes the installed release.
+type StageCommitResult struct {
+	Release Release `json:"release"`
+}
+
+// SwitchArgs points current at an installed release.
+type SwitchArgs struct {
+	Version string `json:"version"`
+}
+
+// SwitchResult says where current pointed before and after. Previous is
+// the rollback target after the switch.
+type SwitchResult struct {
+	From     string `json:"from,omitempty"`
+	To       string `json:"to"`
+	Previous string `json:"previous,omitempty"`
+}
+
+// RestartArgs restarts the app's units (AppSpec.Units, in order).
+type RestartArgs struct{}
+
+// RestartResult lists the units restarted, in order.
+type RestartResult struct {
+	Units []string `json:"units"`
+}
+
+// HealthArgs runs the gate on current. When Version is set the agent
+// refuses to run unless current is that version, so a verdict is never
+// recorded against the wrong release.
+type HealthArgs struct {
+	Version string `json:"version,omitempty"`
+}
+
+// HealthResult is a passed gate.
+type HealthResult struct {
+	Version    string   `json:"version"`
+	Rounds     int      `json:"rounds"`
+	HealthyFor Duration `json:"healthy_for"`
+}
+
+// PruneArgs removes old releases. Keep 0 means the spec's Keep.
+type PruneArgs struct {
+	Keep int `json:"keep,omitempty"`
+}
+
+// PruneResult lists removed versions and stale temporary entries left by
+// sessions that died (Cleaned, paths relative to root).
+type PruneResult struct {
+	Removed []string `json:"removed"`
+	Cleaned []string `json:"cleaned,omitempty"`
+}
+
+// JournalArgs reads the host journal; Last 0 means the last 100 entries.
+type JournalArgs struct {
+	Last int `json:"last,omitempty"`
+}
+
+// JournalResult holds entries, oldest first.
+type JournalResult struct {
+	Entries []JournalEntry `json:"entries"`
+}
+
+// JournalEntry is one line of <root>/.fleet/journal.jsonl.
+type JournalEntry struct {
+	Time      time.Time `json:"time"`
+	User      string    `json:"user"`
+	Machine   string    `json:"machine"`
+	Command   string    `json:"command"`
+	RolloutID string    `json:"rollout_id"`
+	Op        Op        `json:"op"`
+	From      string    `json:"from,omitempty"`
+	To        string    `json:"to,omitempty"`
+	Version   string    `json:"version,omitempty"`
+	Removed   []string  `json:"removed,omitempty"`
+	Result    string    `json:"result"` // ok, error, healthy, unhealthy
+	Error     string    `json:"error,omitempty"`
+}
+
+// Journal results.
+const (
+	resultOK        = "ok"
+	resultError     = "error"
+	resultHealthy   = "healthy"
+	resultUnhealthy = "unhealthy"
+)
+
+// Limits on the journal op, so one response stays well under the client's
+// line limit.
+const (
+	journalDefaultLast = 100
+	journalMaxLast     = 1000
+)

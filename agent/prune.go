@@ -1,0 +1,124 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// prune removes the oldest releases beyond keep. current, previous and
+// last_good survive whatever keep says, so a rollback target is never
+// pruned away. Temporary entries of dead sessions are swept too.
+func (s *session) prune(_ context.Context, a PruneArgs) (PruneResult, error) {
+	keep := a.Keep
+	if keep == 0 {
+		keep = s.spec.Keep
+	}
+	if keep < 1 {
+		return PruneResult{}, errorf(CodeBadRequest, "prune: keep %d: must be >= 1", keep)
+	}
+	res, err := s.pruneReleases(keep)
+	s.journal(JournalEntry{Op: OpPrune, Removed: res.Removed}, err)
+	return res, err
+}
+
+func (s *session) pruneReleases(keep int) (PruneResult, error) {
+	res := PruneResult{Removed: []string{}}
+	rels, err := s.layout.listReleases()
+	if err != nil {
+		return res, ioError("prune", err)
+	}
+	st, err := loadState(s.layout.state())
+	if err != nil {
+		return res, ioError("prune", err)
+	}
+	cur, err := s.layout.readCurrent()
+	if err != nil {
+		return res, ioError("prune", err)
+	}
+	protected := map[string]bool{cur: true, st.previous(cur, s.layout.installed): true, st.LastGood: true}
+	removed := map[string]bool{}
+	for _, v := range pruneVictims(rels, keep, protected) {
+		if err := s.removeRelease(v); err != nil {
+			return res, ioError("prune", err)
+		}
+		res.Removed = append(res.Removed, v)
+		removed[v] = true
+	}
+	res.Cleaned = s.sweepStale()
+	if len(removed) > 0 {
+		if _, err := s.updateState(func(st *state) { st.forget(removed) }); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// pruneVictims picks, from releases sorted oldest first, those older than
+// the keep newest, minus the protected ones.
+func pruneVictims(rels []releaseMeta, keep int, protected map[string]bool) []string {
+	if len(rels) <= keep {
+		return nil
+	}
+	var out []string
+	for _, m := range rels[:len(rels)-keep] {
+		if !protected[m.Version] {
+			out = append(out, m.Version)
+		}
+	}
+	return out
+}
+
+// removeRelease renames the directory out of the release namespace before
+// deleting it, so a crash mid-delete never leaves a half release under
+// releases/<v>.
+func (s *session) removeRelease(v string) error {
+	doomed := filepath.Join(s.layout.releases(), "."+v+deleteInfix+randomSuffix())
+	if err := os.Rename(s.layout.release(v), doomed); err != nil {
+		return err
+	}
+	if err := syncDir(s.layout.releases()); err != nil {
+		return err
+	}
+	return os.RemoveAll(doomed)
+}
+
+// sweepStale removes what dead sessions left: temp release directories,
+// uploads not pending in this session, temp symlinks and state files. The
+// lock guarantees no other session is staging. Failures are logged and
+// skipped: sweeping is housekeeping, and the next prune retries.
+func (s *session) sweepStale() []string {
+	isTemp := func(name string) bool {
+		return strings.HasPrefix(name, ".") && (strings.Contains(name, tmpInfix) || strings.Contains(name, deleteInfix))
+	}
+	var cleaned []string
+	sweep := func(dir string, stale func(name string) bool) {
+		entries, err := os.ReadDir(dir)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.log.Warn("sweep", "dir", dir, keyError, err)
+		}
+		for _, e := range entries {
+			path := filepath.Join(dir, e.Name())
+			if !stale(e.Name()) {
+				continue
+			}
+			if err := os.RemoveAll(path); err != nil {
+				s.log.Warn("sweep", "path", path, keyError, err)
+				continue
+			}
+			rel, _ := filepath.Rel(s.layout.root, path) // path is under root
+			cleaned = append(cleaned, rel)
+		}
+	}
+	sweep(s.layout.releases(), isTemp)
+	sweep(s.layout.fleet(), isTemp)
+	sweep(s.layout.incoming(), func(name string) bool {
+		_, pending := s.pending[filepath.Join(s.layout.incoming(), name)]
+		return !pending
+	})
+	sweep(s.layout.root, func(name string) bool { return strings.HasPrefix(name, currentLink+tmpInfix) })
+	return cleaned
+}

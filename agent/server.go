@@ -1,0 +1,190 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"time"
+)
+
+// Deps is everything Serve needs from the host. cmd/fleet fills it from
+// the process; tests fill it with fakes.
+type Deps struct {
+	Units   UnitManager   // required
+	Journal JournalReader // required
+
+	// Now and NewTicker drive the health gate; nil means the real clock.
+	// NewTicker returns a tick channel and a stop function.
+	Now       func() time.Time
+	NewTicker func(d time.Duration) (<-chan time.Time, func())
+
+	Logger *slog.Logger // nil discards
+
+	// Host facts reported by hello.
+	Hostname     string
+	Arch         string
+	User         string // effective user (root under sudo)
+	AgentVersion string
+
+	// SudoUID/SudoGID own .incoming so the SSH user can upload into it by
+	// SFTP. Set both to -1 when not running under sudo (0 means root).
+	SudoUID int
+	SudoGID int
+}
+
+func (d Deps) withDefaults() (Deps, error) {
+	if d.Units == nil || d.Journal == nil {
+		return d, errors.New("deps: Units and Journal are required")
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.NewTicker == nil {
+		d.NewTicker = func(p time.Duration) (<-chan time.Time, func()) {
+			t := time.NewTicker(p)
+			return t.C, t.Stop
+		}
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	return d, nil
+}
+
+// errInputGone aborts an op whose controller has left.
+var errInputGone = errors.New("controller input closed")
+
+// inputLine is one request line, or a non-fatal read error (line too long).
+type inputLine struct {
+	data []byte
+	err  error
+}
+
+// Serve runs one agent session: it reads requests from in and writes
+// responses and events to out, handling one request at a time, in order.
+//
+// When in reaches EOF — the controller's SSH session ended, however it
+// ended — the op in progress is cancelled and Serve returns nil, releasing
+// the lock. That is what keeps the lock from ever going stale. Serve also
+// returns when ctx is done; the goroutine reading in then lingers until in
+// returns, which for stdin is process exit.
+func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
+	deps, err := deps.withDefaults()
+	if err != nil {
+		return fmt.Errorf("agent serve: %w", err)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	lines := make(chan inputLine)
+	go readInput(ctx, newLineReader(in, MaxRequestLine), lines, cancel)
+
+	s := newSession(deps, out)
+	// Once the input is gone, nobody reads the output either: writing
+	// would at best fail and at worst (stdout is a dead pipe) raise SIGPIPE.
+	s.inputGone = func() bool { return errors.Is(context.Cause(ctx), io.EOF) }
+	defer s.close()
+	for {
+		select {
+		case <-ctx.Done():
+			cause := context.Cause(ctx)
+			if errors.Is(cause, io.EOF) {
+				deps.Logger.Info("controller closed the session")
+				return nil
+			}
+			return fmt.Errorf("agent serve: %w", cause)
+		case l := <-lines:
+			if err := s.handleLine(ctx, l); err != nil {
+				return fmt.Errorf("agent serve: %w", err)
+			}
+		}
+	}
+}
+
+// readInput feeds lines to the serve loop. At EOF or a read error it
+// cancels the session with that cause, which aborts the op in flight.
+func readInput(ctx context.Context, lr *lineReader, lines chan<- inputLine, cancel context.CancelCauseFunc) {
+	for {
+		data, err := lr.next()
+		if err != nil && !errors.Is(err, errLineTooLong) {
+			if !errors.Is(err, io.EOF) {
+				err = fmt.Errorf("read request: %w", err)
+			}
+			cancel(err)
+			return
+		}
+		select {
+		case lines <- inputLine{data: data, err: err}:
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// handleLine decodes, dispatches and answers one line. Only a failure to
+// write the answer is returned: that means the controller is gone.
+func (s *session) handleLine(ctx context.Context, l inputLine) error {
+	if l.err != nil {
+		return s.reply(0, nil, errorf(CodeBadRequest, "request: %w", l.err))
+	}
+	if len(l.data) == 0 {
+		return nil
+	}
+	req, err := DecodeRequest(l.data)
+	if err != nil {
+		return s.reply(req.ID, nil, errorf(CodeBadRequest, "%w", err))
+	}
+	start := time.Now()
+	s.reqID = req.ID
+	result, err := s.dispatch(ctx, req)
+	s.log.Debug("request done", keyOp, req.Op, keyID, req.ID,
+		keyDuration, time.Since(start), keyError, errString(err))
+	if s.inputGone() {
+		return nil
+	}
+	return s.reply(req.ID, result, err)
+}
+
+func (s *session) reply(id uint64, result any, err error) error {
+	resp := Response{ID: id}
+	if err != nil {
+		resp.Error = toWire(err)
+	} else {
+		raw, merr := json.Marshal(result)
+		if merr != nil {
+			resp.Error = toWire(fmt.Errorf("encode result: %w", merr))
+		} else {
+			resp.OK, resp.Result = true, raw
+		}
+	}
+	return s.write(resp)
+}
+
+// emit sends progress for the request in flight.
+func (s *session) emit(ev Event) error {
+	if s.inputGone() {
+		return errInputGone
+	}
+	return s.write(Response{ID: s.reqID, Event: &ev})
+}
+
+func (s *session) write(resp Response) error {
+	data, err := json.Marshal(resp)
+	if err != nil {
+		return fmt.Errorf("encode response: %w", err)
+	}
+	if _, err := s.out.Write(append(data, '\n')); err != nil {
+		return fmt.Errorf("write response: %w", err)
+	}
+	return nil
+}
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}

@@ -1,0 +1,125 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// stageBegin answers whether the release is already installed, and if not
+// hands out a fresh upload path in .incoming.
+func (s *session) stageBegin(_ context.Context, a StageBeginArgs) (StageBeginResult, error) {
+	if err := validateArtifact(a.Version, a.SHA256); err != nil {
+		return StageBeginResult{}, err
+	}
+	if a.Size <= 0 {
+		return StageBeginResult{}, errorf(CodeBadRequest, "stage: size %d: must be > 0", a.Size)
+	}
+	present, err := s.alreadyInstalled(a.Version, a.SHA256)
+	if err != nil || present {
+		return StageBeginResult{Present: present}, err
+	}
+	if err := s.ensureIncoming(); err != nil {
+		return StageBeginResult{}, ioError("stage", err)
+	}
+	path := filepath.Join(s.layout.incoming(), a.Version+"."+randomSuffix()+partSuffix)
+	s.pending[path] = pendingUpload{version: a.Version, sha256: a.SHA256, size: a.Size}
+	return StageBeginResult{UploadPath: path}, nil
+}
+
+func validateArtifact(version, sum string) error {
+	if err := ValidateVersion(version); err != nil {
+		return errorf(CodeBadRequest, "stage: %w", err)
+	}
+	if err := validateSHA256(sum); err != nil {
+		return errorf(CodeBadRequest, "stage: %w", err)
+	}
+	return nil
+}
+
+// alreadyInstalled is true when releases/<v> exists with sum, and a
+// version_conflict when it exists with another checksum: a version names
+// one artifact forever.
+func (s *session) alreadyInstalled(v, sum string) (bool, error) {
+	m, err := s.layout.readRelease(v)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, ioError("stage", err)
+	}
+	if m.SHA256 != sum {
+		return false, errorf(CodeVersionConflict,
+			"stage: release %s is installed with sha256 %s, not %s", v, m.SHA256, sum)
+	}
+	return true, nil
+}
+
+// ensureIncoming makes .incoming a 0700 directory owned by the SSH user, so
+// SFTP (running as that user) can write into it and nobody else can.
+func (s *session) ensureIncoming() error {
+	dir := s.layout.incoming()
+	if err := ensureDir(dir, fleetDirMode); err != nil {
+		return err
+	}
+	if err := os.Chmod(dir, fleetDirMode); err != nil {
+		return err
+	}
+	if s.deps.SudoUID >= 0 {
+		return os.Lchown(dir, s.deps.SudoUID, s.deps.SudoGID)
+	}
+	return nil
+}
+
+// stageCommit verifies an upload and installs it as releases/<v>.
+func (s *session) stageCommit(ctx context.Context, a StageCommitArgs) (StageCommitResult, error) {
+	if err := validateArtifact(a.Version, a.SHA256); err != nil {
+		return StageCommitResult{}, err
+	}
+	p, err := s.claimUpload(a)
+	if err != nil {
+		return StageCommitResult{}, err
+	}
+	// The part file is never needed again: its content is either
+	// installed (copied) or rejected.
+	defer func() { _ = os.Remove(a.UploadPath) }()
+
+	present, err := s.alreadyInstalled(a.Version, a.SHA256)
+	if err == nil && !present {
+		err = s.install(ctx, a.UploadPath, p)
+	}
+	s.journal(JournalEntry{Op: OpStageCommit, Version: a.Version}, err)
+	if err != nil {
+		return StageCommitResult{}, err
+	}
+	m, err := s.layout.readRelease(a.Version)
+	if err != nil {
+		return StageCommitResult{}, ioError("stage", err)
+	}
+	st, err := loadState(s.layout.state())
+	if err != nil {
+		return StageCommitResult{}, ioError("stage", err)
+	}
+	return StageCommitResult{Release: releaseInfo(m, st)}, nil
+}
+
+// claimUpload accepts only a path stage_begin issued in this session for
+// this very artifact; that alone rules out traversal, but the shape is
+// checked too so a bug elsewhere cannot widen it.
+func (s *session) claimUpload(a StageCommitArgs) (pendingUpload, error) {
+	path := a.UploadPath
+	if filepath.Clean(path) != path || filepath.Dir(path) != s.layout.incoming() {
+		return pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q is not inside %s", path, s.layout.incoming())
+	}
+	p, ok := s.pending[path]
+	if !ok {
+		return pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q was not issued by stage_begin in this session", path)
+	}
+	if p.version != a.Version || p.sha256 != a.SHA256 {
+		return pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q was issued for %s/%s", path, p.version, p.sha256)
+	}
+	delete(s.pending, path)
+	return p, nil
+}

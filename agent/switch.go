@@ -1,0 +1,101 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// switchOp points current at releases/<v> atomically, after checking the
+// release's binary against its recorded checksum: nothing unverified is
+// ever made current, and current never dangles.
+func (s *session) switchOp(_ context.Context, a SwitchArgs) (SwitchResult, error) {
+	if err := ValidateVersion(a.Version); err != nil {
+		return SwitchResult{}, errorf(CodeBadRequest, "switch: %w", err)
+	}
+	from, err := s.layout.readCurrent()
+	if err != nil {
+		return SwitchResult{}, ioError("switch", err)
+	}
+	res, err := s.switchTo(from, a.Version)
+	s.journal(JournalEntry{Op: OpSwitch, From: from, To: a.Version, Version: a.Version}, err)
+	if err != nil {
+		return SwitchResult{}, err
+	}
+	s.log.Info("switched", keyVersion, a.Version, "from", from)
+	return res, nil
+}
+
+func (s *session) switchTo(from, v string) (SwitchResult, error) {
+	if err := s.verifyRelease(v); err != nil {
+		return SwitchResult{}, err
+	}
+	if err := s.replaceCurrent(v); err != nil {
+		return SwitchResult{}, ioError("switch", err)
+	}
+	st, err := s.updateState(func(*state) {})
+	if err != nil {
+		return SwitchResult{}, err
+	}
+	return SwitchResult{From: from, To: v, Previous: st.Previous}, nil
+}
+
+// verifyRelease hashes releases/<v>/<binary> and compares it with
+// release.json.
+func (s *session) verifyRelease(v string) error {
+	m, err := s.layout.readRelease(v)
+	if errors.Is(err, fs.ErrNotExist) {
+		return errorf(CodeNotFound, "switch: release %s is not installed", v)
+	}
+	if err != nil {
+		return ioError("switch", err)
+	}
+	sum, err := hashFile(s.layout.binary(v, s.spec.Binary))
+	if errors.Is(err, fs.ErrNotExist) {
+		return errorf(CodeNotFound, "switch: release %s has no binary %s", v, s.spec.Binary)
+	}
+	if err != nil {
+		return ioError("switch", err)
+	}
+	if sum != m.SHA256 {
+		return errorf(CodeChecksumMismatch, "switch: release %s binary has sha256 %s, release.json says %s",
+			v, sum, m.SHA256)
+	}
+	return nil
+}
+
+// replaceCurrent makes a symlink under a temporary name and renames it over
+// current: rename(2) is atomic, so current always points somewhere valid.
+func (s *session) replaceCurrent(v string) error {
+	tmp := filepath.Join(s.layout.root, currentLink+tmpInfix+randomSuffix())
+	if err := os.Symlink(linkTarget(v), tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, s.layout.current()); err != nil {
+		_ = os.Remove(tmp) // the rename failed; current is untouched
+		return err
+	}
+	return syncDir(s.layout.root)
+}
+
+// updateState loads state.json, applies fn, refreshes the derived fields
+// (current from the symlink, previous from history) and saves it.
+func (s *session) updateState(fn func(*state)) (state, error) {
+	st, err := loadState(s.layout.state())
+	if err != nil {
+		return st, ioError("state", err)
+	}
+	fn(&st)
+	cur, err := s.layout.readCurrent()
+	if err != nil {
+		return st, ioError("state", err)
+	}
+	st.Current = cur
+	st.Previous = st.previous(cur, s.layout.installed)
+	if err := saveState(s.layout.state(), st); err != nil {
+		return st, ioError("state", err)
+	}
+	return st, nil
+}
