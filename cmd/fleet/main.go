@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -15,18 +16,21 @@ import (
 )
 
 func main() {
-	os.Exit(run(os.Args))
+	ctx, stop := interruptContext()
+	code := run(ctx, os.Args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string) int {
-	ctx, stop := interruptContext()
-	defer stop()
+// run is the whole command line, in-process: tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	app := newApp()
+	app.Writer, app.ErrWriter = stdout, stderr
 	err := app.RunContext(ctx, args)
 	if err == nil {
-		return 0
+		return exitOK
 	}
-	fmt.Fprintln(os.Stderr, "fleet:", err)
+	fmt.Fprintln(stderr, "fleet:", err)
 	var ec *exitError
 	if errors.As(err, &ec) {
 		return ec.code
@@ -62,7 +66,13 @@ func newApp() *cli.App {
 		EnableBashCompletion: true,
 		HideVersion:          true,
 		Commands: []*cli.Command{
+			rolloutCommand(),
+			rollbackCommand(),
+			statusCommand(),
+			releasesCommand(),
+			planCommand(),
 			versionCommand(),
+			agentCommand(),
 		},
 	}
 }

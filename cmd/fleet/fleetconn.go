@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/transport"
+)
+
+// fleetConn holds a session to every selected host.
+type fleetConn struct {
+	mu       sync.Mutex
+	sessions map[string]*hostSession
+}
+
+func (f *fleetConn) get(name string) *hostSession {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.sessions[name]
+}
+
+// connectAll opens a session to every host, at most parallel at a time (no
+// connection storm). It returns every host's failure, joined, and keeps the
+// sessions that did open so the caller can close them.
+func connectAll(ctx context.Context, hosts []inventory.Host, parallel int, o sessionOptions, log *slog.Logger) (*fleetConn, error) {
+	if parallel <= 0 {
+		parallel = 20
+	}
+	d := &transport.Dialer{Limit: parallel}
+	fc := &fleetConn{sessions: make(map[string]*hostSession, len(hosts))}
+	var mu sync.Mutex
+	var errs []error
+	g := new(errgroup.Group)
+	g.SetLimit(parallel)
+	for _, h := range hosts {
+		g.Go(func() error {
+			s, err := openSession(ctx, d, h, o, log)
+			if err != nil {
+				mu.Lock()
+				errs = append(errs, &plan.HostError{Host: h.Name, Op: "connect", Err: err})
+				mu.Unlock()
+				return nil
+			}
+			fc.mu.Lock()
+			fc.sessions[h.Name] = s
+			fc.mu.Unlock()
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return fc, errors.Join(errs...)
+}
+
+// eachHost runs fn for every session, at most parallel at a time, and joins
+// the per-host errors.
+func (f *fleetConn) eachHost(ctx context.Context, names []string, parallel int, op string, fn func(context.Context, *hostSession) error) error {
+	var mu sync.Mutex
+	var errs []error
+	g := new(errgroup.Group)
+	g.SetLimit(max(parallel, 1))
+	for _, name := range names {
+		s := f.get(name)
+		g.Go(func() error {
+			if err := fn(ctx, s); err != nil {
+				mu.Lock()
+				errs = append(errs, &plan.HostError{Host: name, Op: op, Err: err})
+				mu.Unlock()
+			}
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return errors.Join(errs...)
+}
+
+// Close ends every session; cleanup must run even after a Ctrl-C.
+func (f *fleetConn) Close() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var wg sync.WaitGroup
+	for _, s := range f.sessions {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = s.Close() }()
+	}
+	wg.Wait()
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+	"time"
+)
+
+// progressSchema versions the JSON event lines; bump it on incompatible change.
+const progressSchema = 1
+
+// event is one line of user-facing progress: rendered as text for people or
+// as one JSON object per line for machines (--output json). Logs are separate
+// and go to stderr.
+type event struct {
+	Schema  int       `json:"schema"`
+	Time    time.Time `json:"time"`
+	Kind    string    `json:"kind"` // rollout_started, host_step, host_state, rollout_done, …
+	Host    string    `json:"host,omitempty"`
+	Wave    int       `json:"wave,omitempty"`
+	Step    string    `json:"step,omitempty"`
+	From    string    `json:"from,omitempty"`
+	To      string    `json:"to,omitempty"`
+	State   string    `json:"state,omitempty"`
+	Message string    `json:"message,omitempty"`
+	Error   string    `json:"error,omitempty"`
+}
+
+// progress writes events to stdout; safe for concurrent use.
+type progress struct {
+	mu   sync.Mutex
+	w    io.Writer
+	json bool
+	now  func() time.Time
+}
+
+func newProgress(w io.Writer, format string) (*progress, error) {
+	switch format {
+	case "", "text":
+		return &progress{w: w, now: time.Now}, nil
+	case "json":
+		return &progress{w: w, json: true, now: time.Now}, nil
+	}
+	return nil, fmt.Errorf("--output %q: want text or json", format)
+}
+
+func (p *progress) emit(e event) {
+	e.Schema = progressSchema
+	if e.Time.IsZero() {
+		e.Time = p.now()
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.json {
+		b, _ := json.Marshal(e)
+		fmt.Fprintf(p.w, "%s\n", b)
+		return
+	}
+	fmt.Fprintln(p.w, renderText(e))
+}
+
+func renderText(e event) string {
+	var b strings.Builder
+	b.WriteString(e.Time.Format("15:04:05"))
+	if e.Host != "" {
+		fmt.Fprintf(&b, " %-12s", e.Host)
+	}
+	if e.Step != "" {
+		fmt.Fprintf(&b, " %-9s", e.Step)
+	}
+	if e.State != "" {
+		fmt.Fprintf(&b, " %s", e.State)
+	}
+	if e.From != "" || e.To != "" {
+		fmt.Fprintf(&b, " %s → %s", orNone(e.From), orNone(e.To))
+	}
+	if e.Message != "" {
+		b.WriteString(" " + e.Message)
+	}
+	if e.Error != "" {
+		b.WriteString(": " + e.Error)
+	}
+	return b.String()
+}
+
+// printf writes free text in text mode only (tables, summaries).
+func (p *progress) printf(format string, args ...any) {
+	if p.json {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	fmt.Fprintf(p.w, format, args...)
+}
+
+func orNone(v string) string {
+	if v == "" {
+		return "(none)"
+	}
+	return v
+}

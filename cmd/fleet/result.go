@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fleetdeploy/fleet/plan"
+)
+
+// cleanupContext outlives a Ctrl-C: closing work (prune, unlock) still gets
+// to run, within its own deadline.
+func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+}
+
+// summary prints where every host was left, then one line per failure.
+func (t *target) summary(r plan.Result) {
+	final := finalStates(r)
+	for _, h := range r.Hosts {
+		ev := event{Kind: "host_done", Host: h.Host, From: h.From, To: h.To, State: string(final[h.Host])}
+		if !h.Started.IsZero() && !h.Finished.IsZero() {
+			ev.Message = h.Finished.Sub(h.Started).Round(10 * time.Millisecond).String()
+		}
+		if h.Err != nil {
+			ev.Error = h.Err.Error()
+		}
+		t.out.emit(ev)
+	}
+	ev := event{Kind: "rollout_done", State: outcome(r)}
+	if err := r.Err(); err != nil {
+		ev.Error = err.Error()
+	}
+	t.out.emit(ev)
+}
+
+func finalStates(r plan.Result) map[string]plan.State {
+	m := make(map[string]plan.State, len(r.Hosts))
+	for _, h := range r.Hosts {
+		m[h.Host] = h.State
+	}
+	return m
+}
+
+func outcome(r plan.Result) string {
+	switch {
+	case r.Interrupted:
+		return "interrupted"
+	case r.Err() == nil:
+		return "succeeded"
+	case r.Rollback != nil && r.Rollback.Err() == nil:
+		return "failed, rolled back"
+	default:
+		return "failed"
+	}
+}
+
+// resultExit maps a finished run to the documented exit codes.
+func resultExit(ctx context.Context, r plan.Result) error {
+	err := r.Err()
+	switch {
+	case r.Interrupted || (ctx.Err() != nil && err != nil):
+		return withExit(exitInterrupted, errors.Join(errors.New("interrupted"), err))
+	case err == nil:
+		return nil
+	case r.Rollback != nil && r.Rollback.Err() == nil:
+		return withExit(exitRolledBack, fmt.Errorf("rollout failed, changed hosts rolled back: %w", err))
+	default:
+		return withExit(exitMixed, fmt.Errorf("rollout failed, hosts left on mixed versions: %w", err))
+	}
+}

@@ -1,0 +1,188 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/transport"
+)
+
+// hostSession is the controller's hold on one host for a whole command: one
+// SSH connection, and one agent process in one SSH session, which also holds
+// the host's deploy lock for as long as it lives.
+type hostSession struct {
+	host   inventory.Host
+	client *transport.Client
+	proc   *transport.Process
+	agent  *agent.Client
+	hello  agent.HelloResult
+	stderr *tailBuffer
+	log    *slog.Logger
+}
+
+// sessionOptions are the parts of a session that come from the command line.
+type sessionOptions struct {
+	app         agent.AppSpec
+	agentBinary string // --agent-binary override
+	identity    agent.Holder
+	lock        bool
+}
+
+// openSession dials the host, makes sure the verified agent binary is there,
+// starts it, greets it and, for mutating commands, takes the deploy lock.
+func openSession(ctx context.Context, d *transport.Dialer, h inventory.Host, o sessionOptions, log *slog.Logger) (*hostSession, error) {
+	log = log.With(slog.String("host", h.Name))
+	client, err := d.Dial(ctx, h.Address, sshConfig(h.SSH, log))
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	s := &hostSession{host: h, client: client, stderr: newTailBuffer(40), log: log}
+	if err := s.start(ctx, o); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
+	remote, err := installAgent(ctx, s.client, o.agentBinary)
+	if err != nil {
+		return fmt.Errorf("install agent: %w", err)
+	}
+	proc, err := s.client.Start(ctx, agentShellCommand(remote, s.host.SSH.Sudo))
+	if err != nil {
+		return fmt.Errorf("start agent: %w", err)
+	}
+	s.proc = proc
+	go s.drainStderr(proc.Stderr)
+	s.agent = agent.NewClient(proc.Stdin, proc.Stdout)
+	hello, err := s.agent.Hello(ctx, agent.HelloArgs{App: o.app, Controller: o.identity})
+	if err != nil {
+		return fmt.Errorf("agent hello: %w%s", err, s.stderr.suffix())
+	}
+	s.hello = hello
+	if o.lock {
+		if _, err := s.agent.Lock(ctx); err != nil {
+			return lockError(err)
+		}
+	}
+	return nil
+}
+
+// agentShellCommand verifies the agent binary's checksum right before exec'ing it,
+// so a file changed on the host since upload never runs. Exit code 97 marks a
+// checksum failure.
+func agentShellCommand(remote remoteAgent, sudo bool) string {
+	check := fmt.Sprintf("printf '%%s  %%s\\n' %s %s | sha256sum --status -c - || exit 97",
+		transport.Quote(remote.sha256), transport.Quote(remote.path))
+	run := "exec " + transport.Quote(remote.path) + " agent serve"
+	if sudo {
+		run = "exec sudo -n -- " + transport.Quote(remote.path) + " agent serve"
+	}
+	return check + "; " + run
+}
+
+func (s *hostSession) drainStderr(r io.Reader) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := sc.Text()
+		s.stderr.add(line)
+		s.log.Debug("agent", slog.String("line", line))
+	}
+}
+
+// Close ends the agent session (which releases the host's lock) and the
+// connection.
+func (s *hostSession) Close() error {
+	var errs []error
+	if s.agent != nil {
+		errs = append(errs, s.agent.Close())
+	}
+	if s.proc != nil {
+		errs = append(errs, s.proc.Close())
+	}
+	if s.client != nil {
+		errs = append(errs, s.client.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func sshConfig(s inventory.SSH, log *slog.Logger) transport.Config {
+	mode := transport.HostKeyStrict
+	if s.HostKeyCheck == "accept-new" {
+		mode = transport.HostKeyAcceptNew
+	}
+	return transport.Config{
+		User:           s.User,
+		Port:           s.Port,
+		IdentityFiles:  s.IdentityFiles,
+		UseAgent:       os.Getenv("SSH_AUTH_SOCK") != "",
+		KnownHostsFile: s.KnownHosts,
+		HostKeyMode:    mode,
+		Jump:           s.Jump,
+		ConnectTimeout: s.ConnectTimeout,
+		Keepalive:      keepalive(s.Keepalive),
+		SSHConfigFile:  s.Config,
+		Logger:         log,
+	}
+}
+
+// tailBuffer keeps the last lines of the agent's stderr for error messages.
+type tailBuffer struct {
+	mu    sync.Mutex
+	max   int
+	lines []string
+}
+
+func newTailBuffer(max int) *tailBuffer { return &tailBuffer{max: max} }
+
+func (t *tailBuffer) add(line string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.lines = append(t.lines, line)
+	if len(t.lines) > t.max {
+		t.lines = t.lines[len(t.lines)-t.max:]
+	}
+}
+
+// suffix renders the kept lines as an error-message tail, or nothing.
+func (t *tailBuffer) suffix() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if len(t.lines) == 0 {
+		return ""
+	}
+	return "\nagent stderr:\n  " + strings.Join(t.lines, "\n  ")
+}
+
+// lockError names who holds a refused lock, so the person or job that was
+// refused knows whom to ask.
+func lockError(err error) error {
+	var ae *agent.Error
+	if errors.As(err, &ae) && ae.Code == agent.CodeLockHeld && ae.Holder != nil {
+		h := ae.Holder
+		return fmt.Errorf("lock held by %s@%s (pid %d, rollout %s) since %s, running %q: %w",
+			h.User, h.Machine, h.PID, h.RolloutID, h.Since.Format(time.RFC3339), h.Command, err)
+	}
+	return fmt.Errorf("lock: %w", err)
+}
+
+// keepalive maps the inventory's 0 (off) to the transport's negative (off);
+// the transport reads 0 as "default".
+func keepalive(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
+}

@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/plan"
+)
+
+// stepper is plan.Host over the agents: it performs one disruptive step on
+// one host (switch, restart, health gate) and reports each part as progress.
+type stepper struct {
+	fleet *fleetConn
+	out   *progress
+}
+
+var _ plan.Host = (*stepper)(nil)
+
+func (st *stepper) Apply(ctx context.Context, s plan.Step) error {
+	hs := st.fleet.get(s.Host)
+	if hs == nil {
+		return fmt.Errorf("no session to %s", s.Host)
+	}
+	st.step(s, "switch", "")
+	if _, err := hs.agent.Switch(ctx, agent.SwitchArgs{Version: s.To}); err != nil {
+		return fmt.Errorf("switch to %s: %w", s.To, err)
+	}
+	st.step(s, "restart", "")
+	if _, err := hs.agent.Restart(ctx, agent.RestartArgs{}); err != nil {
+		return fmt.Errorf("restart: %w", err)
+	}
+	st.step(s, "gate", "")
+	_, err := hs.agent.Health(ctx, agent.HealthArgs{}, func(ev agent.Event) {
+		st.step(s, "gate", ev.Message)
+	})
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	return nil
+}
+
+func (st *stepper) step(s plan.Step, name, msg string) {
+	st.out.emit(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: name, From: s.From, To: s.To, Message: msg})
+}

@@ -1,0 +1,145 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// inventoryOptions vary the inventory a test writes for itself.
+type inventoryOptions struct {
+	knownHosts     string // default .lab/known_hosts
+	minHealthyTime string // default 2s
+	deadline       string // default 20s
+}
+
+// writeInventory writes a fleet.yaml for the hello example on every lab host.
+func (l *lab) writeInventory(t *testing.T, o inventoryOptions) string {
+	t.Helper()
+	if o.knownHosts == "" {
+		o.knownHosts = filepath.Join(l.dir, "known_hosts")
+	}
+	if o.minHealthyTime == "" {
+		o.minHealthyTime = "2s"
+	}
+	if o.deadline == "" {
+		o.deadline = "20s"
+	}
+	var hosts strings.Builder
+	for i, n := range l.names {
+		fmt.Fprintf(&hosts, "      - {name: %s, address: %s}\n", n, l.addrs[i])
+	}
+	inv := fmt.Sprintf(`app:
+  name: hello
+  units: [hello.service]
+  keep: 3
+  health:
+    min_healthy_time: %s
+    healthy_deadline: %s
+    interval: 250ms
+    checks:
+      - http: {url: "http://127.0.0.1:8080/healthz", status: 200}
+ssh:
+  user: root
+  identity_files: [%s]
+  known_hosts: %s
+  config: none
+strategy:
+  max_unavailable: 1
+  max_failures: 0
+groups:
+  - name: lab
+    hosts:
+%s`, o.minHealthyTime, o.deadline, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, hosts.String())
+	path := filepath.Join(t.TempDir(), "fleet.yaml")
+	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// resetHosts gives every host a clean slate: no hello release, the unit
+// file installed (as a user's configuration management would) and stopped.
+func (l *lab) resetHosts(t *testing.T) {
+	t.Helper()
+	unit, err := os.ReadFile(filepath.Join(l.repo, "examples", "hello", "hello.service"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range l.names {
+		l.ssh(t, h, "systemctl stop hello.service 2>/dev/null; systemctl reset-failed hello.service 2>/dev/null; rm -rf /opt/hello; true")
+		c := fmt.Sprintf("cat > /etc/systemd/system/hello.service <<'UNIT'\n%sUNIT\nsystemctl daemon-reload", unit)
+		l.ssh(t, h, c)
+	}
+}
+
+// hostState is what a host really runs, observed without fleet.
+type hostState struct {
+	current string // release the current symlink points to
+	active  string // systemctl is-active
+	pid     string // MainPID
+	version string // what /healthz reports, asked from the controller
+}
+
+func (l *lab) state(t *testing.T, i int) hostState {
+	t.Helper()
+	h := l.names[i]
+	target, _ := l.trySSH(h, "readlink /opt/hello/current")
+	s := hostState{
+		current: strings.TrimPrefix(strings.TrimSpace(target), "releases/"),
+		active:  strings.TrimSpace(must(l.trySSH(h, "systemctl is-active hello.service"))),
+		pid:     l.ssh(t, h, "systemctl show -p MainPID --value hello.service"),
+	}
+	s.version, _ = healthzVersion(l.addrs[i])
+	return s
+}
+
+func must(s string, _ error) string { return s }
+
+func healthzVersion(addr string) (string, error) {
+	c := http.Client{Timeout: time.Second}
+	resp, err := c.Get("http://" + addr + ":8080/healthz")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return "", err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("healthz: %s", resp.Status)
+	}
+	var v struct {
+		Version string `json:"version"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil {
+		return "", err
+	}
+	return v.Version, nil
+}
+
+// assertAllOn checks every host, on the host itself, runs version.
+func (l *lab) assertAllOn(t *testing.T, version string) {
+	t.Helper()
+	for i, h := range l.names {
+		s := l.state(t, i)
+		if s.current != version || s.active != "active" || s.version != version {
+			t.Errorf("%s: current=%q unit=%q /healthz=%q, want %s everywhere", h, s.current, s.active, s.version, version)
+		}
+	}
+}
+
+// journal returns the host's fleet journal entries.
+func (l *lab) journal(t *testing.T, host string) []map[string]any {
+	t.Helper()
+	return parseEvents(l.ssh(t, host, "cat /opt/hello/.fleet/journal.jsonl"))
+}

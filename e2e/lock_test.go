@@ -1,0 +1,126 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// A second controller is refused with the first one's identity; once the
+// first is killed with SIGKILL (no cleanup can run), the lock is free.
+func TestLock_HeldThenFreedBySIGKILL(t *testing.T) {
+	l := theLab
+	l.resetHosts(t)
+	quick := l.writeInventory(t, inventoryOptions{})
+	if r := l.fleet(t, "rollout", "-i", quick, "-o", "json", "--artifact", l.hello["v1"], "--version", "v1"); r.code != 0 {
+		t.Fatalf("setup rollout v1: exit %d", r.code)
+	}
+	// A long health gate keeps the first controller inside its rollout.
+	slow := l.writeInventory(t, inventoryOptions{minHealthyTime: "60s", deadline: "90s"})
+	first := exec.Command(l.bin, "rollout", "-i", slow, "-o", "json", "--artifact", l.hello["v2"], "--version", "v2")
+	stdout, err := first.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = first.Process.Kill(); _ = first.Wait() })
+	gating := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		once := false
+		for sc.Scan() {
+			var e map[string]any
+			if json.Unmarshal(sc.Bytes(), &e) == nil && e["step"] == "gate" && !once {
+				once = true
+				close(gating)
+			}
+		}
+	}()
+	select {
+	case <-gating:
+	case <-time.After(60 * time.Second):
+		t.Fatal("first controller never reached its health gate")
+	}
+
+	second := l.fleet(t, "rollout", "-i", quick, "-o", "json", "--artifact", l.hello["v3"], "--version", "v3")
+	if second.code != 3 {
+		t.Fatalf("second controller: exit %d, want 3 (lock held)", second.code)
+	}
+	holder := fmt.Sprintf("pid %d", first.Process.Pid)
+	if !strings.Contains(second.stderr, "lock") || !strings.Contains(second.stderr, holder) {
+		t.Errorf("refusal does not name the holder (%s):\n%s", holder, second.stderr)
+	}
+
+	if err := first.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = first.Wait()
+	waitFor(t, "every lock to be free after SIGKILL", 20*time.Second, func() bool {
+		r := l.fleet(t, "status", "-i", quick, "-o", "json")
+		return r.code == 0 && !strings.Contains(r.stdout, `"lock":{`)
+	})
+	if r := l.fleet(t, "rollout", "-i", quick, "-o", "json", "--artifact", l.hello["v3"], "--version", "v3"); r.code != 0 {
+		t.Fatalf("rollout after the holder died: exit %d", r.code)
+	}
+	l.assertAllOn(t, "v3")
+}
+
+// A host whose key differs from known_hosts is refused before anything is
+// sent to it, and the rollout changes no host at all.
+func TestHostKey_MismatchRefused(t *testing.T) {
+	l := theLab
+	l.resetHosts(t)
+	tmp := t.TempDir()
+	key := filepath.Join(tmp, "impostor")
+	if b, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v\n%s", err, b)
+	}
+	pub, err := os.ReadFile(key + ".pub")
+	if err != nil {
+		t.Fatal(err)
+	}
+	orig, err := os.ReadFile(filepath.Join(l.dir, "known_hosts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := l.addrs[0]
+	var kh strings.Builder
+	for _, line := range strings.Split(string(orig), "\n") {
+		if f := strings.Fields(line); len(f) > 0 && f[0] == victim {
+			continue
+		}
+		if line != "" {
+			kh.WriteString(line + "\n")
+		}
+	}
+	f := strings.Fields(string(pub))
+	fmt.Fprintf(&kh, "%s %s %s\n", victim, f[0], f[1])
+	khPath := filepath.Join(tmp, "known_hosts")
+	if err := os.WriteFile(khPath, []byte(kh.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	inv := l.writeInventory(t, inventoryOptions{knownHosts: khPath})
+	r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["v1"], "--version", "v1")
+	if r.code != 3 {
+		t.Fatalf("exit %d, want 3", r.code)
+	}
+	if !strings.Contains(r.stderr, l.names[0]) || !strings.Contains(strings.ToLower(r.stderr), "host key") {
+		t.Errorf("error does not name %s and its host key:\n%s", l.names[0], r.stderr)
+	}
+	for _, h := range l.names {
+		if out := l.ssh(t, h, "ls -A /opt/hello/releases 2>/dev/null | wc -l"); out != "0" {
+			t.Errorf("%s: %s releases present, want none", h, out)
+		}
+	}
+}
