@@ -11,7 +11,7 @@ LDFLAGS := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.dat
 # Static binaries: the controller uploads itself to the hosts as the agent.
 export CGO_ENABLED := 0
 
-.PHONY: all build hello test unit e2e lint lab-up lab-down lab-status demo clean
+.PHONY: all build hello test unit e2e lint lab-up lab-down lab-status lab-image lab-consul demo clean
 
 all: build
 
@@ -31,8 +31,9 @@ lint:
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/...
 
+# -race needs cgo; only the shipped binaries are static.
 unit:
-	$(GO) test -race -count=1 ./...
+	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 # The end-to-end tier needs a running lab (make lab-up).
 e2e:
@@ -59,6 +60,12 @@ lab-status:
 demo: build
 	e2e/lab/lab.sh up $(N)
 	e2e/demo.sh
+
+lab-image:
+	e2e/lab/lab.sh image
+
+lab-consul:
+	e2e/lab/lab.sh consul
 
 clean:
 	rm -rf bin build

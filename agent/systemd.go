@@ -2,10 +2,12 @@ package agent
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/coreos/go-systemd/v22/dbus"
+	godbus "github.com/godbus/dbus/v5"
 )
 
 // Systemd is the real UnitManager, over the system bus.
@@ -52,10 +54,25 @@ func (s *Systemd) Restart(ctx context.Context, name string) error {
 
 // ResetFailed calls ResetFailedUnit, which also resets the start limit.
 func (s *Systemd) ResetFailed(ctx context.Context, name string) error {
-	if err := s.conn.ResetFailedUnitContext(ctx, name); err != nil {
-		return fmt.Errorf("reset-failed %s: %w", name, err)
+	err := s.conn.ResetFailedUnitContext(ctx, name)
+	if err == nil || isNoSuchUnit(err) {
+		// A unit systemd has not loaded yet (first deploy, or just after
+		// daemon-reload) has no failed state and no start counter to reset;
+		// the restart that follows loads it.
+		return nil
 	}
-	return nil
+	return fmt.Errorf("reset-failed %s: %w", name, err)
+}
+
+// isNoSuchUnit tells systemd's "unit not loaded" reply by its D-Bus error
+// name, never by its text.
+func isNoSuchUnit(err error) bool {
+	var de godbus.Error
+	if errors.As(err, &de) {
+		return de.Name == "org.freedesktop.systemd1.NoSuchUnit"
+	}
+	var dp *godbus.Error
+	return errors.As(err, &dp) && dp.Name == "org.freedesktop.systemd1.NoSuchUnit"
 }
 
 // ActiveState reads the unit's ActiveState property.

@@ -22,6 +22,12 @@ func (st *stepper) Apply(ctx context.Context, s plan.Step) error {
 	if hs == nil {
 		return fmt.Errorf("no session to %s", s.Host)
 	}
+	if s.To == "" {
+		// The host ran no release before this rollout: there is nothing to
+		// return to, and fleet will not guess one. It stays as it is and the
+		// run reports it as left changed.
+		return fmt.Errorf("no earlier release on this host to return to; left on %s", s.From)
+	}
 	st.step(s, "switch", "")
 	if _, err := hs.agent.Switch(ctx, agent.SwitchArgs{Version: s.To}); err != nil {
 		return fmt.Errorf("switch to %s: %w", s.To, err)

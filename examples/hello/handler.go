@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// mode is a build-time failure mode used to exercise fleet's health gate and
+// rollback. The zero value is a healthy service.
+type mode string
+
+const (
+	healthyMode   mode = ""
+	unhealthyMode mode = "unhealthy" // runs, but /healthz answers 500
+	exitMode      mode = "exit"      // exits 1 shortly after start
+	flapMode      mode = "flap"      // passes health briefly, then exits 1
+)
+
+func parseMode(s string) (mode, error) {
+	switch m := mode(s); m {
+	case healthyMode, unhealthyMode, exitMode, flapMode:
+		return m, nil
+	default:
+		return "", fmt.Errorf("unknown broken mode %q (want unhealthy, exit or flap)", s)
+	}
+}
+
+func (m mode) healthy() bool { return m != unhealthyMode }
+
+// exitAfter reports whether, and how long after start, the process exits.
+func (m mode) exitAfter() (time.Duration, bool) {
+	switch m {
+	case exitMode:
+		return exitDelay, true
+	case flapMode:
+		return flapDelay, true
+	default:
+		return 0, false
+	}
+}
+
+type health struct {
+	Status  string `json:"status"`
+	Version string `json:"version"`
+}
+
+// newHandler serves / and /healthz.
+func newHandler(version, hostname string, healthy bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		h, code := health{Status: "ok", Version: version}, http.StatusOK
+		if !healthy {
+			h, code = health{Status: "unhealthy", Version: version}, http.StatusInternalServerError
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(h) // the client hung up: nothing to do
+	})
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = fmt.Fprintf(w, "hello from %s on %s\n", version, hostname)
+	})
+	return mux
+}
+
+// statusRecorder remembers the status code for the request log.
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	r.code = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+// logRequests logs one line per request: method, path, remote, status, time.
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, code: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "remote", r.RemoteAddr,
+			"status", rec.code, "duration", time.Since(start))
+	})
+}
