@@ -31,14 +31,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 	fmt.Fprintln(stderr, "fleet:", err)
+	code := exitCannotStart
 	var ec *exitError
 	if errors.As(err, &ec) {
-		return ec.code
+		code = ec.code
 	}
-	if ctx.Err() != nil {
+	// A command interrupted before it changed anything (while connecting
+	// or staging) fails as "could not start" only because of the
+	// interrupt: report the interrupt.
+	if ctx.Err() != nil && code == exitCannotStart {
 		return exitInterrupted
 	}
-	return exitCannotStart
+	return code
 }
 
 // interruptContext cancels on the first SIGINT/SIGTERM, which lets in-flight

@@ -6,6 +6,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -30,6 +31,13 @@ func runPlan(c *cli.Context) error {
 	strategy, err := strategyOf(c, t.inv.Strategy)
 	if err != nil {
 		return withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
+	}
+	// The same check as rollout's: a plan must not show what a rollout
+	// would refuse.
+	if v := c.String("version"); v != "" {
+		if err := agent.ValidateVersion(v); err != nil {
+			return withExit(exitCannotStart, fmt.Errorf("--version: %w", err))
+		}
 	}
 	art, err := openArtifact(c.String("artifact"), c.String("version"))
 	if err != nil {

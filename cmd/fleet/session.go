@@ -59,7 +59,10 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 	if err != nil {
 		return fmt.Errorf("install agent: %w", err)
 	}
-	proc, err := s.client.Start(ctx, agentShellCommand(remote, s.host.SSH.Sudo))
+	// The agent lives as long as the session, not the command's ctx: a
+	// first Ctrl-C cancels ctx but lets in-flight steps finish (plan.Run),
+	// and they need their agent. Close ends it; so does process exit.
+	proc, err := s.client.Start(context.WithoutCancel(ctx), agentShellCommand(remote, s.host.SSH.Sudo))
 	if err != nil {
 		return fmt.Errorf("start agent: %w", err)
 	}

@@ -1,0 +1,149 @@
+package hostsim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/fleetdeploy/fleet/agent"
+)
+
+// The commands cmd/fleet sends, as transport.Quote renders them (the
+// checksum and path need no quotes, but quoted forms are accepted too).
+const (
+	sumWord   = `'?([0-9a-f]{64})'?`
+	agentWord = `'?(\.fleet/bin/fleet-[0-9a-f]{64})'?`
+	verifySh  = `printf '%s  %s\\n' ` + sumWord + ` ` + agentWord + ` \| sha256sum --status -c -`
+)
+
+var (
+	verifyCmd = regexp.MustCompile(`^` + verifySh + `$`)
+	startCmd  = regexp.MustCompile(`^` + verifySh + ` \|\| exit 97; exec (?:sudo -n -- )?` + agentWord + ` agent serve$`)
+)
+
+// Exit statuses of the simulated shell.
+const (
+	exitNotFound = 127 // a command the simulator does not know
+	exitBadAgent = 97  // the agent start line's checksum failure
+)
+
+// exec is the host's transporttest.ExecFunc.
+func (h *Host) exec(ctx context.Context, cmd string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if cmd == "uname -m" {
+		_, _ = io.WriteString(stdout, "x86_64\n")
+		return 0
+	}
+	if m := verifyCmd.FindStringSubmatch(cmd); m != nil {
+		if !h.verifyAgent(m[1], m[2]) {
+			return 1
+		}
+		return 0
+	}
+	if m := startCmd.FindStringSubmatch(cmd); m != nil && m[2] == m[3] {
+		if !h.verifyAgent(m[1], m[2]) {
+			fmt.Fprintf(stderr, "sha256sum: %s: FAILED\n", m[2])
+			return exitBadAgent
+		}
+		return h.serveAgent(ctx, stdin, stdout, stderr)
+	}
+	fmt.Fprintf(stderr, "hostsim: %s: command not simulated: %q\n", h.name, cmd)
+	return exitNotFound
+}
+
+// verifyAgent is what `sha256sum -c` does with one line: the file, relative
+// to the home directory, must exist and hash to sum.
+func (h *Host) verifyAgent(sum, rel string) bool {
+	f, err := os.Open(filepath.Join(h.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	d := sha256.New()
+	if _, err := io.Copy(d, f); err != nil {
+		return false
+	}
+	return hex.EncodeToString(d.Sum(nil)) == sum
+}
+
+// serveAgent runs the agent for one SSH session, as `fleet agent serve`
+// would, with this host's fakes.
+func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
+	deps := agent.Deps{
+		Units:        slowUnits{Units: h.units, latency: h.opts.RestartLatency},
+		Journal:      h.journal,
+		Logger:       slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
+		Hostname:     h.name,
+		Arch:         "amd64",
+		User:         "root",
+		AgentVersion: "sim",
+		SudoUID:      -1,
+		SudoGID:      -1,
+	}
+	in := &helloFilter{r: bufio.NewReader(stdin), host: h}
+	if err := agent.Serve(ctx, in, stdout, deps); err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// helloFilter passes the controller's requests to the agent line by line,
+// rewriting hello's app root and HTTP check URLs to this host's own (see
+// the package comment). Lines it cannot decode pass as they are, for the
+// agent to refuse.
+type helloFilter struct {
+	r    *bufio.Reader
+	host *Host
+	buf  []byte
+}
+
+func (f *helloFilter) Read(p []byte) (int, error) {
+	if len(f.buf) == 0 {
+		line, err := f.r.ReadBytes('\n')
+		if len(line) == 0 {
+			return 0, err
+		}
+		f.buf = f.host.rewriteHello(line)
+	}
+	n := copy(p, f.buf)
+	f.buf = f.buf[n:]
+	return n, nil
+}
+
+func (h *Host) rewriteHello(line []byte) []byte {
+	req, err := agent.DecodeRequest(bytes.TrimSpace(line))
+	if err != nil || req.Op != agent.OpHello {
+		return line
+	}
+	var args agent.HelloArgs
+	dec := json.NewDecoder(bytes.NewReader(req.Args))
+	dec.DisallowUnknownFields() // an unknown field is the agent's to refuse
+	if dec.Decode(&args) != nil {
+		return line
+	}
+	args.App.Root = h.AppRoot()
+	for _, c := range args.App.Health.Checks {
+		if c.HTTP != nil {
+			c.HTTP.URL = h.health.URL + "/healthz"
+		}
+	}
+	raw, err := json.Marshal(args)
+	if err != nil {
+		return line
+	}
+	req.Args = raw
+	out, err := json.Marshal(req)
+	if err != nil {
+		return line
+	}
+	return append(out, '\n')
+}
