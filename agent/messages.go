@@ -79,9 +79,13 @@ type StageCommitResult struct {
 	Release Release `json:"release"`
 }
 
-// SwitchArgs points current at an installed release.
+// SwitchArgs points current at an installed release. Reject marks the
+// release being switched away from as rolled back: it stops being a
+// rollback target on this host until it passes a health gate again, so a
+// later `fleet rollback` never returns to a release that was abandoned.
 type SwitchArgs struct {
 	Version string `json:"version"`
+	Reject  bool   `json:"reject,omitempty"`
 }
 
 // SwitchResult says where current pointed before and after. Previous is
@@ -158,6 +162,7 @@ const (
 	resultError     = "error"
 	resultHealthy   = "healthy"
 	resultUnhealthy = "unhealthy"
+	resultRejected  = "rejected" // rolled back from; a verdict like unhealthy
 )
 
 // Limits on the journal op, so one response stays well under the client's

@@ -19,7 +19,7 @@ func (s *session) switchOp(_ context.Context, a SwitchArgs) (SwitchResult, error
 	if err != nil {
 		return SwitchResult{}, ioError("switch", err)
 	}
-	res, err := s.switchTo(from, a.Version)
+	res, err := s.switchTo(from, a.Version, a.Reject)
 	s.journal(JournalEntry{Op: OpSwitch, From: from, To: a.Version, Version: a.Version}, err)
 	if err != nil {
 		return SwitchResult{}, err
@@ -28,14 +28,18 @@ func (s *session) switchOp(_ context.Context, a SwitchArgs) (SwitchResult, error
 	return res, nil
 }
 
-func (s *session) switchTo(from, v string) (SwitchResult, error) {
+func (s *session) switchTo(from, v string, reject bool) (SwitchResult, error) {
 	if err := s.verifyRelease(v); err != nil {
 		return SwitchResult{}, err
 	}
 	if err := s.replaceCurrent(v); err != nil {
 		return SwitchResult{}, ioError("switch", err)
 	}
-	st, err := s.updateState(func(*state) {})
+	st, err := s.updateState(func(st *state) {
+		if reject && from != "" && from != v {
+			st.record(from, s.deps.Now().UTC(), resultRejected)
+		}
+	})
 	if err != nil {
 		return SwitchResult{}, err
 	}

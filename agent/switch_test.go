@@ -167,3 +167,29 @@ func TestPrune_SweepsStaleButKeepsPendingUploads(t *testing.T) {
 		t.Fatalf("commit after prune: %v", err)
 	}
 }
+
+func TestSwitch_RejectTakesReleaseOutOfRollbackTargets(t *testing.T) {
+	h := newHost(t)
+	s := h.open(t)
+	ctx := context.Background()
+	h.deploy(t, s.c, "1", true)
+	h.deploy(t, s.c, "2", true)
+	h.deploy(t, s.c, "3", true) // passed its gate, then the fleet rolled back
+
+	sw, err := s.c.Switch(ctx, agent.SwitchArgs{Version: "2", Reject: true})
+	if err != nil || sw.From != "3" || sw.Previous != "1" {
+		t.Fatalf("revert switch = %+v, %v; want from 3, previous 1 (3 was rejected)", sw, err)
+	}
+	// Without Reject the release switched away from stays a target.
+	sw, err = s.c.Switch(ctx, agent.SwitchArgs{Version: "1"})
+	if err != nil || sw.Previous != "2" {
+		t.Fatalf("plain switch = %+v, %v; want previous 2", sw, err)
+	}
+	// A rejected release that passes a gate again is a target again.
+	h.switchAndGate(t, s.c, "3", true)
+	h.switchAndGate(t, s.c, "2", true)
+	st, _ := s.c.Status(ctx)
+	if st.Current != "2" || st.Previous != "3" {
+		t.Fatalf("current %q previous %q; want 2, 3", st.Current, st.Previous)
+	}
+}

@@ -76,7 +76,12 @@ func (l *lab) resetHosts(t *testing.T) {
 	}
 	for _, h := range l.names {
 		l.ssh(t, h, "systemctl stop hello.service 2>/dev/null; systemctl reset-failed hello.service 2>/dev/null; rm -rf /opt/hello; true")
-		c := fmt.Sprintf("cat > /etc/systemd/system/hello.service <<'UNIT'\n%sUNIT\nsystemctl daemon-reload", unit)
+		// A one-second warm-up makes every restart a visible outage, so the
+		// prober can tell one host down from two.
+		c := fmt.Sprintf("cat > /etc/systemd/system/hello.service <<'UNIT'\n%sUNIT\n"+
+			"mkdir -p /etc/systemd/system/hello.service.d && "+
+			"printf '[Service]\\nEnvironment=HELLO_WARMUP=1s\\n' > /etc/systemd/system/hello.service.d/warmup.conf && "+
+			"systemctl daemon-reload", unit)
 		l.ssh(t, h, c)
 	}
 }

@@ -31,11 +31,20 @@ type event struct {
 
 // progress writes events to stdout; safe for concurrent use.
 type progress struct {
-	mu   sync.Mutex
-	w    io.Writer
-	json bool
-	now  func() time.Time
+	mu    sync.Mutex
+	w     io.Writer
+	json  bool
+	now   func() time.Time
+	gates map[string]gateSeen // text mode: last gate line per host
 }
+
+type gateSeen struct {
+	passing bool
+	at      time.Time
+}
+
+// gateQuiet is how often an unchanged health gate is repeated in text mode.
+const gateQuiet = 2 * time.Second
 
 func newProgress(w io.Writer, format string) (*progress, error) {
 	switch format {
@@ -84,6 +93,28 @@ func renderText(e event) string {
 		b.WriteString(": " + e.Error)
 	}
 	return b.String()
+}
+
+// emitGate reports a health round. JSON gets every round; text gets a line
+// when the verdict flips or every gateQuiet, so a terminal stays readable.
+func (p *progress) emitGate(e event, passing bool) {
+	if !p.json {
+		now := p.now()
+		p.mu.Lock()
+		if p.gates == nil {
+			p.gates = map[string]gateSeen{}
+		}
+		last, seen := p.gates[e.Host]
+		quiet := seen && last.passing == passing && now.Sub(last.at) < gateQuiet
+		if !quiet {
+			p.gates[e.Host] = gateSeen{passing: passing, at: now}
+		}
+		p.mu.Unlock()
+		if quiet {
+			return
+		}
+	}
+	p.emit(e)
 }
 
 // printf writes free text in text mode only (tables, summaries).

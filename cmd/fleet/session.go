@@ -169,15 +169,10 @@ func (t *tailBuffer) suffix() string {
 	return "\nagent stderr:\n  " + strings.Join(t.lines, "\n  ")
 }
 
-// lockError names who holds a refused lock, so the person or job that was
-// refused knows whom to ask.
+// lockError keeps the agent's refusal, which names the holder (user,
+// machine, pid, rollout, since, command), so whoever was refused knows whom
+// to ask.
 func lockError(err error) error {
-	var ae *agent.Error
-	if errors.As(err, &ae) && ae.Code == agent.CodeLockHeld && ae.Holder != nil {
-		h := ae.Holder
-		return fmt.Errorf("lock held by %s@%s (pid %d, rollout %s) since %s, running %q: %w",
-			h.User, h.Machine, h.PID, h.RolloutID, h.Since.Format(time.RFC3339), h.Command, err)
-	}
 	return fmt.Errorf("lock: %w", err)
 }
 

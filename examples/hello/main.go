@@ -68,6 +68,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, brokenM
 	if err != nil {
 		return fmt.Errorf("hostname: %w", err)
 	}
+	// HELLO_WARMUP (a Go duration) delays listening, like a real service
+	// loading its data: the window in which it is down during a restart.
+	if w := getenv("HELLO_WARMUP"); w != "" {
+		d, err := time.ParseDuration(w)
+		if err != nil {
+			return fmt.Errorf("HELLO_WARMUP %q: %w", w, err)
+		}
+		select {
+		case <-time.After(d):
+		case <-ctx.Done():
+			return nil
+		}
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(port)))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
