@@ -24,7 +24,14 @@ func (c *Client) Lock(ctx context.Context) (LockResult, error) {
 // Status reads the host's deployment state.
 func (c *Client) Status(ctx context.Context) (StatusResult, error) {
 	var r StatusResult
-	err := c.call(ctx, OpStatus, noArgs{}, &r, nil)
+	err := c.call(ctx, OpStatus, StatusArgs{}, &r, nil)
+	return r, err
+}
+
+// Probe reads the host's state and runs one round of its health checks.
+func (c *Client) Probe(ctx context.Context) (StatusResult, error) {
+	var r StatusResult
+	err := c.call(ctx, OpStatus, StatusArgs{Probe: true}, &r, nil)
 	return r, err
 }
 

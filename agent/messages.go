@@ -25,14 +25,21 @@ type LockResult struct {
 	Holder Holder `json:"holder"`
 }
 
+// StatusArgs asks for the host state; Probe also runs one round of the
+// health checks (recorded nowhere).
+type StatusArgs struct {
+	Probe bool `json:"probe,omitempty"`
+}
+
 // StatusResult is the host's deployment state.
 type StatusResult struct {
-	Current  string       `json:"current,omitempty"`
-	Previous string       `json:"previous,omitempty"`
-	LastGood string       `json:"last_good,omitempty"`
-	Releases []Release    `json:"releases"` // oldest first
-	Units    []UnitStatus `json:"units"`
-	Lock     *Holder      `json:"lock,omitempty"` // nil: nobody holds the host lock
+	Current  string        `json:"current,omitempty"`
+	Previous string        `json:"previous,omitempty"`
+	LastGood string        `json:"last_good,omitempty"`
+	Releases []Release     `json:"releases"` // oldest first
+	Units    []UnitStatus  `json:"units"`
+	Lock     *Holder       `json:"lock,omitempty"`   // nil: nobody holds the host lock
+	Checks   []CheckResult `json:"checks,omitempty"` // one probe round, with StatusArgs.Probe
 }
 
 // Release describes one installed release.

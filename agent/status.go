@@ -2,8 +2,15 @@ package agent
 
 import "context"
 
-func (s *session) statusOp(ctx context.Context, _ noArgs) (StatusResult, error) {
-	return s.status(ctx)
+func (s *session) statusOp(ctx context.Context, a StatusArgs) (StatusResult, error) {
+	res, err := s.status(ctx)
+	if err != nil || !a.Probe || len(s.spec.Health.Checks) == 0 {
+		return res, err
+	}
+	// One round of the health checks, as the gate would run them; no
+	// verdict is recorded: status observes, it never judges a release.
+	res.Checks = s.probeAll(ctx, s.spec.Health)
+	return res, nil
 }
 
 // status reads the host state without the lock: every file it reads is

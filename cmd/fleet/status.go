@@ -40,7 +40,7 @@ type hostStatus struct {
 
 // collectStatus asks every host, without taking any lock: status must work
 // while a rollout runs.
-func (t *target) collectStatus(ctx context.Context) ([]hostStatus, error) {
+func (t *target) collectStatus(ctx context.Context, probe bool) ([]hostStatus, error) {
 	fc, err := t.connect(ctx, "", false)
 	defer fc.Close()
 	rows := make([]hostStatus, len(t.hosts))
@@ -57,7 +57,11 @@ func (t *target) collectStatus(ctx context.Context) ([]hostStatus, error) {
 		}
 	}
 	serr := fc.eachHost(ctx, live, t.inv.Strategy.Parallel, "status", func(ctx context.Context, s *hostSession) error {
-		st, err := s.agent.Status(ctx)
+		read := s.agent.Status
+		if probe {
+			read = s.agent.Probe
+		}
+		st, err := read(ctx)
 		if err != nil {
 			return err
 		}
@@ -79,20 +83,21 @@ func runStatus(c *cli.Context) error {
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	rows, err := t.collectStatus(c.Context)
+	rows, err := t.collectStatus(c.Context, true)
 	if t.out.json {
 		_ = json.NewEncoder(c.App.Writer).Encode(rows)
 		return err
 	}
 	tw := tabwriter.NewWriter(c.App.Writer, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOST\tCURRENT\tPREVIOUS\tUNITS\tLOCK")
+	fmt.Fprintln(tw, "HOST\tCURRENT\tPREVIOUS\tUNITS\tHEALTH\tLOCK")
 	for _, r := range rows {
 		if r.Status == nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\tunreachable: %s\n", r.Host, firstLine(r.Error))
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\tunreachable: %s\n", r.Host, firstLine(r.Error))
 			continue
 		}
 		s := r.Status
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.Host, orNone(s.Current), orNone(s.Previous), unitsText(s.Units), lockText(s.Lock))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Host, orNone(s.Current), orNone(s.Previous),
+			unitsText(s.Units), healthText(s.Checks), lockText(s.Lock))
 	}
 	_ = tw.Flush()
 	return err
@@ -103,7 +108,7 @@ func runReleases(c *cli.Context) error {
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	rows, err := t.collectStatus(c.Context)
+	rows, err := t.collectStatus(c.Context, false)
 	if t.out.json {
 		_ = json.NewEncoder(c.App.Writer).Encode(rows)
 		return err
@@ -144,6 +149,19 @@ func unitsText(units []agent.UnitStatus) string {
 		parts[i] = u.Name + "=" + u.ActiveState
 	}
 	return strings.Join(parts, " ")
+}
+
+// healthText summarises one probe round: "ok", or the first failing check.
+func healthText(checks []agent.CheckResult) string {
+	if len(checks) == 0 {
+		return "-"
+	}
+	for _, c := range checks {
+		if !c.OK {
+			return "failing: " + c.Check + ": " + firstLine(c.Reason)
+		}
+	}
+	return "ok"
 }
 
 func lockText(h *agent.Holder) string {
