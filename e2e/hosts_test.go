@@ -19,6 +19,7 @@ type inventoryOptions struct {
 	knownHosts     string // default .lab/known_hosts
 	minHealthyTime string // default 2s
 	deadline       string // default 20s
+	jump           string // ssh.jump, e.g. root@10.231.0.11
 }
 
 // writeInventory writes a fleet.yaml for the hello example on every lab host.
@@ -51,14 +52,14 @@ ssh:
   user: root
   identity_files: [%s]
   known_hosts: %s
-  config: none
+  config: none%s
 strategy:
   max_unavailable: 1
   max_failures: 0
 groups:
   - name: lab
     hosts:
-%s`, o.minHealthyTime, o.deadline, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, hosts.String())
+%s`, o.minHealthyTime, o.deadline, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, jumpLine(o.jump), hosts.String())
 	path := filepath.Join(t.TempDir(), "fleet.yaml")
 	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
 		t.Fatal(err)
@@ -147,4 +148,11 @@ func (l *lab) assertAllOn(t *testing.T, version string) {
 func (l *lab) journal(t *testing.T, host string) []map[string]any {
 	t.Helper()
 	return parseEvents(l.ssh(t, host, "cat /opt/hello/.fleet/journal.jsonl"))
+}
+
+func jumpLine(jump string) string {
+	if jump == "" {
+		return ""
+	}
+	return "\n  jump: " + jump
 }
