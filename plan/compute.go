@@ -9,9 +9,10 @@ import (
 
 // Target is one host and the versions involved.
 type Target struct {
-	Host string
-	From string // version active on the host now; "" = none
-	To   string // desired version
+	Host  string
+	From  string // version active on the host now; "" = none
+	To    string // desired version
+	Surge bool   // the host has two slots, so it can run the new version beside the old one
 }
 
 // Action says whether a host needs its step.
@@ -36,6 +37,9 @@ type HostPlan struct {
 	From   string
 	To     string
 	Action Action
+	// Mode is how the host changes: ModeSurge or ModeInPlace for
+	// ActionUpdate, "" for ActionSkip.
+	Mode   Mode
 	Wave   int // 1-based wave for ActionUpdate; 0 for ActionSkip
 	Reason string
 }
@@ -46,23 +50,39 @@ type Plan struct {
 	Strategy Strategy
 	// Hosts lists every target exactly once, in execution order.
 	Hosts []HostPlan
-	// Waves groups the hosts to update into chunks of Window, for a reader
-	// who thinks in batches. Run does not wait for a wave to finish: it
-	// slides, starting the next host as soon as any slot frees up.
+	// Waves groups the hosts to update for a reader who thinks in
+	// batches: in plan order, a wave closes when the next host's pool
+	// (Window for in-place hosts, SurgeWindow for surge hosts) is full.
+	// With a canary, wave 1 is exactly the canary, whatever its size. Run
+	// does not wait for a wave to finish (except the canary): it slides,
+	// starting the next host as soon as its pool has room.
 	Waves [][]string
-	// Window is MaxUnavailable resolved: the most hosts out of service at once.
+	// Window is MaxUnavailable resolved: the most in-place hosts out of
+	// service at once. It is 0 only when every changing host surges.
 	Window int
+	// SurgeWindow is MaxSurge resolved: the most surge hosts in flight at
+	// once, each running one extra instance. For blue/green it bounds the
+	// prepares in flight.
+	SurgeWindow int
 	// Budget is MaxFailures resolved: Run halts once more hosts than this fail.
 	Budget int
+	// Canary lists the canary hosts: the first Strategy.Canary hosts to
+	// update, in plan order (nil without a canary).
+	Canary []string
 }
 
 // Compute builds the plan for moving targets to their To versions.
 //
 // It is pure and deterministic: hosts are sorted by name, so any
 // permutation of the same targets gives the same plan. MaxUnavailable
-// (and MaxSurge) percentages are of all targets, skipped ones included,
-// since those stay in service; MaxFailures percentages are of the hosts
-// being changed.
+// and MaxSurge percentages are of all targets, skipped ones included,
+// since those stay in service; MaxFailures and Canary percentages are of
+// the hosts being changed.
+//
+// A changing host goes ModeSurge when its target has slots and MaxSurge
+// resolves above 0, otherwise ModeInPlace. When MaxUnavailable resolves
+// to 0, or with BlueGreen, every changing host must surge: Compute names
+// those that cannot (ErrNoSlot).
 func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 	if kind != KindRollout && kind != KindRollback {
 		return Plan{}, fmt.Errorf("unknown plan kind %q", kind)
@@ -76,21 +96,33 @@ func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 	if err := checkTargets(kind, sorted); err != nil {
 		return Plan{}, err
 	}
-	window, err := s.window(len(sorted))
-	if err != nil {
-		return Plan{}, err
-	}
-	changes := 0
-	for _, t := range sorted {
-		if t.From != t.To {
-			changes++
+	window, surge := s.windows(len(sorted))
+	lines := make([]line, len(sorted))
+	// The hosts going in place. When every host must surge, surge is
+	// above 0 (Validate, rounding up), so these are the ones without slots.
+	var inPlace []string
+	for i, t := range sorted {
+		lines[i] = line{Target: t}
+		if t.From == t.To {
+			continue
+		}
+		lines[i].mode = ModeInPlace
+		if t.Surge && surge > 0 {
+			lines[i].mode = ModeSurge
+		} else {
+			inPlace = append(inPlace, t.Host)
 		}
 	}
-	limit := describeWindow(s.MaxUnavailable, window, len(sorted))
-	reason := func(_ Target, wave, waves int) string {
-		return fmt.Sprintf("%swave %d/%d: maxUnavailable=%s", kindPrefix(kind), wave, waves, limit)
+	if err := checkSlots(s, window, len(sorted), inPlace); err != nil {
+		return Plan{}, err
 	}
-	return assemble(kind, s, sorted, window, s.MaxFailures.Resolve(changes, false), reason), nil
+	changes := countChanges(lines)
+	l := layout{
+		window: window, surge: surge,
+		budget: s.MaxFailures.Resolve(changes, false),
+		canary: s.canarySize(changes),
+	}
+	return assemble(kind, s, lines, l, rolloutReason(kind, s, l, len(sorted), changes)), nil
 }
 
 // checkTargets reports every malformed or duplicate target in sorted,
@@ -111,38 +143,19 @@ func checkTargets(kind Kind, sorted []Target) error {
 	return errors.Join(errs...)
 }
 
-// reasonFunc words the Reason of a host to update, given its wave.
-type reasonFunc func(t Target, wave, waves int) string
-
-// assemble lays out ordered targets (already in execution order) into a
-// Plan: actions, waves of window hosts, and reasons.
-func assemble(kind Kind, s Strategy, ordered []Target, window, budget int, reason reasonFunc) Plan {
-	p := Plan{Kind: kind, Strategy: s, Window: window, Budget: budget}
-	updates := 0
-	for _, t := range ordered {
-		if t.From != t.To {
-			updates++
-		}
+// checkSlots refuses a strategy that needs every changing host to surge
+// when some (slotless, in plan order) cannot.
+func checkSlots(s Strategy, window, total int, slotless []string) error {
+	switch {
+	case len(slotless) == 0:
+		return nil
+	case s.BlueGreen:
+		return fmt.Errorf("%w: blue/green needs two slots on every host it changes; %s", ErrNoSlot, noSlotList(slotless))
+	case window == 0:
+		return fmt.Errorf("%w: maxUnavailable=%s lets no host out of service, so every changing host must surge; %s",
+			ErrNoSlot, describeWindow(s.MaxUnavailable, window, total), noSlotList(slotless))
 	}
-	waves := (updates + window - 1) / window
-	n := 0
-	for _, t := range ordered {
-		hp := HostPlan{Host: t.Host, From: t.From, To: t.To, Action: ActionSkip}
-		if t.From == t.To {
-			hp.Reason = "already on " + versionLabel(t.To)
-			p.Hosts = append(p.Hosts, hp)
-			continue
-		}
-		if n%window == 0 {
-			p.Waves = append(p.Waves, make([]string, 0, min(window, updates-n)))
-		}
-		n++
-		hp.Action, hp.Wave = ActionUpdate, len(p.Waves)
-		hp.Reason = reason(t, hp.Wave, waves)
-		p.Waves[hp.Wave-1] = append(p.Waves[hp.Wave-1], t.Host)
-		p.Hosts = append(p.Hosts, hp)
-	}
-	return p
+	return nil
 }
 
 // Changes counts the hosts the plan updates.

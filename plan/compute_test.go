@@ -14,23 +14,30 @@ import (
 // also checks the invariants every plan must satisfy.
 type expectation struct {
 	window  int
+	surge   int // Plan.SurgeWindow
 	budget  int
 	order   []string   // Plan.Hosts, by name; nil = don't check
 	skipped []string   // hosts with ActionSkip
+	surged  []string   // hosts with ModeSurge
+	canary  []string   // Plan.Canary
 	waves   [][]string // Plan.Waves
 	reason  string     // substring of the first updated host's Reason; "" = don't check
 }
 
 func assertPlan(t *testing.T, got plan.Plan, want expectation) {
 	t.Helper()
-	if got.Window != want.window || got.Budget != want.budget {
-		t.Errorf("window, budget = %d, %d; want %d, %d", got.Window, got.Budget, want.window, want.budget)
+	if got.Window != want.window || got.SurgeWindow != want.surge || got.Budget != want.budget {
+		t.Errorf("window, surge window, budget = %d, %d, %d; want %d, %d, %d",
+			got.Window, got.SurgeWindow, got.Budget, want.window, want.surge, want.budget)
 	}
-	var names, skipped []string
+	var names, skipped, surged []string
 	for _, h := range got.Hosts {
 		names = append(names, h.Host)
 		if h.Action == plan.ActionSkip {
 			skipped = append(skipped, h.Host)
+		}
+		if h.Mode == plan.ModeSurge {
+			surged = append(surged, h.Host)
 		}
 	}
 	if want.order != nil && !slices.Equal(names, want.order) {
@@ -38,6 +45,12 @@ func assertPlan(t *testing.T, got plan.Plan, want expectation) {
 	}
 	if !slices.Equal(skipped, want.skipped) {
 		t.Errorf("skipped = %v, want %v", skipped, want.skipped)
+	}
+	if !slices.Equal(surged, want.surged) {
+		t.Errorf("surge hosts = %v, want %v", surged, want.surged)
+	}
+	if !slices.Equal(got.Canary, want.canary) {
+		t.Errorf("canary = %v, want %v", got.Canary, want.canary)
 	}
 	if !slices.EqualFunc(got.Waves, want.waves, slices.Equal) {
 		t.Errorf("waves = %v, want %v", got.Waves, want.waves)
@@ -53,40 +66,71 @@ func assertPlan(t *testing.T, got plan.Plan, want expectation) {
 	}
 }
 
-// planInvariants checks what holds for every plan Compute returns: actions
-// match versions, waves hold the updated hosts in order, in chunks of
-// Window, and each host's Wave points at the wave holding it.
+// planInvariants checks what holds for every plan Compute returns:
+// actions match versions, modes fit the pools, the canary is the first
+// hosts to update and exactly wave 1, the other waves hold the updated
+// hosts in order, each as full as its pools allow (a wave closes only
+// when the next host's pool is full in it), and each host's Wave points
+// at the wave holding it.
 func planInvariants(p plan.Plan) error {
-	if p.Window < 1 {
-		return fmt.Errorf("window %d < 1", p.Window)
+	if err := checkHostLines(p); err != nil {
+		return err
 	}
 	var updates []string
+	mode := map[string]plan.Mode{}
+	for _, h := range p.Hosts {
+		if h.Action == plan.ActionUpdate {
+			updates = append(updates, h.Host)
+			mode[h.Host] = h.Mode
+		}
+	}
+	if flat := slices.Concat(p.Waves...); !slices.Equal(flat, updates) {
+		return fmt.Errorf("waves %v do not list the updated hosts %v in order", p.Waves, updates)
+	}
+	waves := p.Waves
+	if len(p.Canary) > 0 {
+		if len(p.Canary) > len(updates) || !slices.Equal(p.Canary, updates[:len(p.Canary)]) || !slices.Equal(p.Waves[0], p.Canary) {
+			return fmt.Errorf("canary %v is not wave 1 %v nor the first hosts to update %v", p.Canary, p.Waves, updates)
+		}
+		waves = waves[1:]
+	}
+	capacity := map[plan.Mode]int{plan.ModeInPlace: max(p.Window, 1), plan.ModeSurge: max(p.SurgeWindow, 1)}
+	for i, w := range waves {
+		used := map[plan.Mode]int{}
+		for _, h := range w {
+			if used[mode[h]]++; used[mode[h]] > capacity[mode[h]] {
+				return fmt.Errorf("wave %v has more %s hosts than its pool of %d", w, mode[h], capacity[mode[h]])
+			}
+		}
+		if i+1 < len(waves) {
+			if next := mode[waves[i+1][0]]; used[next] < capacity[next] {
+				return fmt.Errorf("wave %v closed with room for %s host %s", w, next, waves[i+1][0])
+			}
+		}
+	}
+	return nil
+}
+
+// checkHostLines checks each host's action, mode and wave number.
+func checkHostLines(p plan.Plan) error {
 	for _, h := range p.Hosts {
 		wantAction := plan.ActionUpdate
 		if h.From == h.To {
 			wantAction = plan.ActionSkip
 		}
-		if h.Action != wantAction {
+		switch {
+		case h.Action != wantAction:
 			return fmt.Errorf("%s %q->%q has action %s", h.Host, h.From, h.To, h.Action)
-		}
-		if h.Action == plan.ActionSkip {
-			if h.Wave != 0 {
-				return fmt.Errorf("skipped host %s is in wave %d", h.Host, h.Wave)
-			}
-			continue
-		}
-		if h.Wave < 1 || h.Wave > len(p.Waves) || !slices.Contains(p.Waves[h.Wave-1], h.Host) {
+		case h.Action == plan.ActionSkip && (h.Wave != 0 || h.Mode != ""):
+			return fmt.Errorf("skipped host %s is in wave %d, mode %q", h.Host, h.Wave, h.Mode)
+		case h.Action == plan.ActionSkip:
+		case h.Mode == plan.ModeInPlace && p.Window < 1, h.Mode == plan.ModeSurge && p.SurgeWindow < 1:
+			return fmt.Errorf("host %s goes %s with window %d, surge window %d", h.Host, h.Mode, p.Window, p.SurgeWindow)
+		case h.Mode != plan.ModeInPlace && h.Mode != plan.ModeSurge:
+			return fmt.Errorf("host %s has mode %q", h.Host, h.Mode)
+		case h.Wave < 1 || h.Wave > len(p.Waves) || !slices.Contains(p.Waves[h.Wave-1], h.Host):
 			return fmt.Errorf("host %s says wave %d, waves are %v", h.Host, h.Wave, p.Waves)
 		}
-		updates = append(updates, h.Host)
-	}
-	for i, w := range p.Waves {
-		if len(w) > p.Window || len(w) == 0 || (i < len(p.Waves)-1 && len(w) != p.Window) {
-			return fmt.Errorf("wave %d has %d hosts, window %d", i+1, len(w), p.Window)
-		}
-	}
-	if flat := slices.Concat(p.Waves...); !slices.Equal(flat, updates) {
-		return fmt.Errorf("waves %v do not list the updated hosts %v in order", p.Waves, updates)
 	}
 	return nil
 }
@@ -138,8 +182,8 @@ func TestCompute_Limits(t *testing.T) {
 		{"100%", fleet(4), plan.Strategy{MaxUnavailable: pct(100)}, expectation{
 			window: 4, waves: [][]string{names(0, 4)},
 		}},
-		{"surge kept alongside maxUnavailable", fleet(2), plan.Strategy{MaxUnavailable: num(1), MaxSurge: num(1)}, expectation{
-			window: 1, waves: [][]string{names(0, 1), names(1, 2)},
+		{"surge without slots goes in place", fleet(2), plan.Strategy{MaxUnavailable: num(1), MaxSurge: num(1)}, expectation{
+			window: 1, surge: 1, waves: [][]string{names(0, 1), names(1, 2)},
 		}},
 		{"budget count", fleet(4), plan.Strategy{MaxUnavailable: num(1), MaxFailures: num(2)}, expectation{
 			window: 1, budget: 2, waves: [][]string{names(0, 1), names(1, 2), names(2, 3), names(3, 4)},
@@ -218,8 +262,8 @@ func TestCompute_Errors(t *testing.T) {
 		{"0% with zero surge", plan.KindRollout, fleet(3), plan.Strategy{MaxUnavailable: pct(0)}, plan.ErrInvalidStrategy, "both 0"},
 		{"negative", plan.KindRollout, fleet(3), plan.Strategy{MaxUnavailable: num(-1)}, plan.ErrInvalidStrategy, "negative"},
 		{"above 100%", plan.KindRollout, fleet(3), plan.Strategy{MaxUnavailable: pct(101)}, plan.ErrInvalidStrategy, "above 100%"},
-		{"surge needed", plan.KindRollout, fleet(3), plan.Strategy{MaxSurge: num(1)}, plan.ErrSurgeUnsupported, "0 of 3"},
-		{"percent rounds to 0 with surge", plan.KindRollout, fleet(3), plan.Strategy{MaxUnavailable: pct(10), MaxSurge: pct(10)}, plan.ErrSurgeUnsupported, "10%"},
+		{"surge needed, no slots", plan.KindRollout, fleet(3), plan.Strategy{MaxSurge: num(1)}, plan.ErrNoSlot, "maxUnavailable=0 lets no host out of service, so every changing host must surge; no second slot on h00, h01, h02"},
+		{"percent rounds to 0 with surge", plan.KindRollout, fleet(3), plan.Strategy{MaxUnavailable: pct(10), MaxSurge: pct(10)}, plan.ErrNoSlot, "maxUnavailable=0 (10% of 3)"},
 		{"duplicate host", plan.KindRollout, []plan.Target{
 			{Host: "b", From: "v1", To: "v2"}, {Host: "a", From: "v1", To: "v2"}, {Host: "b", From: "v2", To: "v2"},
 		}, plan.Strategy{MaxUnavailable: num(1)}, plan.ErrDuplicateHost, "b is listed more than once"},

@@ -9,9 +9,10 @@ var (
 	ErrInvalidIntOrPercent = errors.New("invalid count or percentage")
 	// ErrInvalidStrategy: Strategy.Validate refused the strategy.
 	ErrInvalidStrategy = errors.New("invalid strategy")
-	// ErrSurgeUnsupported: the strategy lets no host go out of service and
-	// relies on maxSurge, which needs slot-based surge (not implemented).
-	ErrSurgeUnsupported = errors.New("maxSurge without maxUnavailable is not supported yet")
+	// ErrNoSlot: the strategy needs hosts to surge (maxUnavailable resolves
+	// to 0, or blue/green) but some changing hosts have no second slot
+	// (Target.Surge is false). The message names them.
+	ErrNoSlot = errors.New("no second slot to surge into")
 	// ErrInvalidTarget: a target without a host name, or a rollout target
 	// without a desired version.
 	ErrInvalidTarget = errors.New("invalid target")
@@ -20,9 +21,16 @@ var (
 	// ErrResultMismatch: ComputeRollback got a Result that was not produced
 	// by running the Plan it was given.
 	ErrResultMismatch = errors.New("result does not match plan")
-	// ErrBudgetExceeded: more hosts failed than Strategy.MaxFailures allows;
-	// Run stopped starting hosts.
+	// ErrBudgetExceeded: more hosts failed than Strategy.MaxFailures allows
+	// (for blue/green: any host failed); Run stopped starting hosts.
 	ErrBudgetExceeded = errors.New("failure budget exceeded")
+	// ErrCanaryFailed: the canary's hosts all passed, but
+	// Options.AfterCanary (the bake) reported a failure; Run halted.
+	ErrCanaryFailed = errors.New("canary failed")
+	// ErrPaused is what Options.AfterCanary wraps to stop the run after
+	// the canary without rolling anything back, until someone resumes it.
+	// Result.Err wraps it for a paused run.
+	ErrPaused = errors.New("paused")
 	// ErrInterrupted: the context was cancelled and Run left work undone.
 	ErrInterrupted = errors.New("interrupted")
 )
@@ -31,7 +39,7 @@ var (
 // line per host while callers still reach the cause with errors.Is/As.
 type HostError struct {
 	Host string
-	Op   string // "activate" or "revert"
+	Op   string // the StepKind that failed: "activate", "revert", "prepare", "retire", ...
 	Err  error
 }
 

@@ -18,8 +18,38 @@ type gateHost struct {
 	mu    sync.Mutex
 	calls []*call // every Apply call, in arrival order
 
-	inFlight    atomic.Int64
-	maxInFlight atomic.Int64
+	all     gauge // every step in flight
+	inPlace gauge // rolling steps (activate, revert) in place
+	surge   gauge // rolling steps that surge
+	prepare gauge // blue/green prepares
+}
+
+// gauge counts steps in flight and remembers the most at once.
+type gauge struct {
+	now, max atomic.Int64
+}
+
+func (g *gauge) enter() {
+	n := g.now.Add(1)
+	for old := g.max.Load(); n > old && !g.max.CompareAndSwap(old, n); old = g.max.Load() {
+	}
+}
+
+func (g *gauge) leave() { g.now.Add(-1) }
+
+// gauges lists the gauges a step counts in.
+func (g *gateHost) gauges(s plan.Step) []*gauge {
+	out := []*gauge{&g.all}
+	switch {
+	case s.Kind == plan.StepPrepare:
+		out = append(out, &g.prepare)
+	case s.Kind != plan.StepActivate && s.Kind != plan.StepRevert:
+	case s.Mode == plan.ModeSurge:
+		out = append(out, &g.surge)
+	default:
+		out = append(out, &g.inPlace)
+	}
+	return out
 }
 
 // call is one Apply in progress or done.
@@ -39,12 +69,15 @@ func (g *gateHost) Apply(ctx context.Context, s plan.Step) error {
 	g.mu.Lock()
 	g.calls = append(g.calls, c)
 	g.mu.Unlock()
-	n := g.inFlight.Add(1)
-	for old := g.maxInFlight.Load(); n > old && !g.maxInFlight.CompareAndSwap(old, n); old = g.maxInFlight.Load() {
+	gauges := g.gauges(s)
+	for _, ga := range gauges {
+		ga.enter()
 	}
 	err := <-c.release
 	c.ctxErr = ctx.Err()
-	g.inFlight.Add(-1)
+	for _, ga := range gauges {
+		ga.leave()
+	}
 	return err
 }
 

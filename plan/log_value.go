@@ -4,17 +4,27 @@ import "log/slog"
 
 // LogValue summarizes the plan in one log line; plan itself never logs.
 func (p Plan) LogValue() slog.Value {
+	surge := 0
+	for _, h := range p.Hosts {
+		if h.Action == ActionUpdate && h.Mode == ModeSurge {
+			surge++
+		}
+	}
 	return slog.GroupValue(
 		slog.String("kind", string(p.Kind)),
 		slog.Int("hosts", len(p.Hosts)),
 		slog.Int("changes", p.Changes()),
+		slog.Int("surge_hosts", surge),
 		slog.Int("waves", len(p.Waves)),
 		slog.Int("window", p.Window),
+		slog.Int("surge_window", p.SurgeWindow),
 		slog.Int("budget", p.Budget),
+		slog.Int("canary", len(p.Canary)),
 		slog.String("max_unavailable", p.Strategy.MaxUnavailable.String()),
 		slog.String("max_surge", p.Strategy.MaxSurge.String()),
 		slog.String("max_failures", p.Strategy.MaxFailures.String()),
 		slog.Bool("auto_rollback", p.Strategy.AutoRollback),
+		slog.Bool("blue_green", p.Strategy.BlueGreen),
 	)
 }
 
@@ -26,7 +36,7 @@ func (r Result) LogValue() slog.Value {
 		slog.Int("hosts", len(r.Hosts)),
 	}
 	for _, s := range []State{
-		StatePending, StateActive, StateDone, StateFailed, StateSkipped,
+		StatePending, StateActive, StatePrepared, StateSwitched, StateDone, StateFailed, StateSkipped,
 		StateNotStarted, StateRolledBack, StateRollbackFailed,
 	} {
 		if n := r.count(s); n > 0 {
@@ -43,6 +53,12 @@ func (r Result) LogValue() slog.Value {
 		attrs = append(attrs, slog.Any("failed_hosts", failed))
 	}
 	attrs = append(attrs, slog.Bool("halted", r.Halted), slog.Bool("interrupted", r.Interrupted))
+	if r.Paused {
+		attrs = append(attrs, slog.Bool("paused", true))
+	}
+	if r.CanaryErr != nil && !r.Paused {
+		attrs = append(attrs, slog.String("canary_error", r.CanaryErr.Error()))
+	}
 	if r.Rollback != nil {
 		attrs = append(attrs, slog.Attr{Key: "rollback", Value: r.Rollback.LogValue()})
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"testing/synctest"
 
@@ -15,14 +16,15 @@ import (
 )
 
 // genTargets draws up to maxHosts targets with distinct host names, in
-// random order, some of them already on their desired version.
+// random order, some of them already on their desired version, some with
+// two slots.
 func genTargets(t *rapid.T, maxHosts int) []plan.Target {
 	names := rapid.SliceOfNDistinct(rapid.StringMatching(`[a-z]{1,3}[0-9]?`), 0, maxHosts, rapid.ID[string]).Draw(t, "hosts")
 	from := rapid.SampledFrom([]string{"", "v1", "v2"})
 	to := rapid.SampledFrom([]string{"v1", "v2"})
 	ts := make([]plan.Target, len(names))
 	for i, n := range names {
-		ts[i] = plan.Target{Host: n, From: from.Draw(t, "from"), To: to.Draw(t, "to")}
+		ts[i] = plan.Target{Host: n, From: from.Draw(t, "from"), To: to.Draw(t, "to"), Surge: rapid.Bool().Draw(t, "slots")}
 	}
 	return ts
 }
@@ -35,27 +37,80 @@ func genLimit(t *rapid.T, label string, lo, hiCount int) plan.IntOrPercent {
 	return plan.IntOrPercent{Value: rapid.IntRange(lo, hiCount).Draw(t, label)}
 }
 
+// maybe draws a limit one time in every n, else returns 0.
+func maybe(t *rapid.T, label string, n, hiCount int) plan.IntOrPercent {
+	if rapid.IntRange(0, n-1).Draw(t, "with "+label) != 0 {
+		return plan.IntOrPercent{}
+	}
+	return genLimit(t, label, 0, hiCount)
+}
+
 // genStrategy draws any strategy within range, including ones Compute
-// must refuse (both limits zero, or a need for surge).
+// must refuse (both limits zero, blue/green misused, or a need for
+// surge on hosts without slots).
 func genStrategy(t *rapid.T) plan.Strategy {
-	s := plan.Strategy{
+	return plan.Strategy{
 		MaxUnavailable: genLimit(t, "maxUnavailable", 0, 6),
 		MaxFailures:    genLimit(t, "maxFailures", 0, 4),
 		AutoRollback:   rapid.Bool().Draw(t, "autoRollback"),
+		MaxSurge:       maybe(t, "maxSurge", 2, 3),
+		Canary:         maybe(t, "canary", 3, 4),
+		BlueGreen:      rapid.IntRange(0, 4).Draw(t, "blueGreen") == 0,
 	}
-	if rapid.IntRange(0, 3).Draw(t, "with surge") == 0 {
-		s.MaxSurge = genLimit(t, "maxSurge", 0, 3)
-	}
-	return s
 }
 
-// genRunnableStrategy draws a strategy Compute always accepts.
-func genRunnableStrategy(t *rapid.T) plan.Strategy {
-	return plan.Strategy{
-		MaxUnavailable: genLimit(t, "maxUnavailable", 1, 5),
+// genRunnablePlan draws a rolling plan Compute accepts: random limits,
+// slots and canary; when the strategy lets no host out of service, every
+// target gets slots.
+func genRunnablePlan(t *rapid.T, maxHosts int) plan.Plan {
+	targets := genTargets(t, maxHosts)
+	s := plan.Strategy{
+		MaxUnavailable: genLimit(t, "maxUnavailable", 0, 5),
+		MaxSurge:       maybe(t, "maxSurge", 2, 3),
 		MaxFailures:    genLimit(t, "maxFailures", 0, 3),
 		AutoRollback:   rapid.Bool().Draw(t, "autoRollback"),
+		Canary:         maybe(t, "canary", 2, 4),
 	}
+	if s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero() {
+		s.MaxUnavailable = plan.IntOrPercent{Value: 1}
+	}
+	p, err := plan.Compute(plan.KindRollout, targets, s)
+	if errors.Is(err, plan.ErrNoSlot) {
+		p, err = plan.Compute(plan.KindRollout, allSlotted(targets), s)
+	}
+	if err != nil {
+		t.Fatalf("Compute(%+v): %v", s, err)
+	}
+	return p
+}
+
+// windows is the spec's resolution of the two pools over total targets.
+func windows(s plan.Strategy, total int) (window, surge int) {
+	window, surge = s.MaxUnavailable.Resolve(total, false), s.MaxSurge.Resolve(total, true)
+	if window == 0 && surge == 0 {
+		window = 1 // a percentage rounded down to 0, with no surge: raised, as Kubernetes does
+	}
+	return window, surge
+}
+
+// expectedError is the sentinel Compute must return for targets and s,
+// and for ErrNoSlot the hosts its message must name.
+func expectedError(targets []plan.Target, s plan.Strategy) (error, []string) {
+	misusedBlueGreen := s.BlueGreen && (s.MaxSurge.IsZero() || !s.MaxFailures.IsZero() || !s.Canary.IsZero())
+	if (s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero()) || misusedBlueGreen {
+		return plan.ErrInvalidStrategy, nil
+	}
+	window, surge := windows(s, len(targets))
+	var slotless []string
+	for _, tg := range targets {
+		if tg.From != tg.To && !(tg.Surge && surge > 0) {
+			slotless = append(slotless, tg.Host)
+		}
+	}
+	if len(slotless) > 0 && (s.BlueGreen || window == 0) {
+		return plan.ErrNoSlot, slotless
+	}
+	return nil, nil
 }
 
 func TestCompute_Properties(t *testing.T) {
@@ -67,42 +122,22 @@ func TestCompute_Properties(t *testing.T) {
 		if !slices.Equal(input, targets) {
 			t.Fatalf("Compute reordered its input")
 		}
-		n := len(targets)
-		switch {
-		case s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero():
-			if !errors.Is(err, plan.ErrInvalidStrategy) {
-				t.Fatalf("both limits zero: err = %v, want ErrInvalidStrategy", err)
+		if wantErr, slotless := expectedError(targets, s); wantErr != nil {
+			if !errors.Is(err, wantErr) {
+				t.Fatalf("err = %v, want %v", err, wantErr)
+			}
+			for _, h := range slotless {
+				if !strings.Contains(err.Error(), h) {
+					t.Fatalf("error %q does not name %s", err, h)
+				}
 			}
 			return
-		case s.MaxUnavailable.Resolve(n, false) == 0 && s.MaxSurge.Resolve(n, true) > 0:
-			if !errors.Is(err, plan.ErrSurgeUnsupported) {
-				t.Fatalf("needs surge: err = %v, want ErrSurgeUnsupported", err)
-			}
-			return
-		case err != nil:
+		}
+		if err != nil {
 			t.Fatalf("Compute: %v", err)
 		}
-
-		if want := max(s.MaxUnavailable.Resolve(n, false), 1); p.Window != want {
-			t.Fatalf("window = %d, want %d", p.Window, want)
-		}
-		if want := s.MaxFailures.Resolve(p.Changes(), false); p.Budget != want {
-			t.Fatalf("budget = %d, want %d", p.Budget, want)
-		}
-		// Every target appears exactly once, and nothing else does.
-		seen := map[string]int{}
-		for _, h := range p.Hosts {
-			seen[h.Host]++
-		}
-		for _, tg := range targets {
-			if seen[tg.Host] != 1 {
-				t.Fatalf("%s appears %d times", tg.Host, seen[tg.Host])
-			}
-		}
-		if len(p.Hosts) != n {
-			t.Fatalf("%d hosts planned for %d targets", len(p.Hosts), n)
-		}
-		if err := planInvariants(p); err != nil { // includes: no wave exceeds Window
+		checkResolved(t, p, targets, s)
+		if err := planInvariants(p); err != nil {
 			t.Fatal(err)
 		}
 		perm := rapid.Permutation(targets).Draw(t, "permutation")
@@ -112,12 +147,47 @@ func TestCompute_Properties(t *testing.T) {
 	})
 }
 
+// checkResolved checks the pools, budget, canary size and modes of p
+// against the spec, and that every target appears exactly once.
+func checkResolved(t *rapid.T, p plan.Plan, targets []plan.Target, s plan.Strategy) {
+	window, surge := windows(s, len(targets))
+	changes := p.Changes()
+	canary := 0
+	if !s.Canary.IsZero() && changes > 0 {
+		canary = min(max(s.Canary.Resolve(changes, true), 1), changes)
+	}
+	switch {
+	case p.Window != window || p.SurgeWindow != surge:
+		t.Fatalf("window, surge window = %d, %d; want %d, %d", p.Window, p.SurgeWindow, window, surge)
+	case p.Budget != s.MaxFailures.Resolve(changes, false):
+		t.Fatalf("budget = %d, want %d", p.Budget, s.MaxFailures.Resolve(changes, false))
+	case len(p.Canary) != canary:
+		t.Fatalf("canary %v, want %d hosts", p.Canary, canary)
+	case len(p.Hosts) != len(targets):
+		t.Fatalf("%d hosts planned for %d targets", len(p.Hosts), len(targets))
+	}
+	byHost := map[string]plan.HostPlan{}
+	for _, h := range p.Hosts {
+		byHost[h.Host] = h
+	}
+	for _, tg := range targets {
+		h, ok := byHost[tg.Host]
+		want := plan.ModeInPlace
+		if tg.Surge && surge > 0 {
+			want = plan.ModeSurge
+		}
+		switch {
+		case !ok:
+			t.Fatalf("%s is not planned", tg.Host)
+		case tg.From != tg.To && h.Mode != want:
+			t.Fatalf("%s (slots %v, surge window %d) goes %s", tg.Host, tg.Surge, surge, h.Mode)
+		}
+	}
+}
+
 func TestComputeRollback_Properties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		p, err := plan.Compute(plan.KindRollout, genTargets(t, 20), genRunnableStrategy(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := genRunnablePlan(t, 20)
 		// A result as Run could leave it: each updated host done, failed
 		// or never started, finishing in a random order.
 		r := plan.Result{Kind: p.Kind, Halted: rapid.Bool().Draw(t, "halted")}
@@ -127,7 +197,7 @@ func TestComputeRollback_Properties(t *testing.T) {
 			seq[h.Host] = i + 1
 		}
 		for _, h := range p.Hosts {
-			hr := plan.HostResult{Host: h.Host, From: h.From, To: h.To, State: plan.StateSkipped}
+			hr := plan.HostResult{Host: h.Host, From: h.From, To: h.To, Mode: h.Mode, State: plan.StateSkipped}
 			if h.Action == plan.ActionUpdate {
 				hr.State = rapid.SampledFrom([]plan.State{plan.StateDone, plan.StateFailed, plan.StateNotStarted}).Draw(t, "state")
 			}
@@ -146,7 +216,8 @@ func TestComputeRollback_Properties(t *testing.T) {
 
 // checkRollbackPlan checks rb against the result r of running p: it
 // touches exactly the hosts that started, failed ones first, each going
-// back from To to From, with p's window and no halting.
+// back from To to From in the mode it went, with p's pools and no
+// halting.
 func checkRollbackPlan(t *rapid.T, p plan.Plan, r plan.Result, rb plan.Plan) {
 	byHost := map[string]plan.HostResult{}
 	for _, h := range r.Hosts {
@@ -163,35 +234,44 @@ func checkRollbackPlan(t *rapid.T, p plan.Plan, r plan.Result, rb plan.Plan) {
 			t.Fatalf("rollback touches %s, which is %s", h.Host, orig.State)
 		case h.From != orig.To || h.To != orig.From || h.Action != plan.ActionUpdate:
 			t.Fatalf("rollback of %s goes %q->%q (%s), run went %q->%q", h.Host, h.From, h.To, h.Action, orig.From, orig.To)
+		case h.Mode != orig.Mode:
+			t.Fatalf("rollback of %s goes %s, the run went %s", h.Host, h.Mode, orig.Mode)
 		case orig.State == plan.StateFailed && seenDone:
 			t.Fatalf("failed host %s comes after a host that was fine: %+v", h.Host, rb.Hosts)
 		}
 		seenDone = seenDone || orig.State == plan.StateDone
 	}
-	if rb.Kind != plan.KindRollback || rb.Strategy.AutoRollback || rb.Window != p.Window || rb.Budget != len(rb.Hosts) {
-		t.Fatalf("rollback kind %s, autoRollback %v, window %d, budget %d", rb.Kind, rb.Strategy.AutoRollback, rb.Window, rb.Budget)
+	s := rb.Strategy
+	if rb.Kind != plan.KindRollback || s.AutoRollback || s.BlueGreen || !s.Canary.IsZero() || rb.Canary != nil {
+		t.Fatalf("rollback kind %s, strategy %+v, canary %v", rb.Kind, s, rb.Canary)
+	}
+	if rb.Window != p.Window || rb.SurgeWindow != p.SurgeWindow || rb.Budget != len(rb.Hosts) {
+		t.Fatalf("rollback window %d, surge window %d, budget %d; rollout %d, %d", rb.Window, rb.SurgeWindow, rb.Budget, p.Window, p.SurgeWindow)
 	}
 	if err := planInvariants(rb); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// TestRun_Properties runs random plans against a gateHost inside a
-// synctest bubble. At every quiet point (synctest.Wait) it picks which
-// step in flight finishes next and whether it fails, and sometimes
-// cancels the context; it checks the window at each point and the whole
-// run at the end.
+// TestRun_Properties runs random rolling plans (mixed modes, canaries)
+// against a gateHost inside a synctest bubble. At every quiet point
+// (synctest.Wait) it checks the pools, picks which step in flight
+// finishes next and whether it fails, and sometimes cancels the context;
+// Options.AfterCanary goes on, pauses or fails the bake, as drawn. It
+// checks the whole run at the end.
 func TestRun_Properties(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		p, err := plan.Compute(plan.KindRollout, genTargets(t, 12), genRunnableStrategy(t))
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := genRunnablePlan(t, 12)
+		verdict := rapid.SampledFrom([]string{"", "go", "pause", "fail"}).Draw(t, "after canary")
 		rapid.SyncTest(t, func(t *rapid.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			m := &runModel{plan: p, obs: &checkedObserver{}, host: &gateHost{}, startedAtHalt: -1}
-			result := started(ctx, p, m.host, plan.Options{Observer: m.obs.observe})
+			m := newRunModel(p, verdict)
+			o := plan.Options{Observer: m.obs.observe}
+			if verdict != "" {
+				o.AfterCanary = m.probe.afterCanary
+			}
+			result := started(ctx, p, m.host, o)
 			for {
 				synctest.Wait()
 				select {
@@ -206,22 +286,6 @@ func TestRun_Properties(t *testing.T) {
 	})
 }
 
-// runModel follows a run from the outside, knowing only the plan and
-// what the test told the host to do.
-type runModel struct {
-	plan plan.Plan
-	obs  *checkedObserver
-	host *gateHost
-
-	failures        int  // activations the test failed
-	cancelled       bool // the test cancelled the context
-	cancelInRollout bool // ... while activations were in flight
-	cancelStopped   bool // ... while hosts were left to start
-	// startedAtHalt is how many activations had started when the test
-	// failed the host that exceeded the budget; -1 until then.
-	startedAtHalt int
-}
-
 // step checks the quiet point, then finishes one step in flight.
 func (m *runModel) step(t *rapid.T, cancel context.CancelFunc) {
 	pending := m.host.pending()
@@ -234,27 +298,14 @@ func (m *runModel) step(t *rapid.T, cancel context.CancelFunc) {
 			t.Fatalf("activations and reverts in flight together: %v", m.host.pendingHosts())
 		}
 	}
-	started, total := m.count(plan.StepActivate), m.plan.Changes()
-	if kind == plan.StepRevert {
-		started, total = m.count(plan.StepRevert), m.count(plan.StepActivate)
-	}
-	haltedNow := kind == plan.StepActivate && m.failures > m.plan.Budget
-	if m.startedAtHalt >= 0 && m.count(plan.StepActivate) != m.startedAtHalt {
-		t.Fatalf("a host started after the failure budget was exceeded: %v", m.calledHosts(plan.StepActivate))
-	}
-	if len(pending) > m.plan.Window {
-		t.Fatalf("%d steps in flight, window %d", len(pending), m.plan.Window)
-	}
-	if started < total && !m.cancelled && !haltedNow && len(pending) != m.plan.Window {
-		t.Fatalf("window not full: %d in flight, window %d, %d of %d %ss started",
-			len(pending), m.plan.Window, started, total, kind)
-	}
+	m.checkPools(t, pending, kind)
 
 	if !m.cancelled && rapid.IntRange(0, 11).Draw(t, "cancel now") == 0 {
 		cancel()
 		m.cancelled = true
 		m.cancelInRollout = kind == plan.StepActivate
-		m.cancelStopped = started < total && !haltedNow
+		m.cancelStopped = m.toStart(kind) > 0 && !m.stoppedNow(kind)
+		m.cancelBeforeBake = m.probe.called() == 0
 	}
 	c := pending[rapid.IntRange(0, len(pending)-1).Draw(t, "finish")]
 	var err error
@@ -270,24 +321,50 @@ func (m *runModel) step(t *rapid.T, cancel context.CancelFunc) {
 	m.host.finish(c, err)
 }
 
-// count counts the Apply calls of one kind so far.
-func (m *runModel) count(k plan.StepKind) int {
-	n := 0
-	for _, s := range m.host.steps() {
-		if s.Kind == k {
-			n++
-		}
+// checkPools: no pool holds more steps than its size, the run started no
+// host past a halt, and, unless the run is stopping or waiting on its
+// canary, the next host to start is held back only by a full pool.
+func (m *runModel) checkPools(t *rapid.T, pending []*call, kind plan.StepKind) {
+	used := map[plan.Mode]int{}
+	for _, c := range pending {
+		used[c.step.Mode]++
 	}
-	return n
+	size := map[plan.Mode]int{plan.ModeInPlace: max(m.plan.Window, 1), plan.ModeSurge: max(m.plan.SurgeWindow, 1)}
+	if used[plan.ModeInPlace] > size[plan.ModeInPlace] || used[plan.ModeSurge] > size[plan.ModeSurge] {
+		t.Fatalf("in flight: %d in place, %d surging; pools %v", used[plan.ModeInPlace], used[plan.ModeSurge], size)
+	}
+	if m.startedAtHalt >= 0 && m.count(plan.StepActivate) != m.startedAtHalt {
+		t.Fatalf("a host started after the failure budget was exceeded: %v", m.calledHosts(plan.StepActivate))
+	}
+	if m.cancelled || m.toStart(kind) == 0 || m.stoppedNow(kind) {
+		return
+	}
+	if kind == plan.StepRevert {
+		if used[plan.ModeInPlace] < size[plan.ModeInPlace] && used[plan.ModeSurge] < size[plan.ModeSurge] {
+			t.Fatalf("reverts left to start, and both pools have room: %v", m.host.pendingHosts())
+		}
+		return
+	}
+	started := m.count(plan.StepActivate)
+	if started == len(m.plan.Canary) {
+		return // the canary barrier: the rest waits for the canary to finish
+	}
+	next := m.updates[started]
+	if used[next.Mode] != size[next.Mode] {
+		t.Fatalf("%s (%s) waits, but its pool has room: %d of %d in flight", next.Host, next.Mode, used[next.Mode], size[next.Mode])
+	}
 }
 
-// calledHosts lists the hosts Apply got steps of kind k for, in order.
-func (m *runModel) calledHosts(k plan.StepKind) []string {
-	var hosts []string
-	for _, s := range m.host.steps() {
-		if s.Kind == k {
-			hosts = append(hosts, s.Host)
-		}
+// toStart counts the steps of kind not started yet.
+func (m *runModel) toStart(kind plan.StepKind) int {
+	if kind == plan.StepRevert {
+		return m.count(plan.StepActivate) - m.count(plan.StepRevert)
 	}
-	return hosts
+	return len(m.updates) - m.count(plan.StepActivate)
+}
+
+// stoppedNow: the run stopped starting activations (failure budget,
+// failed bake or pause).
+func (m *runModel) stoppedNow(kind plan.StepKind) bool {
+	return kind == plan.StepActivate && (m.failures > m.plan.Budget || m.probe.stopped())
 }

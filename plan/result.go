@@ -11,13 +11,15 @@ type HostResult struct {
 	Host     string
 	From     string // versions, as in the plan
 	To       string
+	Mode     Mode // as in the plan
 	State    State
-	Err      error // the step's error; kept after an auto-rollback
+	Err      error    // the step's error; kept after an auto-rollback
+	LastStep StepKind // the last step the host started in this run ("" if none); an undo's steps are in Rollback
 	Started  time.Time
 	Finished time.Time
-	// Seq is the 1-based order in which the host's step finished in this
-	// run (0: never finished). ComputeRollback orders by it, because
-	// timestamps are all zero when Options.Now is nil.
+	// Seq is the 1-based order in which the host's (last) step finished
+	// in this run (0: never finished). ComputeRollback orders by it,
+	// because timestamps are all zero when Options.Now is nil.
 	Seq int
 }
 
@@ -25,33 +27,53 @@ type HostResult struct {
 type Result struct {
 	Kind  Kind
 	Hosts []HostResult // same order as Plan.Hosts
-	// Halted: more hosts failed than the budget allows, so Run stopped
-	// starting new ones.
+	// Halted: Run stopped starting hosts because of a failure: more hosts
+	// failed than the budget allows (for blue/green: any prepare or
+	// cutover failed), or the canary's bake failed (CanaryErr is set).
 	Halted bool
+	// Paused: Options.AfterCanary asked to pause (ErrPaused, kept in
+	// CanaryErr): the canary is done, the rest NotStarted, and nothing was
+	// rolled back. A later run over the same targets resumes: the canary
+	// hosts, now on their To version, are skipped.
+	Paused bool
+	// CanaryErr is what Options.AfterCanary returned, when not nil: the
+	// pause (wrapping ErrPaused), or why the bake failed.
+	CanaryErr error
 	// Interrupted: the context was cancelled and Run therefore left work
-	// undone: hosts not started, an auto-rollback not run, or (then
-	// Rollback.Interrupted is set too) an auto-rollback stopped halfway.
+	// undone: hosts not started, a phase or an auto-rollback not run, or
+	// (then Rollback.Interrupted is set too) an auto-rollback stopped
+	// halfway.
 	Interrupted bool
-	// Rollback is the auto-rollback's own result, when one ran.
+	// Rollback is the auto-rollback's own result, when one ran; for
+	// blue/green, the discard's or the uncut's.
 	Rollback *Result
 }
 
 // Err returns nil when every host ended up as planned. Otherwise it joins
-// ErrBudgetExceeded and ErrInterrupted when they apply, a *HostError for
+// ErrBudgetExceeded (or ErrCanaryFailed) when the run halted, the pause
+// (wrapping ErrPaused), ErrInterrupted when it applies, a *HostError for
 // each host whose step failed, and the rollback's Err.
 func (r Result) Err() error {
 	var errs []error
-	if r.Halted {
+	switch {
+	case r.Paused:
+		errs = append(errs, fmt.Errorf("after the canary: %w", r.CanaryErr))
+	case r.CanaryErr != nil:
+		errs = append(errs, fmt.Errorf("%w: %w", ErrCanaryFailed, r.CanaryErr))
+	case r.Halted:
 		errs = append(errs, fmt.Errorf("%w: %d failed", ErrBudgetExceeded, r.failures()))
 	}
 	if r.Interrupted && (r.Rollback == nil || !r.Rollback.Interrupted) {
 		// An interrupted rollback reports it in its own Err, below.
 		errs = append(errs, fmt.Errorf("%w before the run finished", ErrInterrupted))
 	}
-	op := string(stepKind(r.Kind))
 	for _, h := range r.Hosts {
 		if h.Err != nil {
-			errs = append(errs, &HostError{Host: h.Host, Op: op, Err: h.Err})
+			op := h.LastStep
+			if op == "" {
+				op = stepKind(r.Kind)
+			}
+			errs = append(errs, &HostError{Host: h.Host, Op: string(op), Err: h.Err})
 		}
 	}
 	if r.Rollback != nil {
@@ -61,12 +83,13 @@ func (r Result) Err() error {
 }
 
 // Changed lists, in plan order, the hosts whose step this run started:
-// the ones that may no longer be on their From version.
+// the ones that may no longer be as they were (for blue/green, a
+// prepared host runs the new version beside the old one).
 func (r Result) Changed() []string {
 	var hosts []string
 	for _, h := range r.Hosts {
 		switch h.State {
-		case StateActive, StateDone, StateFailed, StateRolledBack, StateRollbackFailed:
+		case StateActive, StateDone, StateFailed, StateRolledBack, StateRollbackFailed, StatePrepared, StateSwitched:
 			hosts = append(hosts, h.Host)
 		}
 	}

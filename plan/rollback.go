@@ -8,17 +8,20 @@ import (
 
 // ComputeRollback plans undoing what running p did, as recorded in r.
 //
-// It covers only the hosts the run changed (Done or Failed: their step
+// It covers only the hosts the run changed (Result.Changed: their step
 // started, so they may have switched); skipped and never-started hosts
-// are left alone. Each host goes back from To to From. Failed hosts come
-// first, in the order they failed, because they are the ones out of
-// service; then the rest, the most recently finished first.
+// are left alone. Each host goes back from To to From, in the mode it
+// went (a surge host surges back). Failed hosts come first, in the order
+// they failed, because they are the ones out of service; then the rest,
+// the most recently finished first.
 //
-// The rollback keeps p's Strategy (with AutoRollback off) and p's Window,
-// so it disrupts no more hosts at once than the rollout did. Its Budget
-// is the number of hosts: a rollback does not halt on its own failures,
-// because stopping it halfway would leave more hosts on the version that
-// just failed.
+// The rollback is rolling, even for a blue/green plan (whose Run undoes
+// its own failures with StepDiscard and StepUncut): it keeps p's Strategy
+// with AutoRollback, Canary and BlueGreen off, and p's Window and
+// SurgeWindow, so it disrupts no more hosts at once than the rollout
+// did. Its Budget is the number of hosts: a rollback does not halt on its
+// own failures, because stopping it halfway would leave more hosts on the
+// version that just failed.
 func ComputeRollback(p Plan, r Result) (Plan, error) {
 	if err := checkResult(p, r); err != nil {
 		return Plan{}, err
@@ -49,7 +52,7 @@ func rollbackPlan(p Plan, r Result) Plan {
 		switch h.State {
 		case StateFailed, StateActive:
 			failed = append(failed, i)
-		case StateDone:
+		case StateDone, StatePrepared, StateSwitched:
 			done = append(done, i)
 		}
 	}
@@ -59,27 +62,41 @@ func rollbackPlan(p Plan, r Result) Plan {
 	slices.SortFunc(done, func(a, b int) int {
 		return cmp.Or(cmp.Compare(r.Hosts[b].Seq, r.Hosts[a].Seq), cmp.Compare(b, a))
 	})
-	targets := make([]Target, 0, len(failed)+len(done))
+	lines := make([]line, 0, len(failed)+len(done))
 	wasFailed := make(map[string]bool, len(failed))
 	for _, i := range failed {
 		wasFailed[r.Hosts[i].Host] = true
 	}
+	modes := [2]int{}
 	for _, i := range slices.Concat(failed, done) {
-		h := r.Hosts[i]
-		targets = append(targets, Target{Host: h.Host, From: h.To, To: h.From})
-	}
-	why := "rollback requested"
-	if r.Halted {
-		why = "the rollout halted on its failure budget"
-	}
-	reason := func(t Target, wave, waves int) string {
-		cause := "undo " + versionLabel(t.From) + ": " + why
-		if wasFailed[t.Host] {
-			cause = "activating " + versionLabel(t.From) + " failed"
-		}
-		return fmt.Sprintf("rollback wave %d/%d: %s", wave, waves, cause)
+		h, mode := r.Hosts[i], stepMode(p.Hosts[i].Mode)
+		modes[poolOf(mode)]++
+		lines = append(lines, line{Target: Target{Host: h.Host, From: h.To, To: h.From, Surge: mode == ModeSurge}, mode: mode})
 	}
 	s := p.Strategy
-	s.AutoRollback = false
-	return assemble(KindRollback, s, targets, max(p.Window, 1), len(targets), reason)
+	s.AutoRollback, s.Canary, s.BlueGreen = false, IntOrPercent{}, false
+	l := layout{window: p.Window, surge: p.SurgeWindow, budget: len(lines)}
+	// A pool a plan built by hand left empty still runs its hosts, one at a time.
+	if modes[poolInPlace] > 0 {
+		l.window = max(l.window, 1)
+	}
+	if modes[poolSurge] > 0 {
+		l.surge = max(l.surge, 1)
+	}
+	return assemble(KindRollback, s, lines, l, rollbackReason(r, wasFailed))
+}
+
+// undoPlan is the plan of a blue/green undo (StepDiscard or StepUncut) of
+// the hosts idx of p: each goes back from To to From, all at once, in
+// plan order, in one wave.
+func undoPlan(p Plan, idx []int, kind StepKind) Plan {
+	lines := make([]line, len(idx))
+	for k, i := range idx {
+		h := p.Hosts[i]
+		lines[k] = line{Target: Target{Host: h.Host, From: h.To, To: h.From, Surge: true}, mode: ModeSurge}
+	}
+	s := p.Strategy
+	s.AutoRollback, s.Canary, s.BlueGreen = false, IntOrPercent{}, false
+	n := len(lines)
+	return assemble(KindRollback, s, lines, layout{window: p.Window, surge: max(n, 1), budget: n}, undoPlanReason(kind, n))
 }

@@ -6,35 +6,6 @@ import (
 	"time"
 )
 
-// StepKind is what Host.Apply is asked to do to one host.
-type StepKind string
-
-const (
-	// StepActivate switches the host to Step.To, restarts it and runs the
-	// health gate. It takes the host out of service while it runs.
-	StepActivate StepKind = "activate"
-	// StepRevert is the same disruptive step back to the earlier version;
-	// Run uses it for every host of a KindRollback plan.
-	StepRevert StepKind = "revert"
-)
-
-// Step is one unit of work for Host.Apply.
-type Step struct {
-	Host   string
-	Kind   StepKind
-	From   string
-	To     string
-	Wave   int
-	Reason string // e.g. "wave 2/5: maxUnavailable=1"
-}
-
-// Host is the only seam between plan and the outside world; cmd/fleet
-// implements it over the agent. Apply must be safe for concurrent calls
-// on different hosts.
-type Host interface {
-	Apply(ctx context.Context, s Step) error
-}
-
 // Options tunes Run. The zero value is valid.
 type Options struct {
 	// Observer, when set, receives every state change. Run never calls it
@@ -43,27 +14,57 @@ type Options struct {
 	// Now stamps events and results. plan never reads the clock itself, so
 	// when Now is nil every timestamp stays zero.
 	Now func() time.Time
+	// AfterCanary, when set, is called once every canary host (Plan.Canary)
+	// has finished within the failure budget and hosts remain to update;
+	// no step is in flight meanwhile. It may bake (watch the canary's
+	// health for a while) and decide: nil goes on with the rest; an error
+	// wrapping ErrPaused stops the run with nothing rolled back
+	// (Result.Paused); any other error fails the canary (Result.Halted,
+	// then the auto-rollback). It gets Run's ctx, cancellation included.
+	AfterCanary func(ctx context.Context, canary []string) error
 }
 
 // Run executes p through h and reports what happened to every host.
 //
-// At most p.Window steps are in flight; the next host, in plan order,
-// starts as soon as any step finishes. Once more than p.Budget hosts
-// have failed, no new host starts, in-flight steps finish, and with
-// Strategy.AutoRollback the hosts this run changed are rolled back
-// (ComputeRollback, run by Run with the same window and Host).
+// Rolling plans: hosts start in plan order, each taking a token from its
+// pool: Window tokens for in-place hosts, SurgeWindow tokens for surge
+// hosts. The order is strict: a host waiting for its pool also holds back
+// the hosts after it, even those of the other pool, so hosts start
+// exactly in the order the plan shows. A token returns as soon as its
+// step finishes. With a canary, every canary host finishes (and
+// Options.AfterCanary says go on) before any other host starts. Once more
+// than p.Budget hosts have failed, no new host starts, in-flight steps
+// finish, and with Strategy.AutoRollback the hosts this run changed are
+// rolled back (ComputeRollback, run by Run with the same pools, each host
+// in its own mode).
 //
-// Cancelling ctx stops new hosts from starting, but steps already in
-// flight get a context that is never cancelled: stopping a host halfway
-// through its switch and restart would leave a state nobody chose. A
-// second interrupt is for the process to handle. After an interrupt no
-// auto-rollback runs.
+// Blue/green plans (Strategy.BlueGreen) run in three phases: StepPrepare
+// on every host to update, SurgeWindow at a time; then, only if every
+// prepare succeeded, StepCutover on all of them at once; then StepRetire
+// on all of them at once. Blue/green is all or nothing and its undo does
+// not depend on AutoRollback: a failed prepare stops new prepares and
+// discards (StepDiscard) every host that started preparing; a failed
+// cutover undoes it (StepUncut) on every host. A failed retire is
+// reported (the host is Done with Err set, HostError op "retire") but
+// undoes nothing: the fleet already serves the new version.
+//
+// Cancelling ctx stops new hosts (and new phases) from starting, but
+// steps already in flight get a context that is never cancelled: stopping
+// a host halfway through its switch and restart would leave a state
+// nobody chose. A blue/green cutover, retire or undo, once begun, starts
+// on every host. After an interrupt no auto-rollback, discard or uncut
+// runs. A second interrupt is for the process to handle.
 //
 // Hosts whose Action is not ActionUpdate are marked Skipped and never
-// reach h. A plan with Window below 1 (never made by Compute) runs one
-// host at a time.
+// reach h. A pool of size below 1 (never made by Compute for hosts that
+// use it) runs its hosts one at a time.
 func Run(ctx context.Context, p Plan, h Host, o Options) Result {
 	r := newRunner(p, h, o)
+	if p.Strategy.BlueGreen {
+		r.blueGreen(ctx)
+		r.res.Halted = r.halted
+		return r.res
+	}
 	r.execute(ctx)
 	// Every goroutine execute started has ended: no locking from here on
 	// except around the observer.
@@ -74,7 +75,7 @@ func Run(ctx context.Context, p Plan, h Host, o Options) Result {
 	return r.res
 }
 
-// stepKind is the step a plan of kind k applies to its hosts.
+// stepKind is the step a rolling plan of kind k applies to its hosts.
 func stepKind(k Kind) StepKind {
 	if k == KindRollback {
 		return StepRevert
@@ -87,66 +88,77 @@ type runner struct {
 	plan Plan
 	host Host
 	opts Options
-	kind StepKind
-	halt chan struct{} // closed when failures first exceed the budget
+	kind StepKind      // the rolling step; StepPrepare for blue/green
+	halt chan struct{} // closed when the run first halts
+
+	// The canary: the leading hosts to update that Plan.Canary names.
+	canaryHosts []string
+	isCanary    []bool        // by plan index
+	afterCanary int           // plan index of the first host to update after the canary; -1: none
+	canaryDone  chan struct{} // closed when the last canary host finishes
 
 	// mu guards everything below. It is also held while the observer is
 	// called, which serializes the observer and keeps events in the
 	// order the state changes happened.
-	mu       sync.Mutex
-	res      Result
-	failures int
-	finished int
-	halted   bool
+	mu         sync.Mutex
+	res        Result
+	failures   int
+	finished   int
+	halted     bool
+	canaryLeft int
+	why        string // why hosts are not started, once halted or paused
 }
 
 func newRunner(p Plan, h Host, o Options) *runner {
-	r := &runner{plan: p, host: h, opts: o, kind: stepKind(p.Kind), halt: make(chan struct{})}
+	r := &runner{
+		plan: p, host: h, opts: o, kind: stepKind(p.Kind),
+		halt: make(chan struct{}), canaryDone: make(chan struct{}),
+		isCanary: make([]bool, len(p.Hosts)), afterCanary: -1,
+	}
 	r.res = Result{Kind: p.Kind, Hosts: make([]HostResult, len(p.Hosts))}
 	for i, hp := range p.Hosts {
-		r.res.Hosts[i] = HostResult{Host: hp.Host, From: hp.From, To: hp.To, State: StatePending}
+		r.res.Hosts[i] = HostResult{Host: hp.Host, From: hp.From, To: hp.To, Mode: hp.Mode, State: StatePending}
 	}
+	if p.Strategy.BlueGreen {
+		r.kind = StepPrepare // for the events of hosts skipped or not started
+	}
+	r.findCanary()
 	return r
 }
 
-// execute starts hosts in plan order through a semaphore of Window
-// slots, one goroutine per step, and returns when every started step has
-// finished.
-func (r *runner) execute(ctx context.Context) {
-	slots := make(chan struct{}, max(r.plan.Window, 1))
-	var wg sync.WaitGroup
+// findCanary marks the canary: the leading hosts to update, as long as
+// Plan.Canary lists them in order.
+func (r *runner) findCanary() {
 	for i, hp := range r.plan.Hosts {
 		if hp.Action != ActionUpdate {
-			r.skip(i)
 			continue
 		}
-		if !r.acquire(ctx, slots) {
-			r.stop(ctx, i)
-			break
+		n := len(r.canaryHosts)
+		if n < len(r.plan.Canary) && r.plan.Canary[n] == hp.Host {
+			r.canaryHosts = append(r.canaryHosts, hp.Host)
+			r.isCanary[i] = true
+			continue
 		}
-		if !r.begin(ctx, i) {
-			<-slots
-			r.stop(ctx, i)
-			break
+		if n > 0 {
+			r.afterCanary = i
 		}
-		step := Step{Host: hp.Host, Kind: r.kind, From: hp.From, To: hp.To, Wave: hp.Wave, Reason: hp.Reason}
-		wg.Go(func() {
-			err := r.host.Apply(context.WithoutCancel(ctx), step)
-			// Record the outcome before freeing the slot, so the loop
-			// sees a halt before it could start another host.
-			r.finish(i, err)
-			<-slots
-		})
+		break
 	}
-	wg.Wait()
+	r.canaryLeft = len(r.canaryHosts)
 }
 
-// acquire waits for a free slot; it gives up when ctx is cancelled or
-// the run halts, so that the remaining hosts are marked at once rather
-// than when an in-flight step happens to finish.
-func (r *runner) acquire(ctx context.Context, slots chan struct{}) bool {
+// step is the Step of kind for host i.
+func (r *runner) step(i int, kind StepKind, reason string) Step {
+	hp := r.plan.Hosts[i]
+	return Step{Host: hp.Host, Kind: kind, Mode: stepMode(hp.Mode), From: hp.From, To: hp.To, Wave: hp.Wave, Reason: reason}
+}
+
+// acquire waits for a free token in pool; it gives up when ctx is
+// cancelled or the run halts, so that the remaining hosts are marked at
+// once rather than when an in-flight step happens to finish.
+func (r *runner) acquire(ctx context.Context, pool chan struct{}) bool {
 	select {
-	case slots <- struct{}{}:
+	case pool <- struct{}{}:
 		return true
 	case <-ctx.Done():
 	case <-r.halt:
@@ -154,73 +166,69 @@ func (r *runner) acquire(ctx context.Context, slots chan struct{}) bool {
 	return false
 }
 
-// begin marks host i Active unless the run must stop. The check and the
-// mark happen under one lock, so no host starts after the halting failure
-// has been recorded.
-func (r *runner) begin(ctx context.Context, i int) bool {
+// begin marks host i Active for a step of kind. When gated, it refuses
+// once the run must stop; the check and the mark happen under one lock,
+// so no host starts after the halting failure has been recorded.
+func (r *runner) begin(ctx context.Context, i int, kind StepKind, reason string, gated bool) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if ctx.Err() != nil || r.halted {
+	if gated && (ctx.Err() != nil || r.halted) {
 		return false
 	}
-	r.res.Hosts[i].Started = r.now()
-	r.transition(i, StateActive, r.plan.Hosts[i].Reason, nil)
+	h := &r.res.Hosts[i]
+	if h.Started.IsZero() {
+		h.Started = r.now()
+	}
+	h.LastStep = kind
+	r.transition(i, kind, StateActive, reason, nil)
 	return true
 }
 
-// finish records the end of host i's step and decides whether to halt.
-func (r *runner) finish(i int, err error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.finished++
-	h := &r.res.Hosts[i]
-	h.Finished, h.Seq = r.now(), r.finished
-	if err == nil {
-		r.transition(i, StateDone, doneReason(r.kind, h.To), nil)
+// haltLocked halts the run, once; why becomes the reason of the hosts not
+// started. The caller holds r.mu.
+func (r *runner) haltLocked(why string) {
+	if r.halted {
 		return
 	}
-	h.Err = err
-	r.failures++
-	reason := failReason(r.kind, h.To, r.failures, r.plan.Budget)
-	if r.failures > r.plan.Budget && !r.halted {
-		r.halted = true
-		close(r.halt)
-		reason += ": budget exceeded, halting"
-	}
-	r.transition(i, StateFailed, reason, err)
+	r.halted = true
+	r.why = why
+	close(r.halt)
 }
 
 // skip marks host i Skipped: it is already on its version.
 func (r *runner) skip(i int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.transition(i, StateSkipped, r.plan.Hosts[i].Reason, nil)
+	r.transition(i, r.kind, StateSkipped, r.plan.Hosts[i].Reason, nil)
 }
 
-// stop marks every host from i on NotStarted (or Skipped, for those with
-// nothing to do) and notes an interrupt.
+// stop marks every host from i on that is still pending NotStarted (or
+// Skipped, for those with nothing to do) and notes an interrupt.
 func (r *runner) stop(ctx context.Context, from int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	reason := "not started: interrupted"
-	if r.halted {
-		reason = "not started: failure budget exceeded"
+	reason := r.why
+	if reason == "" {
+		reason = notStartedReason(interruptedCause)
 	}
 	if ctx.Err() != nil {
 		r.res.Interrupted = true
 	}
 	for j := from; j < len(r.plan.Hosts); j++ {
-		if r.plan.Hosts[j].Action != ActionUpdate {
-			r.transition(j, StateSkipped, r.plan.Hosts[j].Reason, nil)
-			continue
+		switch {
+		case r.res.Hosts[j].State != StatePending:
+		case r.plan.Hosts[j].Action != ActionUpdate:
+			r.transition(j, r.kind, StateSkipped, r.plan.Hosts[j].Reason, nil)
+		default:
+			r.transition(j, r.kind, StateNotStarted, reason, nil)
 		}
-		r.transition(j, StateNotStarted, reason, nil)
 	}
 }
 
-// transition moves host i to state to, as a step of this run.
-func (r *runner) transition(i int, to State, reason string, err error) {
-	r.set(i, Event{Wave: r.plan.Hosts[i].Wave, Kind: r.kind, To: to, Reason: reason, Err: err})
+// transition moves host i to state to, as a step of kind.
+func (r *runner) transition(i int, kind StepKind, to State, reason string, err error) {
+	hp := r.plan.Hosts[i]
+	r.set(i, Event{Wave: hp.Wave, Kind: kind, Mode: hp.Mode, To: to, Reason: reason, Err: err})
 }
 
 // set moves host i to ev.To and tells the observer; it fills in the

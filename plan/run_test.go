@@ -96,8 +96,8 @@ func TestRun_SlidingWindow(t *testing.T) {
 		g.finishHost(t, "a", nil)
 		res := <-result
 		assertStates(t, res, done, done, done, done)
-		if res.Err() != nil || g.maxInFlight.Load() != 2 {
-			t.Errorf("err = %v, max in flight = %d; want nil, 2", res.Err(), g.maxInFlight.Load())
+		if res.Err() != nil || g.all.max.Load() != 2 {
+			t.Errorf("err = %v, max in flight = %d; want nil, 2", res.Err(), g.all.max.Load())
 		}
 	})
 }

@@ -7,6 +7,15 @@ import "time"
 //	Pending -> Active -> Done | Failed
 //	Pending -> Skipped | NotStarted
 //	Done | Failed -> RolledBack | RollbackFailed   (auto-rollback)
+//
+// and for blue/green (Strategy.BlueGreen), where Active is in turn the
+// prepare, the cutover and the retire in flight:
+//
+//	Pending -> Active -> Prepared | Failed                 (prepare)
+//	Prepared -> Active -> Switched | Failed                (cutover)
+//	Switched -> Active -> Done                             (retire; Err set if it failed)
+//	Prepared | Failed -> RolledBack | RollbackFailed       (discard, after a failed prepare)
+//	Switched | Failed -> RolledBack | RollbackFailed       (uncut, after a failed cutover)
 type State string
 
 const (
@@ -15,16 +24,25 @@ const (
 	StateDone           State = "done"
 	StateFailed         State = "failed"
 	StateSkipped        State = "skipped"     // already on the desired version; never reached Host.Apply
-	StateNotStarted     State = "not-started" // the run halted or was interrupted before its turn
-	StateRolledBack     State = "rolled-back"
+	StateNotStarted     State = "not-started" // the run halted, paused or was interrupted before its turn
+	StateRolledBack     State = "rolled-back" // undone: reverted, or for blue/green discarded or uncut
 	StateRollbackFailed State = "rollback-failed"
+	// StatePrepared (blue/green): the new version runs beside the old one,
+	// gated and registered, but takes no traffic. A run ends with hosts
+	// here only when it was interrupted before the cutover.
+	StatePrepared State = "prepared"
+	// StateSwitched (blue/green): the host serves the new version; its old
+	// slot still runs. A run ends with hosts here only when it was
+	// interrupted before the retire.
+	StateSwitched State = "switched"
 )
 
 // Terminal reports whether a host in state s is finished with, as every
 // host is when Run returns.
 func (s State) Terminal() bool {
 	switch s {
-	case StateDone, StateFailed, StateSkipped, StateNotStarted, StateRolledBack, StateRollbackFailed:
+	case StateDone, StateFailed, StateSkipped, StateNotStarted, StateRolledBack, StateRollbackFailed,
+		StatePrepared, StateSwitched:
 		return true
 	}
 	return false
@@ -37,8 +55,9 @@ type Event struct {
 	Host   string
 	Wave   int
 	Kind   StepKind
+	Mode   Mode // the host's mode; "" for a host with nothing to do
 	From   State
 	To     State
 	Reason string
-	Err    error // the step's error, for Failed and RollbackFailed
+	Err    error // the step's error, for Failed and RollbackFailed (and a Done host whose retire failed)
 }

@@ -6,25 +6,39 @@ import (
 )
 
 // Strategy holds the rollout limits as the user wrote them; Compute
-// resolves them against the fleet into Plan.Window and Plan.Budget.
+// resolves them against the fleet into Plan.Window, Plan.SurgeWindow,
+// Plan.Budget and Plan.Canary.
 type Strategy struct {
-	// MaxUnavailable is how many hosts may be out of service at once,
-	// a count or a percentage of all targets rounded down. A percentage
-	// that rounds down to 0 is raised to 1, as Kubernetes does when
-	// MaxSurge is 0, so that "10%" of 3 hosts still makes progress.
+	// MaxUnavailable is how many hosts updated in place may be out of
+	// service at once, a count or a percentage of all targets rounded
+	// down. When it rounds down to 0 and MaxSurge resolves to 0 too, it is
+	// raised to 1, as Kubernetes does, so that "10%" of 3 hosts still
+	// makes progress.
 	MaxUnavailable IntOrPercent
-	// MaxSurge is reserved for slot-based surge (running the new version
-	// next to the old one). It is validated and kept, but until surge is
-	// implemented a strategy that needs it to make progress is refused
-	// with ErrSurgeUnsupported.
+	// MaxSurge is how many hosts may run one extra instance at once (the
+	// new version in the idle slot beside the serving one), a count or a
+	// percentage of all targets rounded up. Only hosts with two slots
+	// (Target.Surge) can surge; with MaxSurge 0 every host goes in place.
 	MaxSurge IntOrPercent
 	// MaxFailures is the failure budget: a count, or a percentage of the
 	// hosts being changed rounded down. Run halts once more hosts than
 	// this have failed; the zero value halts on the first failure.
 	MaxFailures IntOrPercent
 	// AutoRollback makes Run roll back every host it changed when it
-	// halts on the failure budget.
+	// halts (failure budget exceeded, or the canary's bake failed).
+	// Blue/green undoes its own failures whatever it says.
 	AutoRollback bool
+	// Canary is the size of a first wave that must finish, and pass
+	// Options.AfterCanary, before any other host starts: a count, or a
+	// percentage of the hosts being changed rounded up. Any non-zero
+	// value is at least 1 host and at most all of them; 0 means none.
+	Canary IntOrPercent
+	// BlueGreen switches the whole fleet at once: every changing host
+	// prepares the new version in its idle slot (MaxSurge at a time), then
+	// one cutover moves all of them, then the old slots are retired. It
+	// needs a second slot on every changing host, MaxSurge above 0 and
+	// MaxFailures 0 (it is all or nothing), and takes no Canary.
+	BlueGreen bool
 }
 
 // Validate checks the limits that do not depend on the fleet's size.
@@ -38,6 +52,7 @@ func (s Strategy) Validate() error {
 		{"maxUnavailable", s.MaxUnavailable},
 		{"maxSurge", s.MaxSurge},
 		{"maxFailures", s.MaxFailures},
+		{"canary", s.Canary},
 	} {
 		if err := f.v.check(); err != nil {
 			errs = append(errs, fmt.Errorf("%w: %s: %w", ErrInvalidStrategy, f.name, err))
@@ -46,20 +61,46 @@ func (s Strategy) Validate() error {
 	if s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero() {
 		errs = append(errs, fmt.Errorf("%w: maxUnavailable and maxSurge are both 0: no host could ever be updated", ErrInvalidStrategy))
 	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, s.validateBlueGreen()...)...)
 }
 
-// window resolves MaxUnavailable against total targets.
-func (s Strategy) window(total int) (int, error) {
-	if w := s.MaxUnavailable.Resolve(total, false); w > 0 {
-		return w, nil
+// validateBlueGreen lists what BlueGreen cannot be combined with.
+func (s Strategy) validateBlueGreen() []error {
+	if !s.BlueGreen {
+		return nil
 	}
-	// Both limits literally zero is refused by Validate, so reaching here
-	// with no surge means a percentage rounded down to 0 (or no targets):
-	// Kubernetes raises that to 1 rather than never making progress.
-	if s.MaxSurge.Resolve(total, true) == 0 {
-		return 1, nil
+	var errs []error
+	if s.MaxSurge.IsZero() {
+		errs = append(errs, fmt.Errorf("%w: blueGreen needs maxSurge above 0: it starts the new version beside the old one", ErrInvalidStrategy))
 	}
-	return 0, fmt.Errorf("%w: maxUnavailable %s allows 0 of %d hosts out of service and maxSurge %s would need slot-based surge",
-		ErrSurgeUnsupported, s.MaxUnavailable, total, s.MaxSurge)
+	if !s.MaxFailures.IsZero() {
+		errs = append(errs, fmt.Errorf("%w: blueGreen is all or nothing: maxFailures must be 0, not %s", ErrInvalidStrategy, s.MaxFailures))
+	}
+	if !s.Canary.IsZero() {
+		errs = append(errs, fmt.Errorf("%w: blueGreen switches every host in one step: it takes no canary (%s)", ErrInvalidStrategy, s.Canary))
+	}
+	return errs
+}
+
+// windows resolves MaxUnavailable (rounded down) and MaxSurge (rounded
+// up) against total targets. Both literally zero is refused by Validate,
+// so both resolving to 0 means a percentage rounded down to 0 with no
+// surge (or no targets): Kubernetes raises maxUnavailable to 1 rather
+// than never making progress.
+func (s Strategy) windows(total int) (window, surge int) {
+	window = s.MaxUnavailable.Resolve(total, false)
+	surge = s.MaxSurge.Resolve(total, true)
+	if window == 0 && surge == 0 {
+		window = 1
+	}
+	return window, surge
+}
+
+// canarySize resolves Canary against the number of hosts being changed:
+// rounded up, at least 1 when set, at most changes.
+func (s Strategy) canarySize(changes int) int {
+	if s.Canary.IsZero() || changes == 0 {
+		return 0
+	}
+	return min(max(s.Canary.Resolve(changes, true), 1), changes)
 }
