@@ -23,6 +23,11 @@ const (
 	CodeUnhealthy        Code = "unhealthy"
 	CodeIO               Code = "io"
 	CodeInternal         Code = "internal"
+	// CodeConsulUnavailable: the host's local Consul agent could not be
+	// reached, or refused a call (the message says which). Ops check
+	// Consul before they change anything, so a rollout can refuse a host
+	// it could not drain.
+	CodeConsulUnavailable Code = "consul_unavailable"
 )
 
 // Error implements error so a Code works as a sentinel.
@@ -32,7 +37,8 @@ func (c Code) Error() string { return string(c) }
 func (c Code) Known() bool {
 	switch c {
 	case CodeBadRequest, CodeLockHeld, CodeChecksumMismatch, CodeVersionConflict,
-		CodeNotFound, CodeUnitFailed, CodeStartLimitHit, CodeUnhealthy, CodeIO, CodeInternal:
+		CodeNotFound, CodeUnitFailed, CodeStartLimitHit, CodeUnhealthy, CodeIO, CodeInternal,
+		CodeConsulUnavailable:
 		return true
 	}
 	return false
@@ -67,6 +73,11 @@ func (e *Error) Unwrap() error { return e.cause }
 func errorf(code Code, format string, args ...any) *Error {
 	err := fmt.Errorf(format, args...)
 	return &Error{Code: code, Message: err.Error(), cause: errors.Unwrap(err)}
+}
+
+// consulError wraps a Registry failure as code consul_unavailable.
+func consulError(op Op, err error) *Error {
+	return &Error{Code: CodeConsulUnavailable, Message: string(op) + ": " + err.Error(), cause: err}
 }
 
 // ioError wraps a filesystem failure as code io.

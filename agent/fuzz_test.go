@@ -25,6 +25,18 @@ func argsFor(op Op) any {
 		return &JournalArgs{}
 	case OpRestart:
 		return &RestartArgs{}
+	case OpDrain:
+		return &DrainArgs{}
+	case OpRegister:
+		return &RegisterArgs{}
+	case OpEnable:
+		return &EnableArgs{}
+	case OpStop:
+		return &StopArgs{}
+	case OpServe:
+		return &ServeArgs{}
+	case OpPending:
+		return &PendingArgs{}
 	}
 	return &noArgs{}
 }

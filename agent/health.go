@@ -6,15 +6,19 @@ import (
 	"sync"
 )
 
-// health runs the gate on current and records the verdict: healthy makes
-// the version last_good (and a rollback candidate), unhealthy rules it
-// out as previous. A cancelled gate (the controller went away) is no
-// verdict and records nothing.
+// health runs the gate on an instance's current release and records the
+// verdict: healthy makes the version last_good (and a rollback
+// candidate), unhealthy rules it out as previous. A cancelled gate (the
+// controller went away) is no verdict and records nothing.
 func (s *session) health(ctx context.Context, a HealthArgs) (HealthResult, error) {
-	if len(s.spec.Health.Checks) == 0 {
+	if len(s.spec.Health.Checks) == 0 && !s.consulGate() {
 		return HealthResult{}, errorf(CodeBadRequest, "health: the spec has no checks")
 	}
-	cur, err := s.layout.readCurrent()
+	inst, err := s.instance(OpHealth, a.Slot)
+	if err != nil {
+		return HealthResult{}, err
+	}
+	cur, err := s.version(inst)
 	if err != nil {
 		return HealthResult{}, ioError("health", err)
 	}
@@ -24,35 +28,47 @@ func (s *session) health(ctx context.Context, a HealthArgs) (HealthResult, error
 	if a.Version != "" && a.Version != cur {
 		return HealthResult{}, errorf(CodeBadRequest, "health: current is %s, not %s", cur, a.Version)
 	}
-	res, err := s.runGate(ctx, cur)
-	var herr *Error
-	result := resultHealthy
-	switch {
-	case err == nil:
-	case errors.As(err, &herr) && herr.Code == CodeUnhealthy:
-		result = resultUnhealthy
-	default:
+	round, err := s.roundFor(ctx, OpHealth, inst)
+	if err != nil {
+		return HealthResult{}, err
+	}
+	res, err := s.runGate(ctx, cur, round)
+	result, verdict := gateResult(err)
+	if !verdict {
 		return HealthResult{}, err // cancelled, or the gate could not run: no verdict
 	}
 	_, serr := s.updateState(func(st *state) { st.record(cur, s.deps.Now().UTC(), result) })
-	s.journal(JournalEntry{Op: OpHealth, Version: cur, Result: result}, err)
-	s.log.Info("health verdict", keyVersion, cur, "result", result)
+	s.journal(JournalEntry{Op: OpHealth, Slot: a.Slot, Version: cur, Result: result}, err)
+	s.log.Info("health verdict", keyVersion, cur, keySlot, a.Slot, "result", result)
 	if err != nil {
 		return HealthResult{}, err
 	}
 	return res, serr
 }
 
+// gateResult maps the gate's outcome to a journal result; verdict is
+// false when the gate ended without judging the release.
+func gateResult(err error) (result string, verdict bool) {
+	var herr *Error
+	switch {
+	case err == nil:
+		return resultHealthy, true
+	case errors.As(err, &herr) && herr.Code == CodeUnhealthy:
+		return resultUnhealthy, true
+	}
+	return "", false
+}
+
 // runGate probes every Interval until the gate decides. The first round
 // runs at once; later ones on ticks. Waiting is select on ctx and the
 // ticker, so the session's end interrupts it immediately.
-func (s *session) runGate(ctx context.Context, v string) (HealthResult, error) {
+func (s *session) runGate(ctx context.Context, v string, round func(context.Context) []CheckResult) (HealthResult, error) {
 	spec := s.spec.Health
 	g := newGate(spec, s.deps.Now())
 	tick, stop := s.deps.NewTicker(spec.Interval.Std())
 	defer stop()
 	for {
-		results := s.probeAll(ctx, spec)
+		results := round(ctx)
 		if err := ctx.Err(); err != nil {
 			return HealthResult{}, err
 		}
@@ -76,13 +92,17 @@ func (s *session) runGate(ctx context.Context, v string) (HealthResult, error) {
 }
 
 // probeAll runs one round, all checks concurrently so a slow check does
-// not stretch the round by the others' timeouts.
-func (s *session) probeAll(ctx context.Context, spec HealthSpec) []CheckResult {
+// not stretch the round by the others' timeouts. extra are checks that
+// are not in the spec (the Consul gate).
+func (s *session) probeAll(ctx context.Context, spec HealthSpec, extra ...func(context.Context) CheckResult) []CheckResult {
 	p := prober{units: s.deps.Units, interval: spec.Interval.Std()}
-	results := make([]CheckResult, len(spec.Checks))
+	results := make([]CheckResult, len(spec.Checks)+len(extra))
 	var wg sync.WaitGroup
 	for i, c := range spec.Checks {
 		wg.Go(func() { results[i] = p.probe(ctx, c) })
+	}
+	for i, fn := range extra {
+		wg.Go(func() { results[len(spec.Checks)+i] = fn(ctx) })
 	}
 	wg.Wait()
 	return results

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"testing"
@@ -20,30 +21,37 @@ const (
 	testBinary = "app"
 )
 
-// host is one fake host: a temp root, fake systemd, journal and clock.
+// host is one fake host: a temp root, fake systemd, journal, Consul and
+// clock. consul and slots, when set, go into the spec.
 type host struct {
-	root    string
-	units   *agenttest.Units
-	journal *agenttest.Journal
-	clock   *agenttest.Clock
-	checks  []agent.CheckSpec
+	root     string
+	units    *agenttest.Units
+	journal  *agenttest.Journal
+	registry *agenttest.Registry
+	clock    *agenttest.Clock
+	checks   []agent.CheckSpec
+	consul   *agent.ConsulSpec
+	slots    *agent.SlotSpec
+	logger   *slog.Logger
 }
 
 func newHost(t *testing.T) *host {
 	t.Helper()
 	return &host{
-		root:    filepath.Join(t.TempDir(), "opt", "app"),
-		units:   agenttest.NewUnits(),
-		journal: agenttest.NewJournal(),
-		clock:   agenttest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
-		checks:  []agent.CheckSpec{{Systemd: &agent.SystemdCheck{Unit: testUnit}}},
+		root:     filepath.Join(t.TempDir(), "opt", "app"),
+		units:    agenttest.NewUnits(),
+		journal:  agenttest.NewJournal(),
+		registry: agenttest.NewRegistry(),
+		clock:    agenttest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
+		checks:   []agent.CheckSpec{{Systemd: &agent.SystemdCheck{Unit: testUnit}}},
 	}
 }
 
 func (h *host) deps() agent.Deps {
 	return agent.Deps{
 		Units: h.units, Journal: h.journal,
-		Now: h.clock.Now, NewTicker: h.clock.NewTicker,
+		Now: h.clock.Now, NewTicker: h.clock.NewTicker, NewTimer: h.clock.NewTimer,
+		NewRegistry: h.registry.New, Logger: h.logger,
 		Hostname: "web1", Arch: "amd64", User: "root", AgentVersion: "test",
 		SudoUID: -1, SudoGID: -1,
 	}
@@ -58,6 +66,8 @@ func (h *host) spec() agent.AppSpec {
 			Interval:       agent.Duration(5 * time.Second),
 			Checks:         h.checks,
 		},
+		Consul: h.consul,
+		Slots:  h.slots,
 	}
 }
 

@@ -10,4 +10,6 @@ const (
 	keyDuration = "duration"
 	keyError    = "error"
 	keyRollout  = "rollout_id"
+	keySlot     = "slot"
+	keyService  = "service_id"
 )

@@ -40,6 +40,13 @@ type StatusResult struct {
 	Units    []UnitStatus  `json:"units"`
 	Lock     *Holder       `json:"lock,omitempty"`   // nil: nobody holds the host lock
 	Checks   []CheckResult `json:"checks,omitempty"` // one probe round, with StatusArgs.Probe
+
+	// Serving is the slot that serves ("" without slots, or before the
+	// first serve); Current is then that slot's version.
+	Serving string       `json:"serving,omitempty"`
+	Pending *PendingMark `json:"pending,omitempty"` // a paused canary, nil when none
+	// Instances: the single instance without slots, else one per slot.
+	Instances []InstanceStatus `json:"instances,omitempty"`
 }
 
 // Release describes one installed release.
@@ -90,9 +97,13 @@ type StageCommitResult struct {
 // release being switched away from as rolled back: it stops being a
 // rollback target on this host until it passes a health gate again, so a
 // later `fleet rollback` never returns to a release that was abandoned.
+//
+// Slot "" switches the host's current; a slot name switches that slot's
+// current (and rewrites its env file).
 type SwitchArgs struct {
 	Version string `json:"version"`
 	Reject  bool   `json:"reject,omitempty"`
+	Slot    string `json:"slot,omitempty"`
 }
 
 // SwitchResult says where current pointed before and after. Previous is
@@ -103,19 +114,24 @@ type SwitchResult struct {
 	Previous string `json:"previous,omitempty"`
 }
 
-// RestartArgs restarts the app's units (AppSpec.Units, in order).
-type RestartArgs struct{}
+// RestartArgs restarts the app's units (AppSpec.Units, in order), or with
+// Slot the slot's instance of the template unit.
+type RestartArgs struct {
+	Slot string `json:"slot,omitempty"`
+}
 
 // RestartResult lists the units restarted, in order.
 type RestartResult struct {
 	Units []string `json:"units"`
 }
 
-// HealthArgs runs the gate on current. When Version is set the agent
-// refuses to run unless current is that version, so a verdict is never
-// recorded against the wrong release.
+// HealthArgs runs the gate on current, or with Slot on the slot's
+// instance (its port replaces PortPlaceholder in the checks). When Version
+// is set the agent refuses to run unless the instance runs that version,
+// so a verdict is never recorded against the wrong release.
 type HealthArgs struct {
 	Version string `json:"version,omitempty"`
+	Slot    string `json:"slot,omitempty"`
 }
 
 // HealthResult is a passed gate.
@@ -158,6 +174,8 @@ type JournalEntry struct {
 	From      string    `json:"from,omitempty"`
 	To        string    `json:"to,omitempty"`
 	Version   string    `json:"version,omitempty"`
+	Slot      string    `json:"slot,omitempty"`
+	Reason    string    `json:"reason,omitempty"` // drain's reason; what pending did
 	Removed   []string  `json:"removed,omitempty"`
 	Result    string    `json:"result"` // ok, error, healthy, unhealthy
 	Error     string    `json:"error,omitempty"`

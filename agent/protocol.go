@@ -29,13 +29,20 @@ const (
 	OpHealth      Op = "health"
 	OpPrune       Op = "prune"
 	OpJournal     Op = "journal"
+	OpDrain       Op = "drain"
+	OpRegister    Op = "register"
+	OpEnable      Op = "enable"
+	OpStop        Op = "stop"
+	OpServe       Op = "serve"
+	OpPending     Op = "pending"
 )
 
 // Known reports whether o is one of the ops above.
 func (o Op) Known() bool {
 	switch o {
 	case OpHello, OpLock, OpStatus, OpStageBegin, OpStageCommit,
-		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal:
+		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal,
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending:
 		return true
 	}
 	return false
@@ -44,7 +51,8 @@ func (o Op) Known() bool {
 // mutates reports whether o changes the host, and so needs the lock.
 func (o Op) mutates() bool {
 	switch o {
-	case OpStageBegin, OpStageCommit, OpSwitch, OpRestart, OpHealth, OpPrune:
+	case OpStageBegin, OpStageCommit, OpSwitch, OpRestart, OpHealth, OpPrune,
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending:
 		return true
 	}
 	return false

@@ -9,9 +9,10 @@ import (
 	"strings"
 )
 
-// prune removes the oldest releases beyond keep. current, previous and
-// last_good survive whatever keep says, so a rollback target is never
-// pruned away. Temporary entries of dead sessions are swept too.
+// prune removes the oldest releases beyond keep. current, previous,
+// last_good, every slot's release and a paused canary's survive whatever
+// keep says, so neither a rollback target nor a release an instance runs
+// from is pruned away. Temporary entries of dead sessions are swept too.
 func (s *session) prune(_ context.Context, a PruneArgs) (PruneResult, error) {
 	keep := a.Keep
 	if keep == 0 {
@@ -35,11 +36,10 @@ func (s *session) pruneReleases(keep int) (PruneResult, error) {
 	if err != nil {
 		return res, ioError("prune", err)
 	}
-	cur, err := s.layout.readCurrent()
+	protected, err := s.protected(st)
 	if err != nil {
 		return res, ioError("prune", err)
 	}
-	protected := map[string]bool{cur: true, st.previous(cur, s.layout.installed): true, st.LastGood: true}
 	removed := map[string]bool{}
 	for _, v := range pruneVictims(rels, keep, protected) {
 		if err := s.removeRelease(v); err != nil {
@@ -55,6 +55,32 @@ func (s *session) pruneReleases(keep int) (PruneResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// protected lists the releases prune must keep.
+func (s *session) protected(st state) (map[string]bool, error) {
+	cur, err := s.hostCurrent(st)
+	if err != nil {
+		return nil, err
+	}
+	top, err := s.layout.readCurrent()
+	if err != nil {
+		return nil, err
+	}
+	p := map[string]bool{cur: true, top: true, st.previous(cur, s.layout.installed): true, st.LastGood: true}
+	if st.Pending != nil {
+		p[st.Pending.Version] = true
+	}
+	if s.spec.Slots != nil {
+		for _, sl := range s.spec.Slots.Slots {
+			v, err := s.layout.readSlotCurrent(sl.Name)
+			if err != nil {
+				return nil, err
+			}
+			p[v] = true
+		}
+	}
+	return p, nil
 }
 
 // pruneVictims picks, from releases sorted oldest first, those older than
@@ -119,6 +145,12 @@ func (s *session) sweepStale() []string {
 		_, pending := s.pending[filepath.Join(s.layout.incoming(), name)]
 		return !pending
 	})
-	sweep(s.layout.root, func(name string) bool { return strings.HasPrefix(name, currentLink+tmpInfix) })
+	isTempLink := func(name string) bool { return strings.HasPrefix(name, currentLink+tmpInfix) }
+	sweep(s.layout.root, isTempLink)
+	if s.spec.Slots != nil {
+		for _, sl := range s.spec.Slots.Slots {
+			sweep(s.layout.slot(sl.Name), func(name string) bool { return isTemp(name) || isTempLink(name) })
+		}
+	}
 	return cleaned
 }

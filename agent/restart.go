@@ -10,18 +10,22 @@ import (
 // Error.Journal.
 const journalTailLines = 20
 
-// restart restarts the spec's units in order and stops at the first
-// failure.
-func (s *session) restart(ctx context.Context, _ RestartArgs) (RestartResult, error) {
+// restart restarts the instance's units (the spec's, or the slot's
+// template instance) in order and stops at the first failure.
+func (s *session) restart(ctx context.Context, a RestartArgs) (RestartResult, error) {
+	inst, err := s.instance(OpRestart, a.Slot)
+	if err != nil {
+		return RestartResult{}, err
+	}
 	res := RestartResult{Units: []string{}}
-	for _, u := range s.spec.Units {
+	for _, u := range inst.units {
 		if err := s.restartUnit(ctx, u); err != nil {
-			s.journal(JournalEntry{Op: OpRestart}, err)
+			s.journal(JournalEntry{Op: OpRestart, Slot: a.Slot}, err)
 			return res, err
 		}
 		res.Units = append(res.Units, u)
 	}
-	s.journal(JournalEntry{Op: OpRestart}, nil)
+	s.journal(JournalEntry{Op: OpRestart, Slot: a.Slot}, nil)
 	return res, nil
 }
 

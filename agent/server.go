@@ -20,6 +20,14 @@ type Deps struct {
 	// NewTicker returns a tick channel and a stop function.
 	Now       func() time.Time
 	NewTicker func(d time.Duration) (<-chan time.Time, func())
+	// NewTimer drives drain's wait; nil means the real clock. It returns
+	// a channel that fires once after d, and a stop function.
+	NewTimer func(d time.Duration) (<-chan time.Time, func())
+
+	// NewRegistry connects to the host's Consul agent when the spec has
+	// Consul; nil means NewConsulRegistry. A session calls it on first
+	// use, and again only after it failed.
+	NewRegistry func(ConsulSpec) (Registry, error)
 
 	Logger *slog.Logger // nil discards
 
@@ -47,6 +55,15 @@ func (d Deps) withDefaults() (Deps, error) {
 			t := time.NewTicker(p)
 			return t.C, t.Stop
 		}
+	}
+	if d.NewTimer == nil {
+		d.NewTimer = func(p time.Duration) (<-chan time.Time, func()) {
+			t := time.NewTimer(p)
+			return t.C, func() { t.Stop() }
+		}
+	}
+	if d.NewRegistry == nil {
+		d.NewRegistry = func(c ConsulSpec) (Registry, error) { return NewConsulRegistry(c) }
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

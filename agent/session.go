@@ -23,6 +23,8 @@ type session struct {
 	layout  layout
 	lock    *hostLock
 	pending map[string]pendingUpload // upload path -> what stage_begin announced
+
+	registry Registry // made on first use; see consul()
 }
 
 // pendingUpload is what stage_begin promised for an upload path;
@@ -85,6 +87,26 @@ func (s *session) dispatch(ctx context.Context, req Request) (any, error) {
 	case OpJournal:
 		return call(ctx, req.Args, s.journalOp)
 	}
+	return s.dispatchInstance(ctx, req)
+}
+
+// dispatchInstance runs the ops that take an instance in or out of
+// service.
+func (s *session) dispatchInstance(ctx context.Context, req Request) (any, error) {
+	switch req.Op {
+	case OpDrain:
+		return call(ctx, req.Args, s.drain)
+	case OpRegister:
+		return call(ctx, req.Args, s.register)
+	case OpEnable:
+		return call(ctx, req.Args, s.enable)
+	case OpStop:
+		return call(ctx, req.Args, s.stop)
+	case OpServe:
+		return call(ctx, req.Args, s.serve)
+	case OpPending:
+		return call(ctx, req.Args, s.pendingOp)
+	}
 	return nil, errorf(CodeBadRequest, "unknown op %q", req.Op)
 }
 
@@ -116,6 +138,10 @@ func (s *session) hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
 		return HelloResult{}, errorf(CodeBadRequest, "hello: %w", err)
 	}
 	spec := a.App
+	if spec.Consul != nil {
+		c := spec.Consul.withDefaults(spec.Name)
+		spec.Consul = &c
+	}
 	s.spec, s.ctrl, s.layout = &spec, a.Controller, layout{root: spec.Root}
 	s.log = s.deps.Logger.With(keyApp, spec.Name, keyRollout, a.Controller.RolloutID)
 	st, err := s.status(ctx)

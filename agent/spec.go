@@ -15,6 +15,14 @@ type AppSpec struct {
 	Units  []string   `json:"units"`  // systemd units restarted in order
 	Keep   int        `json:"keep"`   // releases prune keeps (>= 1)
 	Health HealthSpec `json:"health"`
+
+	// Consul, when set, makes the host's instances Consul services the
+	// agent registers, drains and enables (drain, register, enable, stop).
+	Consul *ConsulSpec `json:"consul,omitempty"`
+	// Slots, when set, lets the host run two instances of the app side by
+	// side from one systemd template unit, so a surge upgrade starts the
+	// new version next to the old one.
+	Slots *SlotSpec `json:"slots,omitempty"`
 }
 
 // HealthSpec drives the health gate: every Interval all Checks run; the gate
@@ -36,7 +44,8 @@ type CheckSpec struct {
 }
 
 // HTTPCheck passes when GET URL answers Status (200 when 0) and, if Body
-// is set, the first 64 KiB of the body contain it.
+// is set, the first 64 KiB of the body contain it. URL may contain
+// PortPlaceholder, replaced by the instance's port.
 type HTTPCheck struct {
 	URL     string   `json:"url"`
 	Status  int      `json:"status,omitempty"`
@@ -44,7 +53,8 @@ type HTTPCheck struct {
 	Timeout Duration `json:"timeout,omitempty"` // 0: the spec's Interval
 }
 
-// TCPCheck passes when Address accepts a connection.
+// TCPCheck passes when Address accepts a connection. Address may contain
+// PortPlaceholder, replaced by the instance's port.
 type TCPCheck struct {
 	Address string   `json:"address"`
 	Timeout Duration `json:"timeout,omitempty"`

@@ -3,7 +3,6 @@ package agent
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 )
@@ -33,7 +32,7 @@ func (s AppSpec) Validate() error {
 	if err := s.Health.Validate(); err != nil {
 		return fmt.Errorf("health: %w", err)
 	}
-	return nil
+	return s.validateInstances()
 }
 
 // Validate checks the gate's timing and every check. A spec without checks
@@ -81,7 +80,7 @@ func (c CheckSpec) Validate() error {
 }
 
 func (c *HTTPCheck) validate() error {
-	u, err := url.Parse(c.URL)
+	u, err := url.Parse(withPort(c.URL, 1)) // any port: the placeholder must leave a valid URL
 	if err != nil {
 		return fmt.Errorf("http url: %w", err)
 	}
@@ -98,8 +97,8 @@ func (c *HTTPCheck) validate() error {
 }
 
 func (c *TCPCheck) validate() error {
-	if _, _, err := net.SplitHostPort(c.Address); err != nil {
-		return fmt.Errorf("tcp address: %w", err)
+	if err := validateHostPort("tcp address", c.Address); err != nil {
+		return err
 	}
 	if c.Timeout < 0 {
 		return errors.New("tcp timeout must be >= 0")

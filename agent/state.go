@@ -8,11 +8,14 @@ import (
 )
 
 // state is <root>/.fleet/state.json. current is mirrored from the symlink
-// (which stays the truth); previous is derived from history on every save.
+// (the serving slot's, with slots), which stays the truth; previous is
+// derived from history on every save.
 type state struct {
 	Current  string         `json:"current,omitempty"`
 	Previous string         `json:"previous,omitempty"`
 	LastGood string         `json:"last_good,omitempty"`
+	Serving  string         `json:"serving,omitempty"` // the slot that serves; "" without slots
+	Pending  *PendingMark   `json:"pending,omitempty"` // a paused canary
 	History  []historyEntry `json:"history"`
 }
 

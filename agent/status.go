@@ -4,27 +4,37 @@ import "context"
 
 func (s *session) statusOp(ctx context.Context, a StatusArgs) (StatusResult, error) {
 	res, err := s.status(ctx)
-	if err != nil || !a.Probe || len(s.spec.Health.Checks) == 0 {
+	if err != nil || !a.Probe || (len(s.spec.Health.Checks) == 0 && !s.consulGate()) {
 		return res, err
 	}
-	// One round of the health checks, as the gate would run them; no
-	// verdict is recorded: status observes, it never judges a release.
-	res.Checks = s.probeAll(ctx, s.spec.Health)
+	// One round of the health checks on the serving instance, as the gate
+	// would run them; no verdict is recorded: status observes, it never
+	// judges a release.
+	inst, err := s.instance(OpStatus, res.Serving)
+	if err != nil {
+		return res, err
+	}
+	round, err := s.roundFor(ctx, OpStatus, inst)
+	if err != nil {
+		res.Checks = []CheckResult{{Check: "probe", Reason: err.Error()}}
+		return res, nil
+	}
+	res.Checks = round(ctx)
 	return res, nil
 }
 
 // status reads the host state without the lock: every file it reads is
 // replaced atomically, so it sees either side of a concurrent change.
 func (s *session) status(ctx context.Context) (StatusResult, error) {
-	cur, err := s.layout.readCurrent()
-	if err != nil {
-		return StatusResult{}, ioError("status", err)
-	}
 	rels, err := s.layout.listReleases()
 	if err != nil {
 		return StatusResult{}, ioError("status", err)
 	}
 	st, err := loadState(s.layout.state())
+	if err != nil {
+		return StatusResult{}, ioError("status", err)
+	}
+	cur, err := s.hostCurrent(st)
 	if err != nil {
 		return StatusResult{}, ioError("status", err)
 	}
@@ -34,6 +44,10 @@ func (s *session) status(ctx context.Context) (StatusResult, error) {
 		LastGood: st.LastGood,
 		Releases: make([]Release, 0, len(rels)),
 		Units:    make([]UnitStatus, 0, len(s.spec.Units)),
+		Pending:  st.Pending,
+	}
+	if _, ok := s.spec.Slots.slot(st.Serving); ok {
+		res.Serving = st.Serving
 	}
 	if res.Lock, err = s.lockHolder(); err != nil {
 		return StatusResult{}, ioError("status", err)
@@ -49,6 +63,9 @@ func (s *session) status(ctx context.Context) (StatusResult, error) {
 			us.ActiveState = state
 		}
 		res.Units = append(res.Units, us)
+	}
+	if res.Instances, err = s.instances(ctx); err != nil {
+		return StatusResult{}, ioError("status", err)
 	}
 	return res, nil
 }

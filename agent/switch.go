@@ -8,31 +8,40 @@ import (
 	"path/filepath"
 )
 
-// switchOp points current at releases/<v> atomically, after checking the
-// release's binary against its recorded checksum: nothing unverified is
-// ever made current, and current never dangles.
+// switchOp points current (or a slot's current) at releases/<v>
+// atomically, after checking the release's binary against its recorded
+// checksum: nothing unverified is ever made current, and current never
+// dangles.
 func (s *session) switchOp(_ context.Context, a SwitchArgs) (SwitchResult, error) {
 	if err := ValidateVersion(a.Version); err != nil {
 		return SwitchResult{}, errorf(CodeBadRequest, "switch: %w", err)
 	}
-	from, err := s.layout.readCurrent()
+	inst, err := s.instance(OpSwitch, a.Slot)
+	if err != nil {
+		return SwitchResult{}, err
+	}
+	from, err := s.version(inst)
 	if err != nil {
 		return SwitchResult{}, ioError("switch", err)
 	}
-	res, err := s.switchTo(from, a.Version, a.Reject)
-	s.journal(JournalEntry{Op: OpSwitch, From: from, To: a.Version, Version: a.Version}, err)
+	res, err := s.switchTo(inst, from, a.Version, a.Reject)
+	s.journal(JournalEntry{Op: OpSwitch, Slot: a.Slot, From: from, To: a.Version, Version: a.Version}, err)
 	if err != nil {
 		return SwitchResult{}, err
 	}
-	s.log.Info("switched", keyVersion, a.Version, "from", from)
+	s.log.Info("switched", keyVersion, a.Version, "from", from, keySlot, a.Slot)
 	return res, nil
 }
 
-func (s *session) switchTo(from, v string, reject bool) (SwitchResult, error) {
+func (s *session) switchTo(inst instance, from, v string, reject bool) (SwitchResult, error) {
 	if err := s.verifyRelease(v); err != nil {
 		return SwitchResult{}, err
 	}
-	if err := s.replaceCurrent(v); err != nil {
+	replace := func() error { return s.replaceCurrent(v) }
+	if inst.slot != "" {
+		replace = func() error { return s.layout.replaceSlotCurrent(inst, v) }
+	}
+	if err := replace(); err != nil {
 		return SwitchResult{}, ioError("switch", err)
 	}
 	st, err := s.updateState(func(st *state) {
@@ -85,14 +94,14 @@ func (s *session) replaceCurrent(v string) error {
 }
 
 // updateState loads state.json, applies fn, refreshes the derived fields
-// (current from the symlink, previous from history) and saves it.
+// (current from the symlinks, previous from history) and saves it.
 func (s *session) updateState(fn func(*state)) (state, error) {
 	st, err := loadState(s.layout.state())
 	if err != nil {
 		return st, ioError("state", err)
 	}
 	fn(&st)
-	cur, err := s.layout.readCurrent()
+	cur, err := s.hostCurrent(st)
 	if err != nil {
 		return st, ioError("state", err)
 	}

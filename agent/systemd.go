@@ -35,18 +35,34 @@ func (s *Systemd) Close() error {
 // Restart enqueues a restart job in "replace" mode and waits for its
 // result under ctx.
 func (s *Systemd) Restart(ctx context.Context, name string) error {
+	return s.job(ctx, "restart", name, s.conn.RestartUnitContext)
+}
+
+// Stop enqueues a stop job in "replace" mode and waits for its result.
+// A unit systemd has not loaded is not running: that is success.
+func (s *Systemd) Stop(ctx context.Context, name string) error {
+	err := s.job(ctx, "stop", name, s.conn.StopUnitContext)
+	if isNoSuchUnit(err) {
+		return nil
+	}
+	return err
+}
+
+// job enqueues a job with start and waits for its result under ctx.
+func (s *Systemd) job(ctx context.Context, job, name string,
+	start func(context.Context, string, string, chan<- string) (int, error)) error {
 	// Buffered: go-systemd's signal handler blocks on this send, so if we
 	// stop waiting (ctx) the late result must still have somewhere to go.
 	ch := make(chan string, 1)
-	if _, err := s.conn.RestartUnitContext(ctx, name, "replace", ch); err != nil {
-		return fmt.Errorf("restart %s: %w", name, err)
+	if _, err := start(ctx, name, "replace", ch); err != nil {
+		return fmt.Errorf("%s %s: %w", job, name, err)
 	}
 	select {
 	case <-ctx.Done():
-		return fmt.Errorf("restart %s: %w", name, ctx.Err())
+		return fmt.Errorf("%s %s: %w", job, name, ctx.Err())
 	case result := <-ch:
 		if result != "done" {
-			return &JobError{Unit: name, Job: "restart", Result: result}
+			return &JobError{Unit: name, Job: job, Result: result}
 		}
 		return nil
 	}

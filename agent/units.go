@@ -11,6 +11,9 @@ type UnitManager interface {
 	// Restart restarts name and waits for the job; a job result other
 	// than "done" is a *JobError.
 	Restart(ctx context.Context, name string) error
+	// Stop stops name and waits for the job; a job result other than
+	// "done" is a *JobError. A unit systemd does not know is stopped.
+	Stop(ctx context.Context, name string) error
 	// ResetFailed clears name's failed state and its start-limit counter.
 	ResetFailed(ctx context.Context, name string) error
 	// ActiveState returns name's ActiveState ("active", "failed", ...).
@@ -33,7 +36,7 @@ const ResultStartLimitHit = "start-limit-hit"
 // (canceled, timeout, failed, dependency, skipped, ...).
 type JobError struct {
 	Unit   string
-	Job    string // "restart"
+	Job    string // "restart", "stop"
 	Result string
 }
 

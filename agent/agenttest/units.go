@@ -1,5 +1,6 @@
 // Package agenttest provides fakes for agent's seams: a stateful systemd
-// (Units), a journal (Journal) and a controllable clock (Clock).
+// (Units), a journal (Journal), a Consul agent (Registry) and a
+// controllable clock (Clock).
 package agenttest
 
 import (
@@ -22,6 +23,7 @@ type Units struct {
 	StartLimitBurst int // 0: no limit
 
 	RestartFn     func(ctx context.Context, name string) error
+	StopFn        func(ctx context.Context, name string) error
 	ResetFailedFn func(ctx context.Context, name string) error
 	ActiveStateFn func(ctx context.Context, name string) (string, error)
 	UnitResultFn  func(ctx context.Context, name string) (string, error)
@@ -57,8 +59,8 @@ func (u *Units) FailRestarts(name, result string) {
 	u.failNext[name] = result
 }
 
-// Calls lists the calls made, as "restart x.service", "reset-failed
-// x.service"; ActiveState and UnitResult are not recorded.
+// Calls lists the calls made, as "restart x.service", "stop x.service",
+// "reset-failed x.service"; ActiveState and UnitResult are not recorded.
 func (u *Units) Calls() []string {
 	u.mu.Lock()
 	defer u.mu.Unlock()
@@ -83,6 +85,18 @@ func (u *Units) Restart(ctx context.Context, name string) error {
 		return &agent.JobError{Unit: name, Job: "restart", Result: "failed"}
 	}
 	u.states[name], u.results[name] = "active", "success"
+	return nil
+}
+
+// Stop implements agent.UnitManager: the unit becomes inactive.
+func (u *Units) Stop(ctx context.Context, name string) error {
+	if u.StopFn != nil {
+		return u.StopFn(ctx, name)
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	u.calls = append(u.calls, "stop "+name)
+	u.states[name] = "inactive"
 	return nil
 }
 

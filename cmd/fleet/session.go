@@ -28,6 +28,24 @@ type hostSession struct {
 	hello  agent.HelloResult
 	stderr *tailBuffer
 	log    *slog.Logger
+
+	// Instances, for hosts with slots: the slot names, the one serving, the
+	// version each points to, and the pair a blue/green run prepared.
+	slots       []string
+	serving     string
+	slotVersion map[string]string
+	prepared    *[2]string
+}
+
+// learn records what the host said about its instances.
+func (s *hostSession) learn(st agent.StatusResult) {
+	s.serving = st.Serving
+	s.slotVersion = map[string]string{}
+	for _, in := range st.Instances {
+		if in.Slot != "" {
+			s.slotVersion[in.Slot] = in.Version
+		}
+	}
 }
 
 // sessionOptions are the parts of a session that come from the command line.
@@ -97,7 +115,10 @@ func agentShellCommand(remote remoteAgent, sudo bool) string {
 
 func (s *hostSession) drainStderr(r io.Reader) {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	// The buffer starts small (4 KiB, grown as lines need): a controller
+	// holds one per host for the whole command, and the agent's lines are
+	// short.
+	sc.Buffer(nil, 1024*1024)
 	for sc.Scan() {
 		line := sc.Text()
 		s.stderr.add(line)

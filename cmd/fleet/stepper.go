@@ -9,11 +9,16 @@ import (
 	"github.com/fleetdeploy/fleet/plan"
 )
 
-// stepper is plan.Host over the agents: it performs one disruptive step on
-// one host (switch, restart, health gate) and reports each part as progress.
+// stepper is plan.Host over the agents: it performs one step on one host
+// and reports each part as progress. Which parts a step has depends on the
+// host: with Consul, an instance is drained before it stops and put back in
+// the load balancer only after its gate; with slots, a surge step starts
+// the new version beside the old one.
 type stepper struct {
-	fleet *fleetConn
-	out   *progress
+	fleet     *fleetConn
+	out       *progress
+	rolloutID string
+	consul    bool
 }
 
 var _ plan.Host = (*stepper)(nil)
@@ -29,27 +34,23 @@ func (st *stepper) Apply(ctx context.Context, s plan.Step) error {
 		// run reports it as left changed.
 		return fmt.Errorf("no earlier release on this host to return to; left on %s", s.From)
 	}
-	st.step(s, "switch", "")
-	if _, err := hs.agent.Switch(ctx, agent.SwitchArgs{Version: s.To, Reject: s.Kind == plan.StepRevert}); err != nil {
-		return fmt.Errorf("switch to %s: %w", s.To, err)
+	in := &instanceOps{st: st, hs: hs, s: s}
+	switch s.Kind {
+	case plan.StepPrepare:
+		return in.prepare(ctx)
+	case plan.StepCutover:
+		return in.cutover(ctx)
+	case plan.StepRetire:
+		return in.retire(ctx)
+	case plan.StepDiscard:
+		return in.discard(ctx)
+	case plan.StepUncut:
+		return in.uncut(ctx)
 	}
-	st.step(s, "restart", "")
-	if _, err := hs.agent.Restart(ctx, agent.RestartArgs{}); err != nil {
-		return fmt.Errorf("restart: %w", err)
+	if s.Mode == plan.ModeSurge {
+		return in.surge(ctx)
 	}
-	st.step(s, "gate", "")
-	_, err := hs.agent.Health(ctx, agent.HealthArgs{Version: s.To}, func(ev agent.Event) {
-		if ev.Health == nil {
-			st.step(s, "gate", ev.Message)
-			return
-		}
-		st.out.emitGate(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: "gate", From: s.From, To: s.To,
-			Message: gateText(ev.Health)}, ev.Health.Passing)
-	})
-	if err != nil {
-		return fmt.Errorf("health: %w", err)
-	}
-	return nil
+	return in.inPlace(ctx)
 }
 
 func (st *stepper) step(s plan.Step, name, msg string) {

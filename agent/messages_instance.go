@@ -1,0 +1,124 @@
+package agent
+
+import "time"
+
+// The instance ops. Slot "" always means the host's single instance
+// (units = AppSpec.Units, port = ConsulSpec.Port, service ID =
+// ConsulSpec.Service); a slot name means that slot (unit = the template's
+// instance, its port, service ID = Service + "-" + slot) and needs slots in
+// the spec.
+
+// DrainArgs takes an instance out of the load balancer: Consul
+// maintenance with Reason (default: names the rollout), then a wait of
+// ConsulSpec.Drain unless it was already in maintenance.
+type DrainArgs struct {
+	Slot   string `json:"slot,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+// DrainResult says what drain found and did. Registered false: Consul
+// does not know the instance, nothing was done.
+type DrainResult struct {
+	ServiceID          string   `json:"service_id"`
+	Registered         bool     `json:"registered"`
+	AlreadyMaintenance bool     `json:"already_maintenance,omitempty"`
+	Waited             Duration `json:"waited"`
+}
+
+// RegisterArgs (re)registers an instance with Consul, in maintenance so
+// that it gets no traffic before enable. Version, when set, must be the
+// instance's current version (as for health).
+type RegisterArgs struct {
+	Slot    string `json:"slot,omitempty"`
+	Version string `json:"version,omitempty"`
+}
+
+// RegisterResult is what was registered.
+type RegisterResult struct {
+	ServiceID string `json:"service_id"`
+	Version   string `json:"version"`
+	Port      int    `json:"port,omitempty"`
+}
+
+// EnableArgs puts a registered instance back into the load balancer
+// (maintenance off).
+type EnableArgs struct {
+	Slot string `json:"slot,omitempty"`
+}
+
+// EnableResult names the instance; WasMaintenance says whether it was in
+// maintenance before.
+type EnableResult struct {
+	ServiceID      string `json:"service_id"`
+	WasMaintenance bool   `json:"was_maintenance"`
+}
+
+// StopArgs stops an instance's units and deregisters it. With Consul, a
+// registered instance must be drained (in maintenance) first.
+type StopArgs struct {
+	Slot string `json:"slot,omitempty"`
+}
+
+// StopResult lists the units stopped, in order, and whether the instance
+// was deregistered from Consul.
+type StopResult struct {
+	Units        []string `json:"units"`
+	Deregistered bool     `json:"deregistered,omitempty"`
+}
+
+// ServeArgs makes Slot the slot that serves: the host's current becomes
+// its version. It needs slots in the spec; Slot "" goes back to the
+// host's single instance.
+type ServeArgs struct {
+	Slot string `json:"slot,omitempty"`
+}
+
+// ServeResult gives the host's current before and after, and the
+// rollback target after.
+type ServeResult struct {
+	Serving  string `json:"serving,omitempty"`
+	From     string `json:"from,omitempty"`
+	To       string `json:"to,omitempty"`
+	Previous string `json:"previous,omitempty"`
+}
+
+// PendingArgs records a paused canary (Version, RolloutID defaulting to
+// hello's) or, with Clear, removes the record.
+type PendingArgs struct {
+	Version   string `json:"version,omitempty"`
+	RolloutID string `json:"rollout_id,omitempty"`
+	Clear     bool   `json:"clear,omitempty"`
+}
+
+// PendingResult is the record after the op (nil once cleared).
+type PendingResult struct {
+	Pending *PendingMark `json:"pending,omitempty"`
+}
+
+// PendingMark is a paused canary: Version runs here, waiting for the
+// rollout RolloutID to be resumed or aborted.
+type PendingMark struct {
+	Version   string    `json:"version"`
+	RolloutID string    `json:"rollout_id,omitempty"`
+	Since     time.Time `json:"since"`
+	By        string    `json:"by,omitempty"` // user@machine
+}
+
+// InstanceStatus is one instance as the host sees it. The Consul fields
+// are set when the spec has Consul; a failure to read them goes into
+// Error, never fails status.
+type InstanceStatus struct {
+	Slot        string `json:"slot,omitempty"`
+	Version     string `json:"version,omitempty"`
+	Unit        string `json:"unit,omitempty"`
+	ActiveState string `json:"active_state,omitempty"`
+	Port        int    `json:"port,omitempty"`
+
+	ServiceID     string `json:"service_id,omitempty"`
+	Registered    bool   `json:"registered"`
+	Maintenance   bool   `json:"maintenance"`
+	ConsulVersion string `json:"consul_version,omitempty"` // the version its Consul meta names
+	ChecksPassing bool   `json:"checks_passing"`           // its own checks, maintenance aside
+
+	Error string `json:"error,omitempty"`
+}

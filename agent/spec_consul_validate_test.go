@@ -1,0 +1,104 @@
+package agent
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// instanceSpec is a valid spec with Consul and slots; every call returns
+// fresh slices and maps, so tests can mutate it.
+func instanceSpec() AppSpec {
+	return AppSpec{
+		Name: "app", Root: "/opt/app", Binary: "app", Keep: 2,
+		Health: HealthSpec{
+			MinHealthyTime: Duration(10 * time.Second), Deadline: Duration(time.Minute), Interval: Duration(time.Second),
+			Checks: []CheckSpec{
+				{HTTP: &HTTPCheck{URL: "http://127.0.0.1:{port}/healthz"}},
+				{TCP: &TCPCheck{Address: "127.0.0.1:{port}"}},
+			},
+		},
+		Consul: &ConsulSpec{
+			Service: "web", Address: "127.0.0.1:8500", Token: "s3cr3t-token", Tags: []string{"edge"},
+			Meta: map[string]string{"team": "web-platform"}, Drain: Duration(5 * time.Second), Gate: true,
+			Checks:                  []ConsulCheck{{HTTP: "http://127.0.0.1:{port}/healthz"}, {TCP: "127.0.0.1:{port}"}},
+			DeregisterCriticalAfter: Duration(10 * time.Minute),
+		},
+		Slots: &SlotSpec{Unit: "app@.service", Slots: []Slot{{Name: "blue", Port: 9001}, {Name: "green", Port: 9002}}},
+	}
+}
+
+func TestAppSpec_ValidateConsulAndSlots(t *testing.T) {
+	if err := instanceSpec().Validate(); err != nil {
+		t.Fatalf("valid spec: %v", err)
+	}
+	good := map[string]func(*AppSpec){
+		"https address":      func(s *AppSpec) { s.Consul.Address = "https://consul.local:8501" },
+		"default address":    func(s *AppSpec) { s.Consul.Address = "" },
+		"token file":         func(s *AppSpec) { s.Consul.Token, s.Consul.TokenFile = "", "/etc/fleet/consul.token" },
+		"no slots, port":     func(s *AppSpec) { s.Slots, s.Consul.Port = nil, 8080 },
+		"no deregistration":  func(s *AppSpec) { s.Consul.DeregisterCriticalAfter = 0 },
+		"slots, no consul":   func(s *AppSpec) { s.Consul = nil },
+		"dotted slot name":   func(s *AppSpec) { s.Slots.Slots[0].Name = "a.1" },
+		"socket template":    func(s *AppSpec) { s.Slots.Unit = "app@.socket" },
+		"consul, no port ok": func(s *AppSpec) { s.Slots, s.Health.Checks, s.Consul.Checks = nil, nil, nil },
+	}
+	for name, mutate := range good {
+		s := instanceSpec()
+		mutate(&s)
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	bad := map[string]func(*AppSpec){
+		"token and file":       func(s *AppSpec) { s.Consul.TokenFile = "/etc/t" },
+		"token with space":     func(s *AppSpec) { s.Consul.Token = "s3cr3t token" },
+		"relative token file":  func(s *AppSpec) { s.Consul.Token, s.Consul.TokenFile = "", "etc/t" },
+		"service with slash":   func(s *AppSpec) { s.Consul.Service = "a/b" },
+		"address no port":      func(s *AppSpec) { s.Consul.Address = "127.0.0.1" },
+		"address unix":         func(s *AppSpec) { s.Consul.Address = "unix:///run/consul.sock" },
+		"address path":         func(s *AppSpec) { s.Consul.Address = "http://127.0.0.1:8500/v1" },
+		"port out of range":    func(s *AppSpec) { s.Consul.Port = 70000 },
+		"meta sets version":    func(s *AppSpec) { s.Consul.Meta["version"] = "1" },
+		"meta consul- prefix":  func(s *AppSpec) { s.Consul.Meta["consul-x"] = "1" },
+		"meta key dot":         func(s *AppSpec) { s.Consul.Meta["a.b"] = "1" },
+		"meta value too long":  func(s *AppSpec) { s.Consul.Meta["big"] = strings.Repeat("x", 513) },
+		"empty tag":            func(s *AppSpec) { s.Consul.Tags = []string{""} },
+		"negative drain":       func(s *AppSpec) { s.Consul.Drain = -1 },
+		"reap under a minute":  func(s *AppSpec) { s.Consul.DeregisterCriticalAfter = Duration(30 * time.Second) },
+		"reap before deadline": func(s *AppSpec) { s.Health.Deadline = Duration(20 * time.Minute) },
+		"check http and tcp":   func(s *AppSpec) { s.Consul.Checks[0].TCP = "127.0.0.1:1" },
+		"check neither":        func(s *AppSpec) { s.Consul.Checks = []ConsulCheck{{}} },
+		"check bad url":        func(s *AppSpec) { s.Consul.Checks[0].HTTP = "ftp://x/" },
+		"check bad tcp":        func(s *AppSpec) { s.Consul.Checks[1].TCP = "nohost" },
+		"check negative":       func(s *AppSpec) { s.Consul.Checks[0].Interval = -1 },
+		"one slot":             func(s *AppSpec) { s.Slots.Slots = s.Slots.Slots[:1] },
+		"three slots":          func(s *AppSpec) { s.Slots.Slots = append(s.Slots.Slots, Slot{Name: "red", Port: 9003}) },
+		"same name":            func(s *AppSpec) { s.Slots.Slots[1].Name = "blue" },
+		"same port":            func(s *AppSpec) { s.Slots.Slots[1].Port = 9001 },
+		"slot port 0":          func(s *AppSpec) { s.Slots.Slots[0].Port = 0 },
+		"slot name plus":       func(s *AppSpec) { s.Slots.Slots[0].Name = "a+b" },
+		"slot name dotdot":     func(s *AppSpec) { s.Slots.Slots[0].Name = "../x" },
+		"plain unit":           func(s *AppSpec) { s.Slots.Unit = "app.service" },
+		"instance unit":        func(s *AppSpec) { s.Slots.Unit = "app@x.service" },
+		"template no prefix":   func(s *AppSpec) { s.Slots.Unit = "@.service" },
+		"port nowhere":         func(s *AppSpec) { s.Slots = nil },
+		"port, no consul":      func(s *AppSpec) { s.Slots, s.Consul = nil, nil },
+	}
+	for name, mutate := range bad {
+		s := instanceSpec()
+		mutate(&s)
+		err := s.Validate()
+		if err == nil {
+			t.Errorf("%s: Validate() = nil, want an error", name)
+		} else if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%s: the error shows the token: %v", name, err)
+		}
+	}
+}
+
+func TestSlotSpec_InstanceUnit(t *testing.T) {
+	if got := (SlotSpec{Unit: "hello@.service"}).instanceUnit("blue"); got != "hello@blue.service" {
+		t.Errorf("instanceUnit = %q", got)
+	}
+}

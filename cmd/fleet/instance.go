@@ -1,0 +1,243 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/plan"
+)
+
+// instanceOps performs one plan step on one host as a sequence of agent
+// operations on the host's instances: the single instance ("" slot) or
+// one of its two slots.
+type instanceOps struct {
+	st *stepper
+	hs *hostSession
+	s  plan.Step
+}
+
+// inPlace replaces the serving instance: out of the load balancer, switch,
+// restart, back in only once healthy. It counts against maxUnavailable.
+func (in *instanceOps) inPlace(ctx context.Context) error {
+	slot := in.hs.serving
+	if slot == "" && len(in.hs.slots) > 0 {
+		slot = in.hs.slots[0]
+	}
+	if err := in.drain(ctx, slot); err != nil {
+		return err
+	}
+	if err := in.start(ctx, slot); err != nil {
+		return err
+	}
+	return in.admit(ctx, slot)
+}
+
+// surge starts the new version in the idle slot beside the serving one,
+// admits it once healthy, then drains and stops the old one: capacity never
+// drops, and one extra instance runs meanwhile (maxSurge). When the serving
+// slot already runs the target (a revert after a surge that failed before
+// it moved traffic), only the failed new instance is stopped.
+func (in *instanceOps) surge(ctx context.Context) error {
+	old, idle := in.pair()
+	if old != "" && in.hs.slotVersion[old] == in.s.To {
+		if err := in.admit(ctx, old); err != nil {
+			return err
+		}
+		return in.retireSlot(ctx, idle)
+	}
+	if err := in.start(ctx, idle); err != nil {
+		return err
+	}
+	if err := in.admit(ctx, idle); err != nil {
+		return err
+	}
+	return in.retireSlot(ctx, old)
+}
+
+// prepare (blue/green) brings the new version up in the idle slot, gated
+// but still in maintenance: no traffic moves yet. The pair is remembered
+// for the later phases on this host.
+func (in *instanceOps) prepare(ctx context.Context) error {
+	old, idle := in.pair()
+	in.hs.prepared = &[2]string{old, idle}
+	return in.start(ctx, idle)
+}
+
+// cutover (blue/green) moves traffic: the new instance leaves maintenance,
+// serves, and the old one enters maintenance and drains.
+func (in *instanceOps) cutover(ctx context.Context) error {
+	old, idle, err := in.preparedPair()
+	if err != nil {
+		return err
+	}
+	if err := in.admit(ctx, idle); err != nil {
+		return err
+	}
+	return in.drain(ctx, old)
+}
+
+// retire (blue/green) stops the drained old instance.
+func (in *instanceOps) retire(ctx context.Context) error {
+	old, _, err := in.preparedPair()
+	if err != nil {
+		return err
+	}
+	return in.stop(ctx, old)
+}
+
+// discard (blue/green, before cutover) stops the prepared new instance;
+// it never took traffic, so this costs nothing.
+func (in *instanceOps) discard(ctx context.Context) error {
+	_, idle, err := in.preparedPair()
+	if err != nil {
+		return err
+	}
+	return in.retireSlot(ctx, idle)
+}
+
+// uncut (blue/green, after a failed cutover) gives traffic back to the old
+// instance, which still runs, and stops the new one.
+func (in *instanceOps) uncut(ctx context.Context) error {
+	old, idle, err := in.preparedPair()
+	if err != nil {
+		return err
+	}
+	if err := in.admit(ctx, old); err != nil {
+		return err
+	}
+	return in.retireSlot(ctx, idle)
+}
+
+// pair returns the serving slot ("" on a host's first deploy) and the idle
+// one the next version goes to.
+func (in *instanceOps) pair() (old, idle string) {
+	hs := in.hs
+	old, idle = hs.serving, hs.slots[0]
+	if old == hs.slots[0] {
+		idle = hs.slots[1]
+	}
+	return old, idle
+}
+
+func (in *instanceOps) preparedPair() (old, idle string, err error) {
+	if in.hs.prepared == nil {
+		return "", "", fmt.Errorf("%s: no prepared slot on this host", in.s.Kind)
+	}
+	return in.hs.prepared[0], in.hs.prepared[1], nil
+}
+
+// start points the instance at the step's version and (re)starts it.
+func (in *instanceOps) start(ctx context.Context, slot string) error {
+	a := in.hs.agent
+	in.note("switch", slot)
+	if _, err := a.Switch(ctx, agent.SwitchArgs{Version: in.s.To, Slot: slot, Reject: in.s.Kind == plan.StepRevert}); err != nil {
+		return fmt.Errorf("switch %s to %s: %w", slotName(slot), in.s.To, err)
+	}
+	if slot != "" {
+		in.hs.slotVersion[slot] = in.s.To
+	}
+	in.note("restart", slot)
+	if _, err := a.Restart(ctx, agent.RestartArgs{Slot: slot}); err != nil {
+		return fmt.Errorf("restart %s: %w", slotName(slot), err)
+	}
+	if in.st.consul {
+		in.note("register", slot)
+		if _, err := a.Register(ctx, agent.RegisterArgs{Slot: slot, Version: in.s.To}); err != nil {
+			return fmt.Errorf("register %s: %w", slotName(slot), err)
+		}
+	}
+	return in.gate(ctx, slot)
+}
+
+// gate runs the host's health gate on the instance.
+func (in *instanceOps) gate(ctx context.Context, slot string) error {
+	in.note("gate", slot)
+	s := in.s
+	_, err := in.hs.agent.Health(ctx, agent.HealthArgs{Version: s.To, Slot: slot}, func(ev agent.Event) {
+		if ev.Health == nil {
+			in.st.step(s, "gate", ev.Message)
+			return
+		}
+		in.st.out.emitGate(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: "gate", From: s.From, To: s.To,
+			Message: slotPrefix(slot) + gateText(ev.Health)}, ev.Health.Passing)
+	})
+	if err != nil {
+		return fmt.Errorf("health %s: %w", slotName(slot), err)
+	}
+	return nil
+}
+
+// admit puts a healthy instance in service: out of maintenance, and the
+// slot that serves.
+func (in *instanceOps) admit(ctx context.Context, slot string) error {
+	a := in.hs.agent
+	if in.st.consul {
+		in.note("enable", slot)
+		if _, err := a.Enable(ctx, agent.EnableArgs{Slot: slot}); err != nil {
+			return fmt.Errorf("enable %s: %w", slotName(slot), err)
+		}
+	}
+	if slot != "" {
+		if _, err := a.ServeSlot(ctx, agent.ServeArgs{Slot: slot}); err != nil {
+			return fmt.Errorf("serve %s: %w", slotName(slot), err)
+		}
+		in.hs.serving = slot
+	}
+	return nil
+}
+
+// drain takes the instance out of the load balancer and waits the
+// inventory's drain time, before anything stops it.
+func (in *instanceOps) drain(ctx context.Context, slot string) error {
+	if !in.st.consul {
+		return nil
+	}
+	in.note("drain", slot)
+	reason := fmt.Sprintf("fleet %s %s: %s -> %s", in.s.Kind, in.st.rolloutID, orNone(in.s.From), in.s.To)
+	if _, err := in.hs.agent.Drain(ctx, agent.DrainArgs{Slot: slot, Reason: reason}); err != nil {
+		return fmt.Errorf("drain %s: %w", slotName(slot), err)
+	}
+	return nil
+}
+
+// retireSlot drains and stops the old slot after a surge; a host's first
+// deploy has none.
+func (in *instanceOps) retireSlot(ctx context.Context, old string) error {
+	if old == "" {
+		return nil
+	}
+	if err := in.drain(ctx, old); err != nil {
+		return err
+	}
+	return in.stop(ctx, old)
+}
+
+func (in *instanceOps) stop(ctx context.Context, slot string) error {
+	if slot == "" {
+		return nil
+	}
+	in.note("stop", slot)
+	if _, err := in.hs.agent.Stop(ctx, agent.StopArgs{Slot: slot}); err != nil {
+		return fmt.Errorf("stop %s: %w", slotName(slot), err)
+	}
+	return nil
+}
+
+func (in *instanceOps) note(step, slot string) {
+	in.st.step(in.s, step, slotPrefix(slot))
+}
+
+func slotName(slot string) string {
+	if slot == "" {
+		return "instance"
+	}
+	return "slot " + slot
+}
+
+func slotPrefix(slot string) string {
+	if slot == "" {
+		return ""
+	}
+	return "slot " + slot + ": "
+}
