@@ -77,42 +77,6 @@ func (t *target) hostNames() []string {
 	return names
 }
 
-// appSpec is the part of the inventory the agent needs on the host.
-func appSpec(a inventory.App) agent.AppSpec {
-	checks := make([]agent.CheckSpec, 0, len(a.Health.Checks))
-	for _, ch := range a.Health.Checks {
-		checks = append(checks, checkSpec(ch))
-	}
-	return agent.AppSpec{
-		Name:   a.Name,
-		Root:   a.Root,
-		Binary: a.Binary,
-		Units:  a.Units,
-		Keep:   a.Keep,
-		Health: agent.HealthSpec{
-			MinHealthyTime: agent.Duration(a.Health.MinHealthyTime),
-			Deadline:       agent.Duration(a.Health.HealthyDeadline),
-			Interval:       agent.Duration(a.Health.Interval),
-			Checks:         checks,
-		},
-	}
-}
-
-func checkSpec(ch inventory.Check) agent.CheckSpec {
-	var s agent.CheckSpec
-	switch {
-	case ch.HTTP != nil:
-		s.HTTP = &agent.HTTPCheck{URL: ch.HTTP.URL, Status: ch.HTTP.Status, Body: ch.HTTP.Body, Timeout: agent.Duration(ch.HTTP.Timeout)}
-	case ch.TCP != nil:
-		s.TCP = &agent.TCPCheck{Address: ch.TCP.Address, Timeout: agent.Duration(ch.TCP.Timeout)}
-	case ch.Command != nil:
-		s.Command = &agent.CommandCheck{Argv: ch.Command.Argv, Timeout: agent.Duration(ch.Command.Timeout)}
-	case ch.Systemd != nil:
-		s.Systemd = &agent.SystemdCheck{Unit: ch.Systemd.Unit, State: ch.Systemd.State}
-	}
-	return s
-}
-
 // controllerIdentity says who is deploying: shown to a second controller that
 // finds the lock held, and written to every host's journal.
 func controllerIdentity(rolloutID string) agent.Holder {

@@ -6,6 +6,7 @@ const (
 	exitRolledBack  = 1 // rollout failed, every changed host was rolled back
 	exitMixed       = 2 // rollout failed, hosts left on mixed versions
 	exitCannotStart = 3 // bad input, lock held, host unreachable before any change
+	exitPaused      = 4 // paused after the canary, waiting for promote or rollback
 	exitInterrupted = 130
 )
 

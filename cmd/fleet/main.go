@@ -72,6 +72,7 @@ func newApp() *cli.App {
 		Commands: []*cli.Command{
 			rolloutCommand(),
 			rollbackCommand(),
+			promoteCommand(),
 			statusCommand(),
 			releasesCommand(),
 			planCommand(),

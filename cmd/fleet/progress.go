@@ -25,6 +25,7 @@ type event struct {
 	From    string    `json:"from,omitempty"`
 	To      string    `json:"to,omitempty"`
 	State   string    `json:"state,omitempty"`
+	Bytes   int64     `json:"bytes,omitempty"`
 	Message string    `json:"message,omitempty"`
 	Error   string    `json:"error,omitempty"`
 }

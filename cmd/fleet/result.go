@@ -45,6 +45,8 @@ func finalStates(r plan.Result) map[string]plan.State {
 
 func outcome(r plan.Result) string {
 	switch {
+	case r.Paused:
+		return "paused after canary"
 	case r.Interrupted:
 		return "interrupted"
 	case r.Err() == nil:
@@ -60,6 +62,8 @@ func outcome(r plan.Result) string {
 func resultExit(ctx context.Context, r plan.Result) error {
 	err := r.Err()
 	switch {
+	case r.Paused:
+		return withExit(exitPaused, errors.New("paused after the canary: run `fleet promote` to continue or `fleet rollback` to undo"))
 	case r.Interrupted || (ctx.Err() != nil && err != nil):
 		return withExit(exitInterrupted, errors.Join(errors.New("interrupted"), err))
 	case err == nil:

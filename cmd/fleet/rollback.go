@@ -57,7 +57,10 @@ func runRollback(c *cli.Context) error {
 		return withExit(exitCannotStart, fmt.Errorf("plan: %w", err))
 	}
 	t.out.emit(event{Kind: "rollout_started", To: to, Message: fmt.Sprintf("rollback %s: %d to change, maxUnavailable=%d", id, p.Changes(), p.Window)})
-	res := plan.Run(ctx, p, &stepper{fleet: fc, out: t.out}, plan.Options{Observer: t.observe, Now: t.out.now})
+	res := plan.Run(ctx, p, t.newStepper(fc, id), plan.Options{Observer: t.observe, Now: t.out.now})
+	cctx, cancel := cleanupContext(ctx)
+	t.clearPending(cctx, fc)
+	cancel()
 	t.summary(res)
 	return resultExit(ctx, res)
 }
@@ -69,21 +72,31 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 	var targets []plan.Target
 	var errs []error
 	for _, h := range t.hosts {
-		st, err := fc.get(h.Name).agent.Status(ctx)
+		hs := fc.get(h.Name)
+		st, err := hs.agent.Status(ctx)
 		if err != nil {
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "status", Err: err})
 			continue
 		}
+		if err := consulReachable(st); t.inv.App.Consul != nil && err != nil {
+			errs = append(errs, &plan.HostError{Host: h.Name, Op: "consul", Err: err})
+			continue
+		}
+		surge := t.learn(hs, st)
 		want := to
 		switch {
 		case to != "" && !hasRelease(st, to):
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "rollback", Err: fmt.Errorf("release %s is not on this host", to)})
+		case to == "" && st.Pending != nil && st.Current != st.Pending.Version:
+			// Undoing a rollout paused after its canary: this host never
+			// got the new release, so it stays where it is.
+			want = st.Current
 		case to == "" && st.Previous == "":
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "rollback", Err: errors.New("no previous healthy release to return to")})
 		case to == "":
 			want = st.Previous
 		}
-		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: want})
+		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: want, Surge: surge})
 	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("rollback refused, nothing changed: %w", errors.Join(errs...))

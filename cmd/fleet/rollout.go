@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 
@@ -15,21 +16,29 @@ func rolloutCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollout",
 		Usage: "put a new version on every selected host in rolling batches, gated on health",
-		Flags: append(append(commonFlags(), strategyFlags()...),
-			&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
-			&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
-		),
+		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(),
+			[]cli.Flag{
+				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
+				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
+			}),
 		Action: runRollout,
 	}
 }
 
+func concatFlags(groups ...[]cli.Flag) []cli.Flag {
+	var out []cli.Flag
+	for _, g := range groups {
+		out = append(out, g...)
+	}
+	return out
+}
+
 func runRollout(c *cli.Context) error {
-	ctx := c.Context
 	t, err := loadTarget(c)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	strategy, err := strategyOf(c, t.inv.Strategy)
+	strategy, co, err := rolloutStrategy(c, t.inv.Strategy)
 	if err != nil {
 		return withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
 	}
@@ -42,46 +51,109 @@ func runRollout(c *cli.Context) error {
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
+	return t.rollout(c.Context, strategy, co, &art, art.version)
+}
+
+// rollout is the shared body of `rollout` and `promote`: connect and lock
+// every host, plan, stage (when there is an artifact), run. promote has no
+// artifact: the release is already staged on every host.
+func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryOptions, art *artifact, version string) error {
 	id := newRolloutID()
-	t.out.emit(event{Kind: "rollout_started", To: art.version, Message: fmt.Sprintf("rollout %s: %d hosts, artifact sha256 %s", id, len(t.hosts), art.sha256[:12])})
+	msg := fmt.Sprintf("rollout %s: %d hosts", id, len(t.hosts))
+	if art != nil {
+		msg += ", artifact sha256 " + art.sha256[:12]
+	}
+	t.out.emit(event{Kind: "rollout_started", To: version, Message: msg})
 	fc, err := t.connect(ctx, id, true)
 	defer fc.Close()
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	p, err := t.planRollout(ctx, fc, strategy, art.version)
+	p, err := t.planRollout(ctx, fc, strategy, version)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	if err := t.stageAll(ctx, fc, p, art); err != nil {
-		return withExit(exitCannotStart, err)
+	if art != nil {
+		if err := t.stageAll(ctx, fc, p, *art); err != nil {
+			return withExit(exitCannotStart, err)
+		}
 	}
-	res := plan.Run(ctx, p, &stepper{fleet: fc, out: t.out}, plan.Options{Observer: t.observe, Now: t.out.now})
+	st := t.newStepper(fc, id)
+	opts := plan.Options{Observer: t.observe, Now: t.out.now}
+	if len(p.Canary) > 0 {
+		opts.AfterCanary = t.afterCanary(fc, co, id, version)
+	}
+	res := plan.Run(ctx, p, st, opts)
+	cctx, cancel := cleanupContext(ctx)
+	defer cancel()
+	if !res.Paused {
+		t.clearPending(cctx, fc)
+	}
 	if res.Err() == nil && !res.Interrupted {
-		cctx, cancel := cleanupContext(ctx)
 		t.pruneAll(cctx, fc, res.Changed())
-		cancel()
 	}
 	t.summary(res)
 	return resultExit(ctx, res)
 }
 
-// planRollout asks every host what it runs now and computes the waves.
+func (t *target) newStepper(fc *fleetConn, id string) *stepper {
+	return &stepper{fleet: fc, out: t.out, rolloutID: id, consul: t.inv.App.Consul != nil}
+}
+
+// planRollout asks every host what it runs now and computes the waves. A
+// host whose Consul agent cannot be reached is refused here, before
+// anything changes anywhere: it could not be drained.
 func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy, version string) (plan.Plan, error) {
 	targets := make([]plan.Target, 0, len(t.hosts))
+	var errs []error
 	for _, h := range t.hosts {
-		st, err := fc.get(h.Name).agent.Status(ctx)
+		hs := fc.get(h.Name)
+		st, err := hs.agent.Status(ctx)
 		if err != nil {
-			return plan.Plan{}, &plan.HostError{Host: h.Name, Op: "status", Err: err}
+			errs = append(errs, &plan.HostError{Host: h.Name, Op: "status", Err: err})
+			continue
 		}
-		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version})
+		if err := consulReachable(st); t.inv.App.Consul != nil && err != nil {
+			errs = append(errs, &plan.HostError{Host: h.Name, Op: "consul", Err: err})
+			continue
+		}
+		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version, Surge: t.learn(hs, st)})
+	}
+	if len(errs) > 0 {
+		return plan.Plan{}, errors.Join(errs...)
 	}
 	p, err := plan.Compute(plan.KindRollout, targets, s)
 	if err != nil {
 		return p, fmt.Errorf("plan: %w", err)
 	}
-	t.out.emit(event{Kind: "plan", Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, failure budget %d", p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.Budget)})
+	t.out.emit(event{Kind: "plan", Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d",
+		p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget)})
 	return p, nil
+}
+
+// learn tells the session what its host runs and reports whether the host
+// can surge (it runs the app's slots).
+func (t *target) learn(hs *hostSession, st agent.StatusResult) bool {
+	hs.learn(st)
+	hs.slots = nil
+	if !hs.host.Slots || t.inv.App.Slots == nil {
+		return false
+	}
+	for _, s := range t.inv.App.Slots.Instances {
+		hs.slots = append(hs.slots, s.Name)
+	}
+	return true
+}
+
+// consulReachable says whether the agent could read the host's Consul
+// agent: status puts a registry failure on each instance.
+func consulReachable(st agent.StatusResult) error {
+	for _, in := range st.Instances {
+		if in.Error != "" {
+			return fmt.Errorf("consul agent unreachable, cannot drain: %s", in.Error)
+		}
+	}
+	return nil
 }
 
 // stageAll uploads to every host that changes, before any host is touched:
@@ -99,7 +171,7 @@ func (t *target) stageAll(ctx context.Context, fc *fleetConn, p plan.Plan, a art
 		sent.Add(n)
 		return err
 	})
-	t.out.emit(event{Kind: "staged", To: a.version, Message: fmt.Sprintf("%d hosts, %d bytes uploaded", len(names), sent.Load())})
+	t.out.emit(event{Kind: "staged", To: a.version, Bytes: sent.Load(), Message: fmt.Sprintf("%d hosts, %d bytes uploaded", len(names), sent.Load())})
 	return err
 }
 
@@ -114,8 +186,12 @@ func (t *target) pruneAll(ctx context.Context, fc *fleetConn, names []string) {
 }
 
 func (t *target) connect(ctx context.Context, rolloutID string, lock bool) (*fleetConn, error) {
+	spec, err := appSpec(t.inv.App)
+	if err != nil {
+		return &fleetConn{}, fmt.Errorf("%s: %w", t.inv.File, err)
+	}
 	o := sessionOptions{
-		app:         appSpec(t.inv.App),
+		app:         spec,
 		agentBinary: t.agentBinary,
 		identity:    controllerIdentity(rolloutID),
 		lock:        lock,

@@ -35,11 +35,13 @@ type hostSession struct {
 	serving     string
 	slotVersion map[string]string
 	prepared    *[2]string
+	pending     bool // a paused canary is recorded on the host
 }
 
 // learn records what the host said about its instances.
 func (s *hostSession) learn(st agent.StatusResult) {
 	s.serving = st.Serving
+	s.pending = st.Pending != nil
 	s.slotVersion = map[string]string{}
 	for _, in := range st.Instances {
 		if in.Slot != "" {
