@@ -76,6 +76,24 @@ func validHostPort(s string) error {
 	return validPortString(port)
 }
 
+// validCheckAddress is validHostPort for health checks, whose port may be
+// PortPlaceholder.
+func validCheckAddress(s string) error {
+	host, port, err := net.SplitHostPort(s)
+	switch {
+	case err != nil:
+		return validHostPort(s)
+	case strings.Contains(host, PortPlaceholder):
+		return fmt.Errorf("may use %s for the port, not in the host, got %q", PortPlaceholder, s)
+	case port != PortPlaceholder:
+		return validHostPort(s)
+	}
+	if err := validAddress(host); err != nil {
+		return fmt.Errorf("host %s", err)
+	}
+	return nil
+}
+
 func validPortString(s string) error {
 	p, err := strconv.Atoi(s)
 	if err != nil {

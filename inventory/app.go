@@ -17,6 +17,8 @@ type App struct {
 	Units  []string // systemd units restarted on switch; default [<Name>.service]
 	Keep   int      // releases kept per host; default 5, at least 2
 	Health Health
+	Consul *Consul // nil: fleet does not touch Consul
+	Slots  *Slots  // nil: one instance per host, run by Units
 }
 
 const (
@@ -26,10 +28,11 @@ const (
 	minKeep = 2
 )
 
-var appFields = []string{"name", "binary", "root", "units", "keep", "health"}
+var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots"}
 
 // app decodes the app section; parent locates errors when it is missing.
-func (d *decoder) app(n, parent *yaml.Node, a at) App {
+// It also returns what app.slots asks of the host entries.
+func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 	f := d.fields(n, a, appFields...)
 	app := App{Keep: defaultKeep}
 	name := optional(d, f, "name", a, d.str, ValidName)
@@ -52,8 +55,52 @@ func (d *decoder) app(n, parent *yaml.Node, a at) App {
 			app.Units = units
 		}
 	}
+	portBroken := d.instances(f, a, &app)
 	app.Health = d.health(f["health"], orAt(n, parent), a.key("health"))
-	return app
+	return app, d.slotRules(f, app, portBroken)
+}
+
+// instances decodes app.slots and app.consul, which say where instances
+// listen, and sets how PortPlaceholder in app.health resolves. It reports
+// whether consul.port was written but is wrong.
+func (d *decoder) instances(f map[string]*yaml.Node, a at, app *App) (portBroken bool) {
+	sn, slotsSet := f["slots"]
+	if slotsSet {
+		app.Slots = d.slots(sn, a.key("slots"))
+	}
+	cn, consulSet := f["consul"]
+	if consulSet {
+		app.Consul, portBroken = d.consul(cn, a.key("consul"), app.Name, slotsSet)
+	}
+	switch {
+	case slotsSet && app.Slots == nil:
+		d.ports = portSkip // broken, and reported
+	case slotsSet, consulSet && app.Consul != nil && app.Consul.Port != 0:
+		d.ports = portOK
+	case consulSet:
+		d.ports = portSkip // broken, or consul.port is missing: reported
+	default:
+		d.ports = portMissing
+	}
+	return portBroken
+}
+
+// slotRules says what hosts opting out of slots must satisfy: with no
+// slot port, they need app.consul.port whenever Consul or a health check
+// needs an instance port.
+func (d *decoder) slotRules(f map[string]*yaml.Node, app App, portBroken bool) slotRules {
+	_, written := f["slots"]
+	_, consulSet := f["consul"]
+	r := slotRules{written: written, on: app.Slots != nil}
+	switch {
+	case !r.on || (consulSet && (app.Consul == nil || portBroken || app.Consul.Port != 0)):
+		// Nobody opts out, the port is there, or its problem is reported.
+	case consulSet:
+		r.portless = "app.consul registers every instance at its port"
+	case d.portUser != "":
+		r.portless = d.portUser + " uses " + PortPlaceholder
+	}
+	return r
 }
 
 func (d *decoder) units(n *yaml.Node, a at) ([]string, bool) {

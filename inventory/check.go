@@ -23,7 +23,7 @@ type Check struct {
 // HTTPCheck passes when GET URL answers Status and, if Body is set, the
 // response body contains Body.
 type HTTPCheck struct {
-	URL     string // http or https
+	URL     string // http or https; may hold PortPlaceholder
 	Status  int    // default 200
 	Body    string
 	Timeout time.Duration // default 2s
@@ -31,7 +31,7 @@ type HTTPCheck struct {
 
 // TCPCheck passes when a TCP connection to Address opens.
 type TCPCheck struct {
-	Address string        // host:port
+	Address string        // host:port; the port may be PortPlaceholder
 	Timeout time.Duration // default 2s
 }
 
@@ -105,6 +105,7 @@ func (d *decoder) httpCheck(n *yaml.Node, a at) *HTTPCheck {
 	if _, ok := f["url"]; !ok {
 		d.errorf(deref(n), a.key("url"), "is required")
 	}
+	d.portUsed(f["url"], a.key("url"), c.URL)
 	setIf(&c.Status, optional(d, f, "status", a, d.integer, validStatus))
 	setIf(&c.Body, optional(d, f, "body", a, d.str, nil))
 	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, positive))
@@ -114,10 +115,11 @@ func (d *decoder) httpCheck(n *yaml.Node, a at) *HTTPCheck {
 func (d *decoder) tcpCheck(n *yaml.Node, a at) *TCPCheck {
 	f := d.fields(n, a, "address", "timeout")
 	c := &TCPCheck{Timeout: defaultTCPTimeout}
-	setIf(&c.Address, optional(d, f, "address", a, d.str, validHostPort))
+	setIf(&c.Address, optional(d, f, "address", a, d.str, validCheckAddress))
 	if _, ok := f["address"]; !ok {
 		d.errorf(deref(n), a.key("address"), "is required")
 	}
+	d.portUsed(f["address"], a.key("address"), c.Address)
 	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, positive))
 	return c
 }
@@ -155,10 +157,12 @@ func (d *decoder) systemdCheck(n *yaml.Node, a at) *SystemdCheck {
 	return c
 }
 
+// validHTTPURL accepts an http or https URL. PortPlaceholder may stand
+// for the port, or appear in the path or query, but not in the host.
 func validHTTPURL(s string) error {
-	u, err := url.Parse(s)
+	u, err := url.Parse(strings.ReplaceAll(s, PortPlaceholder, "1"))
 	if err != nil {
-		return fmt.Errorf("must be a URL: %w", err)
+		return fmt.Errorf("must be a URL: %w", unwrapURLError(err))
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("must be an http:// or https:// URL, got %q", s)
@@ -166,7 +170,22 @@ func validHTTPURL(s string) error {
 	if u.Hostname() == "" {
 		return fmt.Errorf("must name a host, got %q", s)
 	}
+	// Parsed a second time with another stand-in, a host that changes is
+	// one that holds the placeholder.
+	if v, err := url.Parse(strings.ReplaceAll(s, PortPlaceholder, "2")); err != nil || v.Hostname() != u.Hostname() {
+		return fmt.Errorf("may use %s for the port, not in the host, got %q", PortPlaceholder, s)
+	}
 	return nil
+}
+
+// unwrapURLError drops *url.Error's "parse <url>: " prefix, which would
+// show the URL with the placeholder's stand-in.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }
 
 func validStatus(s int) error {

@@ -16,6 +16,11 @@ type decoder struct {
 	file string
 	home string // $HOME for ~ expansion; "" when unset
 	errs Errors
+
+	// ports says whether app.health may use PortPlaceholder; app sets it
+	// before decoding health. portUser is the first field that does.
+	ports    portRule
+	portUser string
 }
 
 // at locates a value: its field path and, inside a host entry, the host.

@@ -5,5 +5,8 @@
 // Everything returned is fully defaulted and resolved: callers never merge
 // ssh settings or fill defaults themselves.
 //
+// Subpackage ansible reads Ansible inventories, so hosts can come from a
+// list a team already keeps.
+//
 // The package imports only the standard library and gopkg.in/yaml.v3.
 package inventory

@@ -3,6 +3,7 @@ package inventory
 import (
 	"errors"
 	"os"
+	"strings"
 	"testing"
 )
 
@@ -62,6 +63,12 @@ func checkInventory(t *testing.T, inv *Inventory) {
 			t.Fatalf("accepted check with %d kinds: %+v", n, c)
 		}
 	}
+	checkConsul(t, inv.App.Consul, inv.App.Slots)
+	checkSlots(t, inv.App.Slots)
+	if s := inv.Strategy; (s.BlueGreen && inv.App.Slots == nil) || validAmount(s.Canary) != nil ||
+		(isZeroAmount(s.Canary) && (s.CanaryBake != 0 || s.PauseAfterCanary)) {
+		t.Fatalf("accepted strategy %+v with slots %+v", s, inv.App.Slots)
+	}
 	if len(inv.Hosts) == 0 {
 		t.Fatal("accepted an inventory without hosts")
 	}
@@ -71,8 +78,60 @@ func checkInventory(t *testing.T, inv *Inventory) {
 			t.Fatalf("accepted host %+v", h)
 		}
 		seen[h.Name] = true
+		if h.Slots && inv.App.Slots == nil {
+			t.Fatalf("host %s runs slots the app does not have", h.Name)
+		}
+		ports := inv.App.InstancePorts(h)
+		if inv.App.Consul != nil && len(ports) == 0 {
+			t.Fatalf("host %s has no port to register with Consul", h.Name)
+		}
+		for _, c := range inv.App.Health.Checks {
+			if usesPort(c) && len(ports) == 0 {
+				t.Fatalf("host %s cannot resolve %s in %+v", h.Name, PortPlaceholder, c)
+			}
+		}
 	}
 	if hosts, err := inv.Select("", ""); err != nil || len(hosts) != len(inv.Hosts) {
 		t.Fatalf("Select all = %d hosts, %v; want %d", len(hosts), err, len(inv.Hosts))
+	}
+}
+
+func usesPort(c Check) bool {
+	return (c.HTTP != nil && strings.Contains(c.HTTP.URL, PortPlaceholder)) ||
+		(c.TCP != nil && strings.Contains(c.TCP.Address, PortPlaceholder))
+}
+
+func checkConsul(t *testing.T, c *Consul, slots *Slots) {
+	if c == nil {
+		return
+	}
+	if validServiceName(c.Service) != nil || validHostPort(c.Address) != nil || (c.TokenEnv != "" && c.TokenFile != "") ||
+		c.Meta == nil || c.Drain < 0 || validDeregister(c.DeregisterCriticalAfter) != nil ||
+		(c.Port == 0 && slots == nil) || (c.Port != 0 && validPort(c.Port) != nil) {
+		t.Fatalf("accepted consul %+v", c)
+	}
+	for k := range c.Meta {
+		if validMetaKey(k) != nil {
+			t.Fatalf("accepted meta key %q", k)
+		}
+	}
+	for _, ch := range c.Checks {
+		if (ch.HTTP == "") == (ch.TCP == "") || ch.Interval < minConsulInterval || ch.Timeout <= 0 {
+			t.Fatalf("accepted consul check %+v", ch)
+		}
+	}
+}
+
+func checkSlots(t *testing.T, s *Slots) {
+	if s == nil {
+		return
+	}
+	if validTemplateUnit(s.Unit) != nil || len(s.Instances) != slotCount {
+		t.Fatalf("accepted slots %+v", s)
+	}
+	a, b := s.Instances[0], s.Instances[1]
+	if a.Name == b.Name || a.Port == b.Port || validPort(a.Port) != nil || validPort(b.Port) != nil ||
+		validUnit(s.UnitOf(a)) != nil || validUnit(s.UnitOf(b)) != nil {
+		t.Fatalf("accepted slots %+v", s)
 	}
 }

@@ -4,12 +4,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var groupFields = []string{"name", "labels", "ssh", "hosts"}
+var groupFields = []string{"name", "labels", "ssh", "slots", "hosts"}
 
 // groups decodes the groups list into group names and hosts in file order.
 // Host names are unique across the whole file, since they key state,
 // locks and --limit.
-func (d *decoder) groups(n, parent *yaml.Node, a at, base SSH) ([]string, []Host) {
+func (d *decoder) groups(n, parent *yaml.Node, a at, base SSH, r slotRules) ([]string, []Host) {
 	var names []string
 	var hosts []Host
 	entries := 0
@@ -22,6 +22,10 @@ func (d *decoder) groups(n, parent *yaml.Node, a at, base SSH) ([]string, []Host
 			name:   d.groupName(gn, f, ga, groupSeen),
 			labels: d.labels(f["labels"], ga.key("labels")),
 			ssh:    d.sshLayer(f["ssh"], ga.key("ssh")).over(base),
+			slots:  r.on,
+		}
+		if own := d.slotsSetting(f, ga, r); own != nil {
+			g.slots = r.on && *own
 		}
 		if g.name != "" {
 			names = append(names, g.name)
@@ -29,7 +33,7 @@ func (d *decoder) groups(n, parent *yaml.Node, a at, base SSH) ([]string, []Host
 		for j, hn := range d.seq(f["hosts"], ga.key("hosts")) {
 			entries++
 			ha := ga.key("hosts").index(j)
-			h, nameNode := d.host(hn, ha, g)
+			h, nameNode := d.host(hn, ha, g, r)
 			if nameNode == nil {
 				continue
 			}

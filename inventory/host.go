@@ -11,22 +11,24 @@ type Host struct {
 	Group   string
 	Labels  map[string]string // the group's labels, then the host's on top
 	SSH     SSH               // defaults <- top-level <- group <- host
+	Slots   bool              // runs app.slots: the app has slots and neither host nor group said slots: false
 	Line    int               // where the host is defined, for messages
 }
 
-var hostFields = []string{"name", "address", "labels", "ssh"}
+var hostFields = []string{"name", "address", "labels", "ssh", "slots"}
 
 // group is what a host inherits from its group.
 type group struct {
 	name   string
 	labels map[string]string
 	ssh    SSH
+	slots  bool // hosts run slots unless they say otherwise
 }
 
 // host decodes one entry of a group's hosts list: a bare string is the
 // host's name, a mapping spells out the rest. It returns the node that
 // holds the name, for duplicate reports, or nil when the entry is unusable.
-func (d *decoder) host(n *yaml.Node, a at, g group) (Host, *yaml.Node) {
+func (d *decoder) host(n *yaml.Node, a at, g group, r slotRules) (Host, *yaml.Node) {
 	n = deref(n)
 	switch {
 	case n == nil || isNull(n) || (n.Kind != yaml.ScalarNode && n.Kind != yaml.MappingNode):
@@ -49,7 +51,10 @@ func (d *decoder) host(n *yaml.Node, a at, g group) (Host, *yaml.Node) {
 		a.host = ""
 		name = new(string)
 	}
-	h := Host{Name: *name, Address: *name, Group: g.name, Line: n.Line}
+	h := Host{Name: *name, Address: *name, Group: g.name, Slots: g.slots, Line: n.Line}
+	if own := d.slotsSetting(f, a, r); own != nil {
+		h.Slots = r.on && *own
+	}
 	if _, set := f["address"]; set {
 		setIf(&h.Address, optional(d, f, "address", a, d.str, validAddress))
 	} else if a.host != "" {
@@ -73,7 +78,7 @@ func (d *decoder) shorthandHost(n *yaml.Node, a at, g group) (Host, *yaml.Node) 
 		return Host{}, nil
 	}
 	d.checkDefaultAddress(n, at{field: a.field, host: name}, name)
-	h := Host{Name: name, Address: name, Group: g.name, Line: n.Line,
+	h := Host{Name: name, Address: name, Group: g.name, Slots: g.slots, Line: n.Line,
 		Labels: mergeLabels(g.labels, nil), SSH: sshLayer{}.over(g.ssh)}
 	return h, n
 }

@@ -53,11 +53,12 @@ func Parse(file string, data []byte) (*Inventory, error) {
 func (d *decoder) inventory(root *yaml.Node) *Inventory {
 	f := d.fields(root, at{}, topFields...)
 	inv := &Inventory{File: d.file}
-	inv.App = d.app(f["app"], root, at{field: "app"})
+	app, slots := d.app(f["app"], root, at{field: "app"})
+	inv.App = app
 	top := d.sshLayer(f["ssh"], at{field: "ssh"})
 	inv.SSH = top.over(d.defaultSSH(top, orAt(f["ssh"], root)))
-	inv.Strategy = d.strategy(f["strategy"], root, at{field: "strategy"})
-	inv.Groups, inv.Hosts = d.groups(f["groups"], root, at{field: "groups"}, inv.SSH)
+	inv.Strategy = d.strategy(f["strategy"], root, at{field: "strategy"}, slots)
+	inv.Groups, inv.Hosts = d.groups(f["groups"], root, at{field: "groups"}, inv.SSH, slots)
 	return inv
 }
 

@@ -59,20 +59,31 @@ func TestLoad_Example(t *testing.T) {
 			Health: Health{
 				MinHealthyTime: 3 * time.Second, HealthyDeadline: 60 * time.Second, Interval: 500 * time.Millisecond,
 				Checks: []Check{
-					{HTTP: &HTTPCheck{URL: "http://127.0.0.1:8080/healthz", Status: 200, Body: "ok", Timeout: 2 * time.Second}},
+					{HTTP: &HTTPCheck{URL: "http://127.0.0.1:{port}/healthz", Status: 200, Body: "ok", Timeout: 2 * time.Second}},
 					{TCP: &TCPCheck{Address: "127.0.0.1:8080", Timeout: time.Second}},
 					{Command: &CommandCheck{Argv: []string{"/usr/bin/test", "-f", "/tmp/x"}, Timeout: 5 * time.Second}},
 					{Systemd: &SystemdCheck{Unit: "hello.service", State: "active"}},
 				},
 			},
+			Consul: &Consul{
+				Service: "hello-web", Address: "127.0.0.1:8500", TokenFile: "/etc/fleet/consul-token", Port: 8080,
+				Tags: []string{"web", "v2-capable"}, Meta: map[string]string{"team": "payments", "tier": "1"},
+				Drain: 10 * time.Second, Gate: true, DeregisterCriticalAfter: 10 * time.Minute,
+				Checks: []ConsulCheck{
+					{HTTP: "http://127.0.0.1:{port}/healthz", Interval: 2 * time.Second, Timeout: time.Second},
+					{TCP: "127.0.0.1:{port}", Interval: time.Second, Timeout: time.Second},
+				},
+			},
+			Slots: &Slots{Unit: "hello@.service", Instances: []Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}},
 		},
-		SSH:      top,
-		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20},
-		Groups:   []string{"web", "db"},
+		SSH: top,
+		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20,
+			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true},
+		Groups: []string{"web", "db"},
 		Hosts: []Host{
-			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Line: 40},
-			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Line: 44},
-			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 48},
+			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 64},
+			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 68},
+			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 73},
 		},
 	}
 	if !reflect.DeepEqual(inv, want) {
@@ -105,7 +116,7 @@ func TestParse_Defaults(t *testing.T) {
 			Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second},
 		},
 		SSH:      homeSSH(),
-		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20},
+		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Canary: "0"},
 		Groups:   []string{"web"},
 		Hosts: []Host{
 			{Name: "web1", Address: "web1", Group: "web", Labels: map[string]string{}, SSH: homeSSH(), Line: 4},
@@ -158,7 +169,7 @@ app: {name: hello}
 strategy: {max_unavailable: 0, max_surge: "25%", max_failures: 100%, auto_rollback: false, parallel: 5}
 groups: [{name: web, hosts: [web1]}]
 `)
-	want := Strategy{MaxUnavailable: "0", MaxSurge: "25%", MaxFailures: "100%", AutoRollback: false, Parallel: 5}
+	want := Strategy{MaxUnavailable: "0", MaxSurge: "25%", MaxFailures: "100%", AutoRollback: false, Parallel: 5, Canary: "0"}
 	if inv.Strategy != want {
 		t.Errorf("Strategy = %+v, want %+v", inv.Strategy, want)
 	}

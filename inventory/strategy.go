@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -15,19 +16,26 @@ import (
 // their syntax.
 type Strategy struct {
 	MaxUnavailable string // hosts out of service at once; default "1"
-	MaxSurge       string // default "0"
+	MaxSurge       string // extra instances started next to the old ones, on hosts with slots; default "0"
 	MaxFailures    string // failed hosts tolerated before stopping; default "0"
 	AutoRollback   bool   // default true
 	Parallel       int    // hosts connected and staged at once; default 20
+
+	Canary           string        // hosts updated first, a count or percentage; default "0" (no canary)
+	CanaryBake       time.Duration // how long the canaries stay healthy before the rest go; default 0
+	PauseAfterCanary bool          // stop after the canaries until the user resumes; default false
+	BlueGreen        bool          // switch between the two slots on hosts with slots; requires app.slots
 }
 
 const defaultParallel = 20
 
-var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel"}
+var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel",
+	"canary", "canary_bake", "pause_after_canary", "blue_green"}
 
-func (d *decoder) strategy(n, parent *yaml.Node, a at) Strategy {
+func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy {
 	f := d.fields(n, a, strategyFields...)
-	s := Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: defaultParallel}
+	s := Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: defaultParallel,
+		Canary: "0"}
 	unavailable := optional(d, f, "max_unavailable", a, d.amount, validAmount)
 	surge := optional(d, f, "max_surge", a, d.amount, validAmount)
 	setIf(&s.MaxUnavailable, unavailable)
@@ -46,7 +54,30 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at) Strategy {
 		d.errorf(orAt(where, orAt(n, parent)), a.key(field),
 			"max_unavailable and max_surge are both 0, so no host could ever be updated")
 	}
+	d.canary(f, a, &s)
+	setIf(&s.BlueGreen, optional(d, f, "blue_green", a, d.boolean, nil))
+	if s.BlueGreen && !slots.written {
+		d.errorf(deref(f["blue_green"]), a.key("blue_green"), "needs app.slots: blue/green flips between two instances per host")
+	}
 	return s
+}
+
+// canary decodes the canary settings. Baking or pausing after a canary
+// of 0 hosts would wait on nothing, so either without a canary is an error.
+func (d *decoder) canary(f map[string]*yaml.Node, a at, s *Strategy) {
+	canary := optional(d, f, "canary", a, d.amount, validAmount)
+	setIf(&s.Canary, canary)
+	setIf(&s.CanaryBake, optional(d, f, "canary_bake", a, d.duration, nil))
+	setIf(&s.PauseAfterCanary, optional(d, f, "pause_after_canary", a, d.boolean, nil))
+	if !settled(f, "canary", canary) || !isZeroAmount(s.Canary) {
+		return
+	}
+	if s.CanaryBake > 0 {
+		d.errorf(deref(f["canary_bake"]), a.key("canary_bake"), "is set, but canary is %s, so there is nothing to bake; set canary", s.Canary)
+	}
+	if s.PauseAfterCanary {
+		d.errorf(deref(f["pause_after_canary"]), a.key("pause_after_canary"), "is true, but canary is %s, so there is nothing to pause after; set canary", s.Canary)
+	}
 }
 
 // amount reads a count or percentage. YAML gives `3` as an integer and

@@ -216,6 +216,13 @@ func TestParse_OneProblemOneError(t *testing.T) {
 		"bad duration, ordering check":   "app: {name: hello, health: {min_healthy_time: 90, healthy_deadline: 60s}}\n" + hostsOK,
 		"bad host name, default address": appOK + "groups: [{name: web, hosts: [{name: 'a b'}]}]\n",
 		"bad check inside a list":        "app: {name: hello, health: {checks: [{tcp: {address: x}}]}}\n" + hostsOK,
+		"bad app name, consul service":   "app: {name: 'a b', consul: {port: 1}}\n" + hostsOK,
+		"bad canary, pause and bake":     appOK + "strategy: {canary: x, canary_bake: 1s, pause_after_canary: true}\n" + hostsOK,
+		"consul without port, {port}":    "app: {name: hello, consul: {}, health: {checks: [{tcp: {address: 'h:{port}'}}]}}\n" + hostsOK,
+		"bad consul port, {port}":        "app: {name: hello, consul: {port: 0}, health: {checks: [{tcp: {address: 'h:{port}'}}]}}\n" + hostsOK,
+		"bad slots, dependent checks": "app: {name: hello, slots: {unit: x, instances: [{name: a, port: 1}, {name: b, port: 2}]}, " +
+			"health: {checks: [{tcp: {address: 'h:{port}'}}]}}\nstrategy: {blue_green: true}\n" +
+			"groups: [{name: web, slots: false, hosts: [web1, {name: web2, slots: true}]}]\n",
 	}
 	for name, src := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -1,0 +1,68 @@
+// Package ansible reads static Ansible inventories, INI or YAML, so teams
+// that already keep one need not keep a second host list for fleet. Parse
+// returns each host with its groups and its variables after Ansible's
+// precedence rules; cmd/fleet turns them into inventory hosts, taking
+// labels from Host.Labels.
+//
+// # INI or YAML
+//
+// A file named *.yml, *.yaml or *.json is YAML. Any other file is YAML when
+// it parses as a YAML mapping that has an "all" key, or whose values are
+// all mappings or empty (groups); otherwise it is INI. INI text does not
+// parse that way: its [sections] are not valid YAML and its key=value
+// lines are plain scalars.
+//
+// # What is read
+//
+//   - groups, with [g:children] / children: and [g:vars] / vars:;
+//   - host lines "web1 ansible_host=10.0.0.1 ansible_port=2222 zone=a", and
+//     host mappings with their variables in YAML;
+//   - host patterns with a port, web1:2222 or [2001:db8::1]:2222, which
+//     sets ansible_port;
+//   - ranges, web[01:20].example.com (zero padded like its start),
+//     db-[a:c], with an optional step, [01:20:2], several per pattern;
+//   - the implicit groups: all holds every host, ungrouped the hosts in no
+//     other group; INI lines before the first section are ungrouped hosts;
+//   - variable precedence as in Ansible: host variables over group
+//     variables; among groups, deeper ones (children) over shallower ones
+//     (parents) over all, and at equal depth by ansible_group_priority,
+//     then by name, the later winning;
+//   - ansible_host, ansible_user and ansible_port become Address, User and
+//     Port; the older ansible_ssh_host, ansible_ssh_user and
+//     ansible_ssh_port are read too and win when both are set, as in
+//     Ansible's ssh connection plugin.
+//
+// Variables are kept as text. INI host lines are split like a POSIX shell
+// (quotes, backslashes, and '#' starts a comment). In a [g:vars] section
+// the value is the rest of the line. Each INI value then goes through
+// what Ansible's ast.literal_eval does to simple literals: a quoted Python
+// string, 'a b' or "x", loses its quotes, and a "# comment" after a
+// string, a number, True, False or None is dropped; anything else, such
+// as "frontend  # note" or a list, stays exactly as written, comment
+// included, as it does in Ansible. Numbers keep their spelling, so write
+// ansible_port in decimal. YAML scalars are taken as written; YAML lists
+// and mappings become one line of YAML flow text. Jinja2 templates
+// ("{{ … }}") and !vault values are not evaluated: they stay as written.
+//
+// # Where fleet is stricter than Ansible
+//
+// Every problem is reported, with file:line (and column in YAML), not
+// only the first. Like Ansible, fleet refuses a [g:children] entry or a
+// [g:vars] section for a group that no section defines, an unknown
+// section kind such as [g:host], and a cycle of child groups. Where
+// Ansible only warns, fleet refuses: a YAML group key other than hosts,
+// vars and children; a key written twice in one YAML mapping; a range
+// that starts after it ends (Ansible expands it to no hosts); an
+// ansible_port outside 1 to 65535; a host name with whitespace. One
+// pattern may expand to at most 10000 hosts, one file may hold at most
+// 100000 hosts, and its patterns may expand to 300000 names in all.
+//
+// # Not read
+//
+// host_vars/ and group_vars/ directories next to the inventory, inventory
+// directories, dynamic inventory scripts and plugins (a "plugin:" file is
+// refused), the JSON of ansible-inventory --list, and ansible.cfg
+// settings. Variables fleet needs must be in the inventory file itself.
+//
+// The package imports only the standard library and gopkg.in/yaml.v3.
+package ansible

@@ -1,0 +1,174 @@
+package inventory
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Slots run the app as two instances of a systemd template unit on every
+// host that has them, each on its own port, so a host can start the new
+// version next to the old one (strategy.max_surge) or flip between them
+// (strategy.blue_green). A host or group opts out with `slots: false`.
+type Slots struct {
+	Unit      string // template unit ending in "@.service", such as hello@.service
+	Instances []Slot // exactly two, with distinct names and ports
+}
+
+// Slot is one instance of Slots.Unit: Name is its systemd instance name.
+type Slot struct {
+	Name string
+	Port int
+}
+
+// UnitOf returns the unit that runs slot sl, "hello@blue.service".
+func (s Slots) UnitOf(sl Slot) string {
+	prefix, _ := strings.CutSuffix(s.Unit, ".service")
+	return prefix + sl.Name + ".service"
+}
+
+// slotCount is fixed: one slot serves while the other takes the new
+// version; a third would only hold an older release nobody routes to.
+const slotCount = 2
+
+const templateSuffix = "@.service"
+
+var (
+	slotsFields = []string{"unit", "instances"}
+	slotFields  = []string{"name", "port"}
+)
+
+// slots decodes app.slots; nil when any part of it is wrong, so the
+// cross-checks that depend on it stay quiet.
+func (d *decoder) slots(n *yaml.Node, a at) *Slots {
+	m := deref(n)
+	if isNull(m) {
+		d.errorf(m, a, "must be a mapping with unit and instances; remove it to run one instance per host")
+		return nil
+	}
+	before := len(d.errs)
+	f := d.fields(m, a, slotsFields...)
+	s := &Slots{}
+	setIf(&s.Unit, optional(d, f, "unit", a, d.str, validTemplateUnit))
+	if _, ok := f["unit"]; !ok {
+		d.errorf(m, a.key("unit"), "is required")
+	}
+	s.Instances = d.slotInstances(m, f, a.key("instances"), s.Unit)
+	if len(d.errs) > before {
+		return nil
+	}
+	return s
+}
+
+func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at, unit string) []Slot {
+	n, ok := f["instances"]
+	if !ok {
+		d.errorf(parent, a, "is required")
+		return nil
+	}
+	items := d.seq(n, a)
+	if m := deref(n); m != nil && (m.Kind == yaml.SequenceNode || isNull(m)) && len(items) != slotCount {
+		d.errorf(m, a, "must list exactly %d instances, got %d", slotCount, len(items))
+	}
+	var out []Slot
+	names := map[string]int{}
+	ports := map[int]int{}
+	for i, item := range items {
+		out = append(out, d.slot(item, a, i, unit, names, ports))
+	}
+	return out
+}
+
+// slot decodes instances[i]; names and ports hold the earlier ones.
+func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[string]int, ports map[int]int) Slot {
+	ia := a.index(i)
+	f := d.fields(item, ia, slotFields...)
+	var sl Slot
+	if name := optional(d, f, "name", ia, d.str, validSlotName); name != nil {
+		sl.Name = *name
+		if j, dup := names[sl.Name]; dup {
+			d.errorf(deref(f["name"]), ia.key("name"), "duplicate slot name %s (also %s[%d])", sl.Name, lastKey(a), j)
+		} else if u := (Slots{Unit: unit}).UnitOf(sl); unit != "" && validUnit(u) != nil {
+			d.errorf(deref(f["name"]), ia.key("name"), "makes the unit %s, which %s", u, validUnit(u))
+		}
+		names[sl.Name] = i
+	}
+	if port := optional(d, f, "port", ia, d.integer, validPort); port != nil {
+		sl.Port = *port
+		if j, dup := ports[sl.Port]; dup {
+			d.errorf(deref(f["port"]), ia.key("port"), "duplicate port %d (also %s[%d])", sl.Port, lastKey(a), j)
+		}
+		ports[sl.Port] = i
+	}
+	if m := deref(item); isNull(m) || m.Kind == yaml.MappingNode {
+		for _, k := range slotFields {
+			if _, set := f[k]; !set {
+				d.errorf(m, ia.key(k), "is required")
+			}
+		}
+	}
+	return sl
+}
+
+// lastKey is the last element of a field path, for "also instances[0]".
+func lastKey(a at) string {
+	return a.field[strings.LastIndexByte(a.field, '.')+1:]
+}
+
+// validTemplateUnit accepts a systemd template service, "hello@.service".
+func validTemplateUnit(s string) error {
+	prefix, ok := strings.CutSuffix(s, templateSuffix)
+	if !ok {
+		return fmt.Errorf("must be a systemd template unit ending in %s, such as hello%s, got %q", templateSuffix, templateSuffix, s)
+	}
+	if prefix == "" {
+		return fmt.Errorf("must name the template before %s", templateSuffix)
+	}
+	if strings.Contains(prefix, "@") {
+		return fmt.Errorf("must contain one @, got %q", s)
+	}
+	// Check the characters and length with a one-letter instance.
+	return validUnit(prefix + "@x.service")
+}
+
+// validSlotName: a slot name is a systemd instance name and may end up in
+// paths and messages, so it follows ValidName without '+', which unit
+// names cannot hold.
+func validSlotName(s string) error {
+	if err := ValidName(s); err != nil {
+		return err
+	}
+	if strings.ContainsRune(s, '+') {
+		return errors.New("must not contain '+', which systemd unit names cannot hold")
+	}
+	return nil
+}
+
+// slotRules is what app.slots means for the host entries.
+type slotRules struct {
+	written bool // app.slots is in the file, valid or not
+	on      bool // app.slots is valid: hosts run slots unless they opt out
+	// portless says why a host without slots needs app.consul.port,
+	// which is not set; "" when it does not.
+	portless string
+}
+
+// slotsSetting decodes a group's or host's `slots` and checks it against
+// the app: true needs app.slots, and false needs another instance port
+// when something uses one.
+func (d *decoder) slotsSetting(f map[string]*yaml.Node, a at, r slotRules) *bool {
+	v := optional(d, f, "slots", a, d.boolean, nil)
+	if v == nil {
+		return nil
+	}
+	n := deref(f["slots"])
+	switch {
+	case *v && !r.written:
+		d.errorf(n, a.key("slots"), "app.slots is not set, so there are no slots to run")
+	case !*v && r.on && r.portless != "":
+		d.errorf(n, a.key("slots"), "%s, so hosts without slots need app.consul.port", r.portless)
+	}
+	return v
+}
