@@ -20,6 +20,9 @@ type inventoryOptions struct {
 	minHealthyTime string // default 2s
 	deadline       string // default 20s
 	jump           string // ssh.jump, e.g. root@10.231.0.11
+	appExtra       string // more lines under app: (consul, slots), indented two spaces
+	strategy       string // strategy lines, indented two spaces; default max_unavailable 1, max_failures 0
+	port           string // health check port; default 8080 ("{port}" with Consul or slots)
 }
 
 // writeInventory writes a fleet.yaml for the hello example on every lab host.
@@ -34,6 +37,12 @@ func (l *lab) writeInventory(t *testing.T, o inventoryOptions) string {
 	if o.deadline == "" {
 		o.deadline = "20s"
 	}
+	if o.port == "" {
+		o.port = "8080"
+	}
+	if o.strategy == "" {
+		o.strategy = "  max_unavailable: 1\n  max_failures: 0\n"
+	}
 	var hosts strings.Builder
 	for i, n := range l.names {
 		fmt.Fprintf(&hosts, "      - {name: %s, address: %s}\n", n, l.addrs[i])
@@ -47,19 +56,17 @@ func (l *lab) writeInventory(t *testing.T, o inventoryOptions) string {
     healthy_deadline: %s
     interval: 250ms
     checks:
-      - http: {url: "http://127.0.0.1:8080/healthz", status: 200}
-ssh:
+      - http: {url: "http://127.0.0.1:%s/healthz", status: 200}
+%sssh:
   user: root
   identity_files: [%s]
   known_hosts: %s
   config: none%s
 strategy:
-  max_unavailable: 1
-  max_failures: 0
-groups:
+%sgroups:
   - name: lab
     hosts:
-%s`, o.minHealthyTime, o.deadline, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, jumpLine(o.jump), hosts.String())
+%s`, o.minHealthyTime, o.deadline, o.port, o.appExtra, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, jumpLine(o.jump), o.strategy, hosts.String())
 	path := filepath.Join(t.TempDir(), "fleet.yaml")
 	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
 		t.Fatal(err)
@@ -111,8 +118,12 @@ func (l *lab) state(t *testing.T, i int) hostState {
 func must(s string, _ error) string { return s }
 
 func healthzVersion(addr string) (string, error) {
-	c := http.Client{Timeout: time.Second}
-	resp, err := c.Get("http://" + addr + ":8080/healthz")
+	return healthzVersionPort(addr, "8080")
+}
+
+func healthzVersionPort(addr, port string) (string, error) {
+	c := http.Client{Timeout: time.Second, Transport: &http.Transport{Proxy: nil}}
+	resp, err := c.Get("http://" + addr + ":" + port + "/healthz")
 	if err != nil {
 		return "", err
 	}
