@@ -24,7 +24,7 @@ func TestConsul_InPlaceRolloutUnderLoad(t *testing.T) {
 	l.waitAllPassing(t, len(l.names))
 	l.assertMetaMatchesBinary(t, "v1")
 
-	lb := startLB(l.consulAddr(t), "hello")
+	lb := startLB(l.consulAddr(t), "hello", 200*time.Millisecond)
 	r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["v2"], "--version", "v2")
 	time.Sleep(time.Second) // keep the load on past the last admit
 	requests, failures, versions := lb.Stop()
@@ -61,7 +61,7 @@ func TestConsul_SurgeRolloutWithSlotsUnderLoad(t *testing.T) {
 	before := l.waitAllPassing(t, len(l.names))
 	t.Logf("before: %v", before)
 
-	lb := startLB(l.consulAddr(t), "hello")
+	lb := startLB(l.consulAddr(t), "hello", 200*time.Millisecond)
 	r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["v2"], "--version", "v2")
 	time.Sleep(time.Second)
 	requests, failures, versions := lb.Stop()

@@ -33,7 +33,9 @@ type lbClient struct {
 	done sync.WaitGroup
 }
 
-func startLB(consul, service string) *lbClient {
+// startLB starts the client; refresh is how often it re-reads Consul, the
+// interval a drain must outlast.
+func startLB(consul, service string, refresh time.Duration) *lbClient {
 	lb := &lbClient{
 		consul: consul, service: service,
 		client:   http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{Proxy: nil, DisableKeepAlives: true}},
@@ -42,7 +44,7 @@ func startLB(consul, service string) *lbClient {
 	}
 	lb.refresh()
 	lb.done.Add(2)
-	go lb.loop(200*time.Millisecond, lb.refresh)
+	go lb.loop(refresh, lb.refresh)
 	go lb.loop(20*time.Millisecond, lb.send)
 	return lb
 }
