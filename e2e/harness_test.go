@@ -131,7 +131,7 @@ func (l *lab) build(dir string) error {
 	if err := goBuild(l.repo, l.bin, "./cmd/fleet", "-X main.version=e2e"); err != nil {
 		return err
 	}
-	for _, v := range []struct{ name, broken string }{{"v1", ""}, {"v2", ""}, {"v3", ""}, {"v4", ""}, {"bad", "unhealthy"}} {
+	for _, v := range []struct{ name, broken string }{{"v1", ""}, {"v2", ""}, {"v3", ""}, {"v4", ""}, {"bad", "unhealthy"}, {"flap", "flap"}} {
 		out := filepath.Join(dir, "hello-"+v.name)
 		if err := goBuild(l.repo, out, "./examples/hello", "-X main.version="+v.name+" -X main.broken="+v.broken); err != nil {
 			return err

@@ -63,6 +63,6 @@ func printPlan(out *progress, p plan.Plan) {
 		out.emit(event{Kind: "plan_wave", Wave: i + 1, Message: strings.Join(w, " ")})
 	}
 	for _, h := range p.Hosts {
-		out.emit(event{Kind: "plan_host", Host: h.Host, Wave: h.Wave, From: h.From, To: h.To, State: string(h.Action), Message: h.Reason})
+		out.emit(event{Kind: "plan_host", Host: h.Host, Wave: h.Wave, Mode: string(h.Mode), From: h.From, To: h.To, State: string(h.Action), Message: h.Reason})
 	}
 }

@@ -22,6 +22,7 @@ type event struct {
 	Host    string    `json:"host,omitempty"`
 	Wave    int       `json:"wave,omitempty"`
 	Step    string    `json:"step,omitempty"`
+	Mode    string    `json:"mode,omitempty"` // in-place or surge
 	From    string    `json:"from,omitempty"`
 	To      string    `json:"to,omitempty"`
 	State   string    `json:"state,omitempty"`
@@ -80,6 +81,9 @@ func renderText(e event) string {
 	}
 	if e.Step != "" {
 		fmt.Fprintf(&b, " %-9s", e.Step)
+	}
+	if e.Mode != "" {
+		fmt.Fprintf(&b, " [%s]", e.Mode)
 	}
 	if e.State != "" {
 		fmt.Fprintf(&b, " %s", e.State)

@@ -200,7 +200,7 @@ func (t *target) connect(ctx context.Context, rolloutID string, lock bool) (*fle
 }
 
 func (t *target) observe(e plan.Event) {
-	ev := event{Kind: "host_state", Host: e.Host, Wave: e.Wave, State: string(e.To), Message: e.Reason}
+	ev := event{Kind: "host_state", Host: e.Host, Wave: e.Wave, Mode: string(e.Mode), State: string(e.To), Message: e.Reason}
 	if e.Err != nil {
 		ev.Error = e.Err.Error()
 	}
