@@ -13,7 +13,14 @@ type Target struct {
 	From  string // version active on the host now; "" = none
 	To    string // desired version
 	Surge bool   // the host has two slots, so it can run the new version beside the old one
+	// Unsettled: the host already runs To but never passed the gate with it
+	// (a controller died mid-gate): it gets its step again, so a re-run
+	// converges to a verified fleet instead of skipping it.
+	Unsettled bool
 }
+
+// changes reports whether the target needs its step.
+func (t Target) changes() bool { return t.From != t.To || t.Unsettled }
 
 // Action says whether a host needs its step.
 type Action string
@@ -103,7 +110,7 @@ func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 	var inPlace []string
 	for i, t := range sorted {
 		lines[i] = line{Target: t}
-		if t.From == t.To {
+		if !t.changes() {
 			continue
 		}
 		lines[i].mode = ModeInPlace

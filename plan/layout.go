@@ -53,7 +53,7 @@ func assemble(kind Kind, s Strategy, ordered []line, l layout, reason reasonFunc
 	n := 0          // hosts to update so far
 	for _, ln := range ordered {
 		hp := HostPlan{Host: ln.Host, From: ln.From, To: ln.To, Action: ActionSkip}
-		if ln.From == ln.To {
+		if !ln.changes() {
 			hp.Reason = skipReason(ln.To)
 			p.Hosts = append(p.Hosts, hp)
 			continue
@@ -86,7 +86,7 @@ func assemble(kind Kind, s Strategy, ordered []line, l layout, reason reasonFunc
 func countChanges(lines []line) int {
 	n := 0
 	for _, ln := range lines {
-		if ln.From != ln.To {
+		if ln.changes() {
 			n++
 		}
 	}

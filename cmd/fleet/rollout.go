@@ -117,7 +117,8 @@ func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "consul", Err: err})
 			continue
 		}
-		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version, Surge: t.learn(hs, st)})
+		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version, Surge: t.learn(hs, st),
+			Unsettled: unsettled(st, version)})
 	}
 	if len(errs) > 0 {
 		return plan.Plan{}, errors.Join(errs...)
@@ -143,6 +144,26 @@ func (t *target) learn(hs *hostSession, st agent.StatusResult) bool {
 		hs.slots = append(hs.slots, s.Name)
 	}
 	return true
+}
+
+// unsettled: the host runs version but it never passed the gate there (a
+// controller died mid-step), or its serving instance is still out of the
+// load balancer. Its step runs again rather than being skipped.
+func unsettled(st agent.StatusResult, version string) bool {
+	if st.Current != version {
+		return false
+	}
+	for _, r := range st.Releases {
+		if r.Version == version && r.LastResult != "healthy" {
+			return true
+		}
+	}
+	for _, in := range st.Instances {
+		if in.Registered && in.Maintenance && (in.Slot == "" || in.Slot == st.Serving) {
+			return true
+		}
+	}
+	return false
 }
 
 // consulReachable says whether the agent could read the host's Consul
