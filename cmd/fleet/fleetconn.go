@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sort"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -54,7 +55,29 @@ func connectAll(ctx context.Context, hosts []inventory.Host, parallel int, o ses
 		})
 	}
 	_ = g.Wait()
-	return fc, errors.Join(errs...)
+	if len(errs) > 0 || !o.lock {
+		return fc, errors.Join(errs...)
+	}
+	return fc, fc.lockInOrder(ctx)
+}
+
+// lockInOrder takes every host's lock one at a time, in host-name order.
+// Two controllers started at once (a laptop and a CI job) then contend for
+// the same first host: exactly one gets it and proceeds, the other is
+// refused there holding nothing. Locking in parallel could leave each with
+// part of the fleet and both refused.
+func (f *fleetConn) lockInOrder(ctx context.Context) error {
+	names := make([]string, 0, len(f.sessions))
+	for n := range f.sessions {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if _, err := f.sessions[n].agent.Lock(ctx); err != nil {
+			return &plan.HostError{Host: n, Op: "connect", Err: lockError(err)}
+		}
+	}
+	return nil
 }
 
 // eachHost runs fn for every session, at most parallel at a time, and joins

@@ -94,11 +94,6 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 		return fmt.Errorf("agent hello: %w%s", err, s.stderr.suffix())
 	}
 	s.hello = hello
-	if o.lock {
-		if _, err := s.agent.Lock(ctx); err != nil {
-			return lockError(err)
-		}
-	}
 	return nil
 }
 
