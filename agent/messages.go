@@ -188,6 +188,7 @@ const (
 	resultHealthy   = "healthy"
 	resultUnhealthy = "unhealthy"
 	resultRejected  = "rejected" // rolled back from; a verdict like unhealthy
+	resultSwitched  = "switched" // made current, not judged yet
 )
 
 // Limits on the journal op, so one response stays well under the client's

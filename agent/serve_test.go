@@ -83,13 +83,14 @@ func TestServe_EOFCancelsHealth(t *testing.T) {
 	}
 	<-errc // the client call ends too; its error does not matter
 
-	// A cancelled gate is no verdict, and the lock is free again.
+	// A cancelled gate is no verdict (the release stays "switched", not
+	// judged), and the lock is free again.
 	s2 := h.open(t)
 	st, err := s2.c.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Releases[0].LastResult != "" {
+	if st.Releases[0].LastResult != "switched" {
 		t.Errorf("cancelled gate recorded %q", st.Releases[0].LastResult)
 	}
 }

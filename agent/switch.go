@@ -41,14 +41,23 @@ func (s *session) switchTo(inst instance, from, v string, reject bool) (SwitchRe
 	if inst.slot != "" {
 		replace = func() error { return s.layout.replaceSlotCurrent(inst, v) }
 	}
+	// The verdicts go first: v is "switched" (not yet judged) until its gate
+	// passes, so a controller that dies between this switch and the gate
+	// leaves a host that a re-run recognises as unverified and steps again,
+	// even if v passed here once before.
+	now := s.deps.Now().UTC()
+	if _, err := s.updateState(func(st *state) {
+		if reject && from != "" && from != v {
+			st.record(from, now, resultRejected)
+		}
+		st.record(v, now, resultSwitched)
+	}); err != nil {
+		return SwitchResult{}, err
+	}
 	if err := replace(); err != nil {
 		return SwitchResult{}, ioError("switch", err)
 	}
-	st, err := s.updateState(func(st *state) {
-		if reject && from != "" && from != v {
-			st.record(from, s.deps.Now().UTC(), resultRejected)
-		}
-	})
+	st, err := s.updateState(func(*state) {})
 	if err != nil {
 		return SwitchResult{}, err
 	}

@@ -80,6 +80,7 @@ func TestPrevious_IsLastHealthyOtherThanCurrent(t *testing.T) {
 	if err != nil || sw.From != "3" || sw.Previous != "1" {
 		t.Fatalf("rollback switch = %+v, %v; want from 3, previous 1", sw, err)
 	}
+	h.switchAndGate(t, s.c, "2", true)
 
 	// A version that passed once but failed its latest gate is out too.
 	h.switchAndGate(t, s.c, "1", false)
@@ -180,16 +181,40 @@ func TestSwitch_RejectTakesReleaseOutOfRollbackTargets(t *testing.T) {
 	if err != nil || sw.From != "3" || sw.Previous != "1" {
 		t.Fatalf("revert switch = %+v, %v; want from 3, previous 1 (3 was rejected)", sw, err)
 	}
+	h.switchAndGate(t, s.c, "2", true)
 	// Without Reject the release switched away from stays a target.
 	sw, err = s.c.Switch(ctx, agent.SwitchArgs{Version: "1"})
 	if err != nil || sw.Previous != "2" {
 		t.Fatalf("plain switch = %+v, %v; want previous 2", sw, err)
 	}
+	h.switchAndGate(t, s.c, "1", true)
 	// A rejected release that passes a gate again is a target again.
 	h.switchAndGate(t, s.c, "3", true)
 	h.switchAndGate(t, s.c, "2", true)
 	st, _ := s.c.Status(ctx)
 	if st.Current != "2" || st.Previous != "3" {
 		t.Fatalf("current %q previous %q; want 2, 3", st.Current, st.Previous)
+	}
+}
+
+func TestSwitch_UngatedSwitchIsUnverified(t *testing.T) {
+	h := newHost(t)
+	s := h.open(t)
+	ctx := context.Background()
+	h.deploy(t, s.c, "1", true)
+	h.deploy(t, s.c, "2", true)
+	// Back to 1 and the controller dies before the gate: 1 passed here once,
+	// but what runs now was never judged, so a re-run must step it again.
+	if _, err := s.c.Switch(ctx, agent.SwitchArgs{Version: "1"}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ := s.c.Status(ctx)
+	for _, r := range st.Releases {
+		if r.Version == "1" && (r.LastResult != "switched" || !r.HealthyEver) {
+			t.Errorf("release 1 = %+v; want last result switched, healthy ever", r)
+		}
+	}
+	if st.Previous != "2" {
+		t.Errorf("previous %q; want 2", st.Previous)
 	}
 }
