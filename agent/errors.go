@@ -28,6 +28,7 @@ const (
 	// Consul before they change anything, so a rollout can refuse a host
 	// it could not drain.
 	CodeConsulUnavailable Code = "consul_unavailable"
+	CodeNoSpace           Code = "no_space"
 )
 
 // Error implements error so a Code works as a sentinel.
@@ -38,7 +39,7 @@ func (c Code) Known() bool {
 	switch c {
 	case CodeBadRequest, CodeLockHeld, CodeChecksumMismatch, CodeVersionConflict,
 		CodeNotFound, CodeUnitFailed, CodeStartLimitHit, CodeUnhealthy, CodeIO, CodeInternal,
-		CodeConsulUnavailable:
+		CodeConsulUnavailable, CodeNoSpace:
 		return true
 	}
 	return false

@@ -24,6 +24,9 @@ func (s *session) stageBegin(_ context.Context, a StageBeginArgs) (StageBeginRes
 	if err := s.ensureIncoming(); err != nil {
 		return StageBeginResult{}, ioError("stage", err)
 	}
+	if err := s.checkSpace(a.Size); err != nil {
+		return StageBeginResult{}, err
+	}
 	path := filepath.Join(s.layout.incoming(), a.Version+"."+randomSuffix()+partSuffix)
 	s.pending[path] = pendingUpload{version: a.Version, sha256: a.SHA256, size: a.Size}
 	return StageBeginResult{UploadPath: path}, nil
@@ -122,4 +125,25 @@ func (s *session) claimUpload(a StageCommitArgs) (pendingUpload, error) {
 	}
 	delete(s.pending, path)
 	return p, nil
+}
+
+// stageSlack covers release.json and file system overhead on top of the
+// artifact itself.
+const stageSlack = 1 << 20
+
+// checkSpace refuses an upload that cannot fit, before a byte is sent: SFTP
+// reports a full disk only as a generic failure, halfway through. The
+// upload lands in .incoming and is then copied under releases/, so both
+// file systems (often one) need the room.
+func (s *session) checkSpace(size int64) error {
+	for _, dir := range []string{s.layout.incoming(), s.layout.root} {
+		free, err := freeBytes(dir)
+		if err != nil {
+			return ioError("stage", err)
+		}
+		if free < size+stageSlack {
+			return errorf(CodeNoSpace, "stage: not enough space in %s: %d bytes free, the release needs %d", dir, free, size+stageSlack)
+		}
+	}
+	return nil
 }

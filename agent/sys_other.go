@@ -24,3 +24,7 @@ func flockProbe(*os.File) (bool, error) {
 func openUpload(string) (*os.File, error) {
 	return nil, fmt.Errorf("open upload: %w", errors.ErrUnsupported)
 }
+
+func freeBytes(string) (int64, error) {
+	return 0, fmt.Errorf("statfs: %w", errors.ErrUnsupported)
+}

@@ -64,3 +64,13 @@ func openUpload(path string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// freeBytes is the space an unprivileged writer may still use on the file
+// system holding path.
+func freeBytes(path string) (int64, error) {
+	var st unix.Statfs_t
+	if err := unix.Statfs(path, &st); err != nil {
+		return 0, fmt.Errorf("statfs %s: %w", path, err)
+	}
+	return int64(st.Bavail) * int64(st.Bsize), nil
+}
