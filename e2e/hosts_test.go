@@ -23,6 +23,7 @@ type inventoryOptions struct {
 	appExtra       string // more lines under app: (consul, slots), indented two spaces
 	strategy       string // strategy lines, indented two spaces; default max_unavailable 1, max_failures 0
 	port           string // health check port; default 8080 ("{port}" with Consul or slots)
+	keepalive      string // ssh.keepalive; default the inventory's
 }
 
 // writeInventory writes a fleet.yaml for the hello example on every lab host.
@@ -66,7 +67,7 @@ strategy:
 %sgroups:
   - name: lab
     hosts:
-%s`, o.minHealthyTime, o.deadline, o.port, o.appExtra, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, jumpLine(o.jump), o.strategy, hosts.String())
+%s`, o.minHealthyTime, o.deadline, o.port, o.appExtra, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, sshExtra(o), o.strategy, hosts.String())
 	path := filepath.Join(t.TempDir(), "fleet.yaml")
 	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
 		t.Fatal(err)
@@ -159,6 +160,14 @@ func (l *lab) assertAllOn(t *testing.T, version string) {
 func (l *lab) journal(t *testing.T, host string) []map[string]any {
 	t.Helper()
 	return parseEvents(l.ssh(t, host, "cat /opt/hello/.fleet/journal.jsonl"))
+}
+
+func sshExtra(o inventoryOptions) string {
+	out := jumpLine(o.jump)
+	if o.keepalive != "" {
+		out += "\n  keepalive: " + o.keepalive
+	}
+	return out
 }
 
 func jumpLine(jump string) string {
