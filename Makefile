@@ -69,3 +69,10 @@ lab-consul:
 
 clean:
 	rm -rf bin build
+
+# Benchmarks (BENCHMARKS.md): rollouts to 1,000 simulated hosts, then upload
+# and rollback on the lab, which are skipped when it is not up. Prints a
+# table; fails when a benchmark fails or a target is missed.
+.PHONY: bench
+bench:
+	@set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench | $(GO) run ./bench/table

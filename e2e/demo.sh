@@ -4,6 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAB=.lab
+# The demo is the user's own request: no confirmation prompt for touching the whole lab.
+export FLEET_YES=1
 [[ -f $LAB/inventory.yaml ]] || { echo "demo: no lab (run make lab-up)" >&2; exit 1; }
 
 make --no-print-directory hello HELLO_VERSION=v1

@@ -77,6 +77,7 @@ func (h *Host) verifyAgent(sum, rel string) bool {
 // serveAgent runs the agent for one SSH session, as `fleet agent serve`
 // would, with this host's fakes.
 func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
+	h.agentSessions.Add(1)
 	deps := agent.Deps{
 		Units:        slowUnits{Units: h.units, latency: h.opts.RestartLatency},
 		Journal:      h.journal,
@@ -89,7 +90,12 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 		SudoGID:      -1,
 	}
 	in := &helloFilter{r: bufio.NewReader(stdin), host: h}
-	if err := agent.Serve(ctx, in, stdout, deps); err != nil {
+	out := stdout
+	if h.standIns != nil {
+		tap := &standInTap{host: h, reg: h.standIns, w: stdout, begins: map[uint64]*standIn{}}
+		in.tap, out = tap, tap
+	}
+	if err := agent.Serve(ctx, in, out, deps); err != nil {
 		fmt.Fprintln(stderr, err)
 		return 1
 	}
@@ -98,11 +104,13 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 
 // helloFilter passes the controller's requests to the agent line by line,
 // rewriting hello's app root and HTTP check URLs to this host's own (see
-// the package comment). Lines it cannot decode pass as they are, for the
-// agent to refuse.
+// the package comment), and artifacts to their stand-ins when the fleet
+// uses them. Lines it cannot decode pass as they are, for the agent to
+// refuse.
 type helloFilter struct {
 	r    *bufio.Reader
 	host *Host
+	tap  *standInTap // nil unless Options.StandIns
 	buf  []byte
 }
 
@@ -113,6 +121,9 @@ func (f *helloFilter) Read(p []byte) (int, error) {
 			return 0, err
 		}
 		f.buf = f.host.rewriteHello(line)
+		if f.tap != nil {
+			f.buf = f.tap.request(f.buf)
+		}
 	}
 	n := copy(p, f.buf)
 	f.buf = f.buf[n:]

@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,27 +40,64 @@ type Host struct {
 	health  *httptest.Server
 	units   *agenttest.Units
 	journal *agenttest.Journal
+	// standIns is the fleet's register; nil unless Options.StandIns.
+	standIns  *standIns
+	uploadsMu sync.Mutex
+	uploads   map[string]*upload // upload paths the agent issued
+
+	agentSessions atomic.Int64
 }
 
-func newHost(t testing.TB, name string, client ssh.PublicKey, o Options) *Host {
+func newHost(t testing.TB, name string, client ssh.PublicKey, o Options, standIns *standIns) *Host {
 	t.Helper()
 	h := &Host{
-		name:    name,
-		dir:     t.TempDir(),
-		opts:    o,
-		units:   agenttest.NewUnits(),
-		journal: agenttest.NewJournal(),
+		name:     name,
+		dir:      hostDir(t, o.Dir, name),
+		opts:     o,
+		units:    agenttest.NewUnits(),
+		journal:  agenttest.NewJournal(),
+		standIns: standIns,
+		uploads:  map[string]*upload{},
 	}
 	// Registered first, so closed last (cleanups run in reverse): the
 	// agents probing it stop with the SSH server.
 	h.health = httptest.NewServer(http.HandlerFunc(h.serveHealth))
 	t.Cleanup(h.health.Close)
-	h.server = transporttest.NewServer(t, transporttest.ServerOptions{
+	so := transporttest.ServerOptions{
 		Exec:           h.exec,
 		Root:           h.dir,
 		AuthorizedKeys: []ssh.PublicKey{client},
-	})
+	}
+	if standIns != nil {
+		so.SFTPHandlers = h.sftpHandlers()
+	}
+	h.server = transporttest.NewServer(t, so)
 	return h
+}
+
+// hostDir makes a fresh directory for the test: under parent when set
+// (removed when the test ends), else a t.TempDir.
+func hostDir(t testing.TB, parent, name string) string {
+	t.Helper()
+	if parent == "" {
+		return t.TempDir()
+	}
+	dir, err := os.MkdirTemp(parent, "hostsim-"+name+"-")
+	if err != nil {
+		t.Fatalf("hostsim: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Errorf("hostsim: %v", err)
+		}
+	})
+	return dir
+}
+
+// close stops the host's servers; see Fleet.Close.
+func (h *Host) close() {
+	_ = h.server.Close()
+	h.health.Close()
 }
 
 // Name is the host's inventory name, sim<i>.
@@ -77,6 +116,13 @@ func (h *Host) Server() *transporttest.Server { return h.server }
 
 // Handshakes counts the SSH connections the host authenticated.
 func (h *Host) Handshakes() int { return h.server.Handshakes() }
+
+// AgentSessions counts the agent sessions started on the host.
+func (h *Host) AgentSessions() int { return int(h.agentSessions.Load()) }
+
+// BytesReceived counts what the host's SSH server read from its clients:
+// every byte sent to the host, SSH framing and encryption included.
+func (h *Host) BytesReceived() int64 { return h.server.BytesReceived() }
 
 // Units is the host's fake systemd: inject failures with its …Fn fields
 // or FailRestarts before the controller runs, read its Calls after.

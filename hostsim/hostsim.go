@@ -26,11 +26,36 @@
 // The rest of the protocol passes untouched. The health server reads the
 // host's current symlink and answers 500 when Options.Unhealthy says so for
 // that host and version, else 200 with {"version": "<current>"}.
+//
+// # Scale
+//
+// A real host spends its own CPU on what it receives: SSH decryption, the
+// SFTP writes, and the agent's copy and two SHA-256 passes over the
+// artifact (stage_commit, then switch). A simulated fleet spends the
+// benchmark machine's instead, which at 1,000 hosts × 20 MiB would
+// measure the simulator, not the controller. Two options make the host
+// side cheap without changing anything the controller does or sees:
+//
+//   - Options.Dir puts the hosts' directories on a filesystem of the
+//     caller's choice (tmpfs makes the agents' fsyncs free);
+//   - Options.StandIns lets the agents work on a small stand-in file per
+//     artifact. Every byte of every upload still crosses SSH and SFTP
+//     into the host's .incoming file. When stage_commit arrives the
+//     simulator checks that file against the artifact — the first upload
+//     of a checksum is hashed, later ones are compared byte for byte with
+//     it — and replaces it with the artifact's stand-in (or, when a byte
+//     differs, with a file that fails the agent's checksum). Requests
+//     carry the stand-in's checksum and size to the agent, and answers
+//     carry the real ones back, so status, stage and error replies read
+//     exactly as for the real artifact. The agent's own code runs
+//     unchanged on the stand-in; what the simulator leaves out is the
+//     time a real host spends copying and hashing the artifact.
 package hostsim
 
 import (
 	"fmt"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,8 +64,13 @@ import (
 
 // Options tunes a simulated fleet. The zero value is a fast, healthy fleet.
 type Options struct {
-	// RestartLatency delays every unit restart (a service that starts
-	// slowly); HealthLatency delays every health answer.
+	// RestartLatency delays every unit restart: the agent's restart op
+	// (systemd's job) takes this long, as for a service that starts
+	// slowly. HealthLatency delays every answer of the host's health
+	// endpoint, so a health gate takes at least that long. A round of the
+	// gate waits for its checks, so an answer slower than the check's
+	// timeout fails: WriteInventory sets the timeout above HealthLatency
+	// (see CheckTimeout).
 	RestartLatency time.Duration
 	HealthLatency  time.Duration
 	// Unhealthy, when set, is asked on every health request; true makes
@@ -55,13 +85,34 @@ type Options struct {
 	// writes; zero means 5s. A test that expects a gate to fail can
 	// shorten it, since an unhealthy verdict only comes at the deadline.
 	HealthyDeadline time.Duration
+	// MinHealthyTime and HealthInterval are the gate timing WriteInventory
+	// writes; zero means MinHealthyTime and HealthInterval (the
+	// constants). A negative MinHealthyTime writes 0: the first passing
+	// round is enough, so a gate costs exactly one health answer.
+	MinHealthyTime time.Duration
+	HealthInterval time.Duration
+	// CheckTimeout is the HTTP check's timeout WriteInventory writes; zero
+	// means the agent's default (the interval), or HealthLatency + 1s
+	// when HealthLatency is set.
+	CheckTimeout time.Duration
+
+	// Dir is where the hosts' home directories are made; "" means the
+	// test's temporary directory. A benchmark passes a tmpfs directory
+	// (such as /dev/shm) so that the agents' fsyncs do not hit a disk.
+	Dir string
+	// StandIns lets the agents install a small stand-in for each uploaded
+	// artifact once its bytes are checked (see the package comment). The
+	// files under releases/ then hold stand-ins, and release.json their
+	// checksums: a test that reads release binaries must not set it.
+	StandIns bool
 }
 
 // Fleet is a set of simulated hosts that all accept one client key.
 type Fleet struct {
-	hosts   []*Host
-	keyFile string // the client's private key, accepted by every host
-	opts    Options
+	hosts    []*Host
+	keyFile  string // the client's private key, accepted by every host
+	opts     Options
+	standIns *standIns // nil unless Options.StandIns
 	// virtualRoot is the app root written into the inventory. No agent
 	// ever uses it (each host maps it to its own root), so it lives in a
 	// fresh temporary directory: a mapping bug shows up there, not in a
@@ -78,10 +129,25 @@ func New(t testing.TB, n int, o Options) *Fleet {
 		opts:        o,
 		virtualRoot: filepath.Join(t.TempDir(), "unmapped", "opt", appName),
 	}
+	if o.StandIns {
+		f.standIns = newStandIns()
+	}
 	for i := 1; i <= n; i++ {
-		f.hosts = append(f.hosts, newHost(t, fmt.Sprintf("sim%d", i), signer.PublicKey(), o))
+		f.hosts = append(f.hosts, newHost(t, fmt.Sprintf("sim%d", i), signer.PublicKey(), o, f.standIns))
 	}
 	return f
+}
+
+// Close stops every host's SSH and health servers now, waiting for their
+// goroutines (agents included), instead of at the end of the test: a test
+// or benchmark that checks for leaked goroutines calls it first. The
+// hosts' directories stay until the test ends. Close is idempotent.
+func (f *Fleet) Close() {
+	var wg sync.WaitGroup
+	for _, h := range f.hosts {
+		wg.Go(h.close)
+	}
+	wg.Wait()
 }
 
 // Len is the number of hosts.

@@ -9,9 +9,9 @@ import (
 	"time"
 )
 
-// Health gate timing of the written inventory: quick, with a deadline
-// (Options.HealthyDeadline, 5s by default) that leaves room for a loaded
-// machine and the race detector.
+// Health gate timing of the written inventory by default (see Options):
+// quick, with a deadline (Options.HealthyDeadline, 5s by default) that
+// leaves room for a loaded machine and the race detector.
 const (
 	MinHealthyTime         = 200 * time.Millisecond
 	HealthInterval         = 50 * time.Millisecond
@@ -40,6 +40,24 @@ func (f *Fleet) WriteInventory(t testing.TB, extra string) string {
 	if deadline <= 0 {
 		deadline = DefaultHealthyDeadline
 	}
+	minHealthy := f.opts.MinHealthyTime
+	switch {
+	case minHealthy == 0:
+		minHealthy = MinHealthyTime
+	case minHealthy < 0:
+		minHealthy = 0
+	}
+	interval := f.opts.HealthInterval
+	if interval <= 0 {
+		interval = HealthInterval
+	}
+	timeout := ""
+	switch {
+	case f.opts.CheckTimeout > 0:
+		timeout = fmt.Sprintf(", timeout: %s", f.opts.CheckTimeout)
+	case f.opts.HealthLatency > 0:
+		timeout = fmt.Sprintf(", timeout: %s", f.opts.HealthLatency+time.Second)
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, `app:
   name: %s
@@ -51,7 +69,7 @@ func (f *Fleet) WriteInventory(t testing.TB, extra string) string {
     interval: %s
     checks:
       # Each host rewrites the URL to its own health server.
-      - http: {url: "http://127.0.0.1:9/healthz", body: "version"}
+      - http: {url: "http://127.0.0.1:9/healthz", body: "version"%s}
 ssh:
   user: fleet
   identity_files: [%q]
@@ -62,7 +80,7 @@ ssh:
 groups:
   - name: sim
     hosts:
-`, appName, f.virtualRoot, Unit, MinHealthyTime, deadline, HealthInterval, f.keyFile, knownHosts)
+`, appName, f.virtualRoot, Unit, minHealthy, deadline, interval, timeout, f.keyFile, knownHosts)
 	for _, h := range f.hosts {
 		fmt.Fprintf(&b, "      - {name: %s, address: 127.0.0.1, ssh: {port: %d}}\n", h.name, h.server.Port())
 	}

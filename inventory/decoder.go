@@ -21,6 +21,10 @@ type decoder struct {
 	// before decoding health. portUser is the first field that does.
 	ports    portRule
 	portUser string
+
+	// settingsOnly: the file holds app, ssh and strategy; its hosts come
+	// from elsewhere (ParseSettings).
+	settingsOnly bool
 }
 
 // at locates a value: its field path and, inside a host entry, the host.

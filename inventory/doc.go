@@ -6,7 +6,9 @@
 // ssh settings or fill defaults themselves.
 //
 // Subpackage ansible reads Ansible inventories, so hosts can come from a
-// list a team already keeps.
+// list a team already keeps. LoadSettings reads a fleet.yaml without
+// groups, and AddHosts adds hosts from such another source under the same
+// rules and ssh resolution as the file's own.
 //
 // The package imports only the standard library and gopkg.in/yaml.v3.
 package inventory

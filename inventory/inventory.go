@@ -58,6 +58,12 @@ func (d *decoder) inventory(root *yaml.Node) *Inventory {
 	top := d.sshLayer(f["ssh"], at{field: "ssh"})
 	inv.SSH = top.over(d.defaultSSH(top, orAt(f["ssh"], root)))
 	inv.Strategy = d.strategy(f["strategy"], root, at{field: "strategy"}, slots)
+	if d.settingsOnly {
+		if n, ok := f["groups"]; ok {
+			d.errorf(deref(n), at{field: "groups"}, "must not be set: the hosts come from another source")
+		}
+		return inv
+	}
 	inv.Groups, inv.Hosts = d.groups(f["groups"], root, at{field: "groups"}, inv.SSH, slots)
 	return inv
 }

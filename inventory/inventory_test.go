@@ -78,12 +78,12 @@ func TestLoad_Example(t *testing.T) {
 		},
 		SSH: top,
 		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20,
-			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true},
+			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true, ConfirmAbove: "50%"},
 		Groups: []string{"web", "db"},
 		Hosts: []Host{
-			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 64},
-			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 68},
-			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 73},
+			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 65},
+			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 69},
+			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 74},
 		},
 	}
 	if !reflect.DeepEqual(inv, want) {

@@ -81,3 +81,15 @@ func validLabelValue(s string) error {
 	}
 	return nil
 }
+
+// ValidLabel applies the label rules of fleet.yaml to one label, for
+// callers that turn another source's metadata into labels.
+func ValidLabel(key, value string) error {
+	if err := validLabelKey(key); err != nil {
+		return fmt.Errorf("label name %q %w", key, err)
+	}
+	if err := validLabelValue(value); err != nil {
+		return fmt.Errorf("label %s value %w", key, err)
+	}
+	return nil
+}

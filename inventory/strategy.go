@@ -25,12 +25,17 @@ type Strategy struct {
 	CanaryBake       time.Duration // how long the canaries stay healthy before the rest go; default 0
 	PauseAfterCanary bool          // stop after the canaries until the user resumes; default false
 	BlueGreen        bool          // switch between the two slots on hosts with slots; requires app.slots
+
+	// ConfirmAbove is the share of the fleet (a count or percentage) a
+	// command run from a terminal may change without asking; "" when
+	// unset, and cmd/fleet then uses its own default.
+	ConfirmAbove string
 }
 
 const defaultParallel = 20
 
 var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel",
-	"canary", "canary_bake", "pause_after_canary", "blue_green"}
+	"canary", "canary_bake", "pause_after_canary", "blue_green", "confirm_above"}
 
 func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy {
 	f := d.fields(n, a, strategyFields...)
@@ -55,6 +60,7 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy
 			"max_unavailable and max_surge are both 0, so no host could ever be updated")
 	}
 	d.canary(f, a, &s)
+	setIf(&s.ConfirmAbove, optional(d, f, "confirm_above", a, d.amount, validAmount))
 	setIf(&s.BlueGreen, optional(d, f, "blue_green", a, d.boolean, nil))
 	if s.BlueGreen && !slots.written {
 		d.errorf(deref(f["blue_green"]), a.key("blue_green"), "needs app.slots: blue/green flips between two instances per host")

@@ -27,8 +27,9 @@ type Client struct {
 	closeErr  error
 	keepalive sync.WaitGroup
 
-	sftpMu sync.Mutex
-	sftp   *sftp.Client
+	sftpMu   sync.Mutex
+	sftp     *sftp.Client
+	sftpSess *ssh.Session // the session sftp runs in
 }
 
 // Client satisfies the small interface callers depend on.
@@ -64,7 +65,7 @@ func (c *Client) Close() error {
 		var errs []error
 		c.sftpMu.Lock()
 		if c.sftp != nil {
-			errs = append(errs, c.sftp.Close())
+			errs = append(errs, c.sftp.Close(), c.sftpSess.Close())
 		}
 		c.sftpMu.Unlock()
 		errs = append(errs, c.conn.Close())

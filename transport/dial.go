@@ -27,6 +27,11 @@ const logKeySSH = "ssh"
 // Errors wrap ErrHostKeyUnknown, ErrHostKeyMismatch or ErrAuthFailed where
 // they apply; those and configuration errors also wrap ErrNonRetryable.
 func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
+	return dial(ctx, host, cfg, nil)
+}
+
+// dial is Dial with known_hosts parses taken from cache (nil: none).
+func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w: %w", host, ErrNonRetryable, err)
@@ -46,7 +51,7 @@ func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
 		if i > 0 {
 			via = hops[i-1]
 		}
-		c, err := dialHop(ctx, via, ep, cfg, log)
+		c, err := dialHop(ctx, via, ep, cfg, cache, log)
 		if err != nil {
 			closeHops(hops)
 			if i < len(r.jumps) {
@@ -61,9 +66,9 @@ func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
 
 // dialHop opens one verified, authenticated SSH connection to ep, over via
 // when it is not nil.
-func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, log *slog.Logger) (*ssh.Client, error) {
+func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, cache *knownHostsCache, log *slog.Logger) (*ssh.Client, error) {
 	addr := ep.addr()
-	hk, err := loadHostKeys(cfg.KnownHostsFile, cfg.HostKeyMode, addr, log)
+	hk, err := cache.hostKeys(cfg.KnownHostsFile, cfg.HostKeyMode, addr, log)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNonRetryable, err)
 	}

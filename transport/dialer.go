@@ -30,8 +30,9 @@ type Dialer struct {
 	// further one and jittered; default 500ms.
 	Backoff time.Duration
 
-	once sync.Once
-	sem  chan struct{}
+	once  sync.Once
+	sem   chan struct{}
+	hosts knownHostsCache // one parse of each known_hosts for all dials
 }
 
 // Dial is Dial with the concurrency limit and retries. Errors wrapping
@@ -71,7 +72,7 @@ func (d *Dialer) dialOnce(ctx context.Context, host string, cfg Config) (*Client
 		return nil, fmt.Errorf("dial %s: %w", host, context.Cause(ctx))
 	}
 	defer func() { <-d.sem }()
-	return Dial(ctx, host, cfg)
+	return dial(ctx, host, cfg, &d.hosts)
 }
 
 // jitter spreads retries of many hosts over [d/2, d) so they do not come

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sync"
 
 	"golang.org/x/crypto/ssh"
 	"golang.org/x/crypto/ssh/knownhosts"
@@ -35,27 +36,95 @@ type hostKeys struct {
 // loadHostKeys reads file and finds what it records for addr ("host:port",
 // exactly as passed to ssh.NewClientConn).
 func loadHostKeys(file string, mode HostKeyMode, addr string, log *slog.Logger) (*hostKeys, error) {
-	hk := &hostKeys{file: file, mode: mode, log: log}
+	return (*knownHostsCache)(nil).hostKeys(file, mode, addr, log)
+}
+
+// knownHostsDB is one parse of a known_hosts file. It is read-only, so
+// every connection of a Dialer can share it.
+type knownHostsDB struct {
+	check   ssh.HostKeyCallback
+	cas     []ssh.PublicKey
+	caLines map[int]bool
+}
+
+func parseKnownHosts(file string) (*knownHostsDB, error) {
 	check, err := knownhosts.New(file)
+	if err != nil {
+		return nil, err
+	}
+	cas, caLines, err := certAuthorities(file)
+	if err != nil {
+		return nil, err
+	}
+	return &knownHostsDB{check: check, cas: cas, caLines: caLines}, nil
+}
+
+// hostKeys is loadHostKeys with the file's parse taken from c (nil: no
+// cache, parse it now).
+func (c *knownHostsCache) hostKeys(file string, mode HostKeyMode, addr string, log *slog.Logger) (*hostKeys, error) {
+	hk := &hostKeys{file: file, mode: mode, log: log}
+	db, err := c.load(file)
 	switch {
 	case errors.Is(err, fs.ErrNotExist) && mode == HostKeyAcceptNew:
 		return hk, nil
 	case err != nil:
 		return nil, fmt.Errorf("read known_hosts: %w", err)
 	}
-	hk.check = check
-	cas, caLines, err := certAuthorities(file)
+	hk.check = db.check
+	known, err := probeKnown(db.check, addr)
 	if err != nil {
 		return nil, err
 	}
-	known, err := probeKnown(check, addr)
-	if err != nil {
-		return nil, err
-	}
-	hk.caLines = caLines
-	hk.known = withoutCALines(known, caLines)
-	hk.hasCA = probeCA(check, addr, cas)
+	hk.caLines = db.caLines
+	hk.known = withoutCALines(known, db.caLines)
+	hk.hasCA = probeCA(db.check, addr, db.cas)
 	return hk, nil
+}
+
+// knownHostsCache keeps the parse of each known_hosts file a Dialer reads,
+// until the file changes (accept-new appends to it): dialling n hosts
+// listed in one file parses it once, not n times, and the n connections
+// share one parse instead of holding a copy each (x/crypto keeps the host
+// key callback for re-keying). The zero value is ready; nil caches
+// nothing.
+type knownHostsCache struct {
+	mu    sync.Mutex
+	files map[string]cachedKnownHosts
+}
+
+type cachedKnownHosts struct {
+	info fs.FileInfo // what the file was when parsed
+	db   *knownHostsDB
+}
+
+func (c *knownHostsCache) load(file string) (*knownHostsDB, error) {
+	if c == nil {
+		return parseKnownHosts(file)
+	}
+	info, err := os.Stat(file)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.files[file]; ok && sameFileVersion(e.info, info) {
+		return e.db, nil
+	}
+	db, err := parseKnownHosts(file)
+	if err != nil {
+		return nil, err
+	}
+	if c.files == nil {
+		c.files = map[string]cachedKnownHosts{}
+	}
+	c.files[file] = cachedKnownHosts{info: info, db: db}
+	return db, nil
+}
+
+// sameFileVersion reports whether a and b are the same file, unchanged
+// (same inode, size and modification time).
+func sameFileVersion(a, b fs.FileInfo) bool {
+	return os.SameFile(a, b) && a.Size() == b.Size() && a.ModTime().Equal(b.ModTime())
 }
 
 // algorithms is the HostKeyAlgorithms list for the handshake.

@@ -9,17 +9,18 @@ import (
 	"os"
 
 	"github.com/pkg/sftp"
+	"golang.org/x/crypto/ssh"
 )
 
 const (
-	// sftpPacket is the largest write payload every SFTP server must
-	// accept; larger ones break some servers for little gain.
+	// sftpPacket is the data of one write request by default: the 32 KiB
+	// every SFTP server must accept. A server that states larger limits
+	// gets larger writes (sftp_limits.go).
 	sftpPacket = 32 << 10
 	// sftpInFlight writes of sftpPacket each keep 2 MiB outstanding, the
-	// size of x/crypto's channel window: more would only queue locally.
+	// size of the channel window OpenSSH and x/crypto servers grant (with
+	// larger writes the window is the bound).
 	sftpInFlight = 64
-	// extFsync is the OpenSSH extension File.Sync needs.
-	extFsync = "fsync@openssh.com"
 )
 
 // SFTP returns the client's SFTP session, opening it on first use over the
@@ -33,23 +34,71 @@ func (c *Client) SFTP() (*sftp.Client, error) {
 	if c.sftp != nil {
 		return c.sftp, nil
 	}
-	sc, err := sftp.NewClient(c.conn,
+	sc, sess, size, err := newSFTP(c.conn)
+	if err != nil {
+		return nil, fmt.Errorf("sftp: %w", err)
+	}
+	c.log.Debug("sftp session", "write_size", size)
+	c.sftp, c.sftpSess = sc, sess
+	return sc, nil
+}
+
+// newSFTP starts the sftp subsystem in a new session, as sftp.NewClient
+// does, and asks the server for its limits when it states them.
+func newSFTP(conn *ssh.Client) (*sftp.Client, *ssh.Session, int, error) {
+	sess, err := conn.NewSession()
+	if err != nil {
+		return nil, nil, 0, err
+	}
+	stdin, err := sess.StdinPipe()
+	if err != nil {
+		sess.Close()
+		return nil, nil, 0, err
+	}
+	stdout, err := sess.StdoutPipe()
+	if err != nil {
+		sess.Close()
+		return nil, nil, 0, err
+	}
+	if err := sess.RequestSubsystem("sftp"); err != nil {
+		sess.Close()
+		return nil, nil, 0, err
+	}
+	tap := newReplyTap(stdout)
+	sc, err := sftp.NewClientPipe(tap, stdin,
 		sftp.UseConcurrentWrites(true),
 		sftp.MaxPacketChecked(sftpPacket),
 		sftp.MaxConcurrentRequestsPerFile(sftpInFlight),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("sftp: %w", err)
+		sess.Close()
+		return nil, nil, 0, err
 	}
-	c.sftp = sc
-	return sc, nil
+	size := sftpPacket
+	if v, ok := sc.HasExtension(extLimits); ok && v == "1" {
+		if lim, ok := queryLimits(tap, stdin); ok && lim.writeSize() != sftpPacket {
+			// Options only set fields; pkg/sftp reads this one per
+			// transfer, and sc is not in use yet.
+			size = lim.writeSize()
+			if err := sftp.MaxPacketUnchecked(size)(sc); err != nil {
+				sc.Close()
+				sess.Close()
+				return nil, nil, 0, err
+			}
+		}
+	}
+	tap.passThrough()
+	return sc, sess, size, nil
 }
 
 // Upload writes src to the remote path dst, created or truncated with
 // permissions mode, using concurrent SFTP writes. It writes dst itself:
-// callers that need atomicity upload to a temporary name and rename. The
-// file is fsync'd when the server supports it. On failure the partial file
-// is removed. progress, if not nil, gets the running count of bytes read
+// callers that need atomicity upload to a temporary name and rename. It
+// does not fsync dst: fleet's uploads are checked on the host before use
+// (the agent copies a release into place and fsyncs that copy; the agent
+// binary is hashed before every run), and an fsync of the upload itself
+// cost about a tenth of a 256 MiB upload to a lab host (BENCHMARKS.md).
+// On failure the partial file is removed. progress, if not nil, gets the running count of bytes read
 // from src and handed to SFTP; it may be called from a pkg/sftp goroutine,
 // never from two at once.
 func (c *Client) Upload(ctx context.Context, dst string, src io.Reader, mode fs.FileMode, progress func(written int64)) (int64, error) {
@@ -64,7 +113,7 @@ func (c *Client) Upload(ctx context.Context, dst string, src io.Reader, mode fs.
 	if err != nil {
 		return 0, fmt.Errorf("upload %s: %w", dst, err)
 	}
-	n, err := c.writeFile(ctx, sc, f, src, mode, progress)
+	n, err := writeFile(ctx, f, src, mode, progress)
 	if closeErr := f.Close(); err == nil && closeErr != nil {
 		err = closeErr
 	}
@@ -77,7 +126,7 @@ func (c *Client) Upload(ctx context.Context, dst string, src io.Reader, mode fs.
 	return n, nil
 }
 
-func (c *Client) writeFile(ctx context.Context, sc *sftp.Client, f *sftp.File, src io.Reader, mode fs.FileMode, progress func(int64)) (int64, error) {
+func writeFile(ctx context.Context, f *sftp.File, src io.Reader, mode fs.FileMode, progress func(int64)) (int64, error) {
 	// Set the mode before any data lands, so a binary is never readable
 	// with the server's default permissions.
 	if err := f.Chmod(mode.Perm()); err != nil {
@@ -85,18 +134,7 @@ func (c *Client) writeFile(ctx context.Context, sc *sftp.Client, f *sftp.File, s
 	}
 	// ReadFrom would fall back to sequential writes for a reader of unknown
 	// size, so ask for concurrency explicitly (0 means the client maximum).
-	n, err := f.ReadFromWithConcurrency(&uploadReader{ctx: ctx, r: src, progress: progress}, 0)
-	if err != nil {
-		return n, err
-	}
-	if data, ok := sc.HasExtension(extFsync); ok && data == "1" {
-		if err := f.Sync(); err != nil {
-			return n, fmt.Errorf("fsync: %w", err)
-		}
-	} else {
-		c.log.Debug("upload: server lacks fsync@openssh.com; not synced", "path", f.Name())
-	}
-	return n, nil
+	return f.ReadFromWithConcurrency(&uploadReader{ctx: ctx, r: src, progress: progress}, 0)
 }
 
 // uploadReader stops the copy when ctx ends and reports progress.

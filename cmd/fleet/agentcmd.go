@@ -24,7 +24,7 @@ func agentCommand() *cli.Command {
 			Name:  "serve",
 			Usage: "serve the controller's requests on stdin/stdout until stdin closes",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "log-level", Value: "info", Usage: "agent log level (stderr, JSON)"},
+				&cli.StringFlag{Name: "log-level", Value: "info", EnvVars: []string{"FLEET_AGENT_LOG_LEVEL"}, Usage: "agent log level (stderr, JSON)"},
 			},
 			Action: runAgent,
 		}},

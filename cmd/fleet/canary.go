@@ -10,6 +10,7 @@ import (
 
 	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/report"
 )
 
 // afterCanary ends the canary wave: a pause records the paused rollout on
@@ -39,9 +40,23 @@ func (t *target) afterCanary(fc *fleetConn, co canaryOptions, id, version string
 	}
 }
 
-// bake probes the canary hosts every health interval for d.
+// bake probes the canary hosts every health interval for d, and records
+// the verdict for the report.
 func (t *target) bake(ctx context.Context, fc *fleetConn, canary []string, d time.Duration) error {
 	t.out.emit(event{Kind: "bake", Message: fmt.Sprintf("watching %v for %s", canary, d)})
+	start := t.out.now()
+	err := t.watch(ctx, fc, canary, d)
+	g := &report.Gate{Name: "canary bake", Result: report.WavePassed, Duration: report.Of(t.out.now().Sub(start))}
+	if err != nil {
+		g.Result, g.Error = report.WaveFailed, err.Error()
+	}
+	if t.rec != nil {
+		t.rec.bake = g
+	}
+	return err
+}
+
+func (t *target) watch(ctx context.Context, fc *fleetConn, canary []string, d time.Duration) error {
 	every := max(t.inv.App.Health.Interval, time.Second)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
@@ -89,15 +104,15 @@ func promoteCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "promote",
 		Usage:  "finish a rollout paused after its canary (the release is already on every host)",
-		Flags:  concatFlags(commonFlags(), strategyFlags()),
+		Flags:  concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags()),
 		Action: runPromote,
 	}
 }
 
 // runPromote reads the paused rollout's version from the hosts and rolls it
 // out to the rest, with no new canary and no upload.
-func runPromote(c *cli.Context) error {
-	t, err := loadTarget(c)
+var runPromote = mutating("promote", func(c *cli.Context, rec *runRecord) error {
+	t, err := rec.target(c)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
@@ -111,7 +126,7 @@ func runPromote(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	return t.rollout(c.Context, strategy, canaryOptions{}, nil, version)
-}
+})
 
 // pendingVersion is the version every selected host recorded as paused; the
 // hosts must agree, and each must already hold that release.

@@ -19,46 +19,66 @@ import (
 
 // Every flag also reads from a FLEET_… environment variable, as CI jobs expect.
 func commonFlags() []cli.Flag {
-	return []cli.Flag{
-		&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Value: "fleet.yaml", EnvVars: []string{"FLEET_INVENTORY"}, Usage: "inventory file"},
+	return concatFlags([]cli.Flag{
+		&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Value: "fleet.yaml", EnvVars: []string{"FLEET_INVENTORY"}, Usage: "fleet.yaml, or an Ansible inventory (INI or YAML; then --app)"},
 		&cli.StringFlag{Name: "limit", Aliases: []string{"l"}, EnvVars: []string{"FLEET_LIMIT"}, Usage: "hosts, globs or groups, comma-separated"},
 		&cli.StringFlag{Name: "selector", Aliases: []string{"s"}, EnvVars: []string{"FLEET_SELECTOR"}, Usage: "label terms k=v, k!=v, k; comma-separated"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "text", EnvVars: []string{"FLEET_OUTPUT"}, Usage: "text or json"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: formatText, EnvVars: []string{"FLEET_OUTPUT"}, Usage: "text (live on a terminal, else plain), plain, or json (docs/events.md)"},
 		&cli.StringFlag{Name: "agent-binary", EnvVars: []string{"FLEET_AGENT_BINARY"}, Usage: "fleet binary for the hosts, when this one does not run there"},
 		&cli.StringFlag{Name: "log-level", Value: "warn", EnvVars: []string{"FLEET_LOG_LEVEL"}, Usage: "debug, info, warn or error (logs go to stderr)"},
-	}
+	}, sourceFlags())
 }
 
 // target is what every host-facing command starts from.
 type target struct {
 	inv         *inventory.Inventory
+	src         *hostSource
 	hosts       []inventory.Host
 	out         *progress
 	log         *slog.Logger
 	agentBinary string
+	cmdline     string         // the command line, for the lock holder and the journal
+	rec         *runRecord     // mutating commands only
+	ask         confirmOptions // mutating commands only
+}
+
+// newOutput sets up progress (stdout) and logs (stderr).
+func newOutput(c *cli.Context) (*progress, *slog.Logger, error) {
+	out, err := newProgress(c.App.Writer, c.String("output"))
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := newLogger(out.beside(c.App.ErrWriter), c.String("log-level"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return out, log, nil
 }
 
 func loadTarget(c *cli.Context) (*target, error) {
-	log, err := newLogger(c.App.ErrWriter, c.String("log-level"))
+	out, log, err := newOutput(c)
 	if err != nil {
 		return nil, err
 	}
-	out, err := newProgress(c.App.Writer, c.String("output"))
+	return loadTargetWith(c, out, log)
+}
+
+// loadTargetWith resolves the inventory source and the selected hosts.
+func loadTargetWith(c *cli.Context, out *progress, log *slog.Logger) (*target, error) {
+	src, err := loadSource(c)
 	if err != nil {
 		return nil, err
 	}
-	inv, err := inventory.Load(c.String("inventory"))
+	inv := src.inv
+	hosts, err := inv.Select(src.limit(c.String("limit")), c.String("selector"))
 	if err != nil {
-		return nil, err
-	}
-	hosts, err := inv.Select(c.String("limit"), c.String("selector"))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", inv.File, err)
+		return nil, fmt.Errorf("%s: %w", src.where, err)
 	}
 	if len(hosts) == 0 {
-		return nil, fmt.Errorf("%s: no host selected", inv.File)
+		return nil, fmt.Errorf("%s: no host selected", src.where)
 	}
-	return &target{inv: inv, hosts: hosts, out: out, log: log, agentBinary: c.String("agent-binary")}, nil
+	return &target{inv: inv, src: src, hosts: hosts, out: out, log: log, agentBinary: c.String("agent-binary"),
+		cmdline: commandLine(c)}, nil
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -79,7 +99,8 @@ func (t *target) hostNames() []string {
 
 // controllerIdentity says who is deploying: shown to a second controller that
 // finds the lock held, and written to every host's journal.
-func controllerIdentity(rolloutID string) agent.Holder {
+// cmdline is the command line as run got it (os.Args in production).
+func controllerIdentity(rolloutID, cmdline string) agent.Holder {
 	name := "unknown"
 	if u, err := user.Current(); err == nil {
 		name = u.Username
@@ -89,7 +110,7 @@ func controllerIdentity(rolloutID string) agent.Holder {
 		User:      name,
 		Machine:   machine,
 		PID:       os.Getpid(),
-		Command:   strings.Join(os.Args, " "),
+		Command:   cmdline,
 		RolloutID: rolloutID,
 		Since:     time.Now().UTC(),
 	}
@@ -100,3 +121,14 @@ func newRolloutID() string {
 	_, _ = rand.Read(b)
 	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
+
+// commandLine is the command line run was given (see runIO), else os.Args.
+func commandLine(c *cli.Context) string {
+	if args, ok := c.App.Metadata[metaArgs].([]string); ok {
+		return strings.Join(args, " ")
+	}
+	return strings.Join(os.Args, " ")
+}
+
+// metaArgs keys the command line in cli.App.Metadata.
+const metaArgs = "args"

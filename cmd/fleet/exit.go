@@ -1,5 +1,7 @@
 package main
 
+import "fmt"
+
 // Exit codes; DESIGN.md and README.md document them.
 const (
 	exitOK          = 0
@@ -16,7 +18,12 @@ type exitError struct {
 	err  error
 }
 
-func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit status %d", e.code)
+	}
+	return e.err.Error()
+}
 func (e *exitError) Unwrap() error { return e.err }
 
 func withExit(code int, err error) error {
@@ -25,3 +32,7 @@ func withExit(code int, err error) error {
 	}
 	return &exitError{code: code, err: err}
 }
+
+// exitStatus ends the command with code and nothing printed: an answer,
+// not an error (plan --detailed-exitcode).
+func exitStatus(code int) error { return &exitError{code: code} }

@@ -34,6 +34,9 @@ func connectAll(ctx context.Context, hosts []inventory.Host, parallel int, o ses
 		parallel = 20
 	}
 	d := &transport.Dialer{Limit: parallel}
+	if o.sums == nil {
+		o.sums = &fileSums{} // shared by every host's session
+	}
 	fc := &fleetConn{sessions: make(map[string]*hostSession, len(hosts))}
 	var mu sync.Mutex
 	var errs []error

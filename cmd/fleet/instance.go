@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/plan"
@@ -156,10 +157,11 @@ func (in *instanceOps) gate(ctx context.Context, slot string) error {
 	s := in.s
 	_, err := in.hs.agent.Health(ctx, agent.HealthArgs{Version: s.To, Slot: slot}, func(ev agent.Event) {
 		if ev.Health == nil {
-			in.st.step(s, "gate", ev.Message)
+			in.st.step(s, "gate", slot, ev.Message)
 			return
 		}
-		in.st.out.emitGate(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: "gate", From: s.From, To: s.To,
+		in.st.out.emitGate(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: "gate", Slot: slot, Mode: string(s.Mode),
+			From: s.From, To: s.To, LeftMS: time.Duration(ev.Health.Left).Milliseconds(),
 			Message: slotPrefix(slot) + gateText(ev.Health)}, ev.Health.Passing)
 	})
 	if err != nil {
@@ -225,7 +227,7 @@ func (in *instanceOps) stop(ctx context.Context, slot string) error {
 }
 
 func (in *instanceOps) note(step, slot string) {
-	in.st.step(in.s, step, slotPrefix(slot))
+	in.st.step(in.s, step, slot, slotPrefix(slot))
 }
 
 func slotName(slot string) string {

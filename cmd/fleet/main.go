@@ -24,25 +24,21 @@ func main() {
 
 // run is the whole command line, in-process: tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runIO(ctx, args, os.Stdin, stdout, stderr)
+}
+
+// runIO is run with its input too: the terminal a confirmation is read
+// from.
+func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp()
-	app.Writer, app.ErrWriter = stdout, stderr
+	app.Reader, app.Writer, app.ErrWriter = stdin, stdout, stderr
+	app.Metadata = map[string]any{metaArgs: args}
 	err := app.RunContext(ctx, args)
-	if err == nil {
-		return exitOK
-	}
-	fmt.Fprintln(stderr, "fleet:", err)
-	code := exitCannotStart
 	var ec *exitError
-	if errors.As(err, &ec) {
-		code = ec.code
+	if err != nil && !(errors.As(err, &ec) && ec.err == nil) {
+		fmt.Fprintln(stderr, "fleet:", err)
 	}
-	// A command interrupted before it changed anything (while connecting
-	// or staging) fails as "could not start" only because of the
-	// interrupt: report the interrupt.
-	if ctx.Err() != nil && code == exitCannotStart {
-		return exitInterrupted
-	}
-	return code
+	return exitCodeOf(ctx, err)
 }
 
 // interruptContext cancels on the first SIGINT/SIGTERM, which lets in-flight
@@ -76,6 +72,9 @@ func newApp() *cli.App {
 			statusCommand(),
 			releasesCommand(),
 			planCommand(),
+			historyCommand(),
+			inventoryCommand(),
+			completionCommand(),
 			versionCommand(),
 			agentCommand(),
 		},

@@ -15,32 +15,20 @@ func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 }
 
-// summary prints where every host was left, then one line per failure.
+// summary reports where the run left every host: one host_done event
+// each, which people see as the final table.
 func (t *target) summary(r plan.Result) {
-	final := finalStates(r)
 	for _, h := range r.Hosts {
-		ev := event{Kind: "host_done", Host: h.Host, From: h.From, To: h.To, State: string(final[h.Host])}
+		ev := event{Kind: "host_done", Host: h.Host, From: h.From, To: h.To, Mode: string(h.Mode),
+			State: string(h.State), Result: hostResult(h)}
 		if !h.Started.IsZero() && !h.Finished.IsZero() {
-			ev.Message = h.Finished.Sub(h.Started).Round(10 * time.Millisecond).String()
+			ev.DurationMS = h.Finished.Sub(h.Started).Milliseconds()
 		}
 		if h.Err != nil {
 			ev.Error = h.Err.Error()
 		}
 		t.out.emit(ev)
 	}
-	ev := event{Kind: "rollout_done", State: outcome(r)}
-	if err := r.Err(); err != nil {
-		ev.Error = err.Error()
-	}
-	t.out.emit(ev)
-}
-
-func finalStates(r plan.Result) map[string]plan.State {
-	m := make(map[string]plan.State, len(r.Hosts))
-	for _, h := range r.Hosts {
-		m[h.Host] = h.State
-	}
-	return m
 }
 
 func outcome(r plan.Result) string {

@@ -16,16 +16,16 @@ func rollbackCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollback",
 		Usage: "return every selected host to its previous healthy release (or --to a version), with the rollout's limits and gates",
-		Flags: append(append(commonFlags(), strategyFlags()...),
+		Flags: concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "to", EnvVars: []string{"FLEET_ROLLBACK_TO"}, Usage: "version to return to (must already be on every selected host)"},
-		),
+		}),
 		Action: runRollback,
 	}
 }
 
-func runRollback(c *cli.Context) error {
+var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) error {
 	ctx := c.Context
-	t, err := loadTarget(c)
+	t, err := rec.target(c)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
@@ -43,6 +43,8 @@ func runRollback(c *cli.Context) error {
 		}
 	}
 	id := newRolloutID()
+	rec.begin(id)
+	rec.version = to
 	fc, err := t.connect(ctx, id, true)
 	defer fc.Close()
 	if err != nil {
@@ -56,14 +58,21 @@ func runRollback(c *cli.Context) error {
 	if err != nil {
 		return withExit(exitCannotStart, fmt.Errorf("plan: %w", err))
 	}
-	t.out.emit(event{Kind: "rollout_started", To: to, Message: fmt.Sprintf("rollback %s: %d to change, maxUnavailable=%d", id, p.Changes(), p.Window)})
-	res := plan.Run(ctx, p, t.newStepper(fc, id), plan.Options{Observer: t.observe, Now: t.out.now})
+	rec.plan = &p
+	t.out.emit(event{Kind: "rollout_started", Command: rec.command, To: to, Hosts: len(t.hosts),
+		Message: fmt.Sprintf("rollback %s: %d to change, maxUnavailable=%d", id, p.Changes(), p.Window)})
+	t.emitPlan(p)
+	if err := t.confirm(p, "rollback"); err != nil {
+		return withExit(exitCannotStart, err)
+	}
+	res := plan.Run(ctx, p, t.newStepper(fc, id), plan.Options{Observer: newObserver(t.out, p).observe, Now: t.out.now})
+	rec.res = &res
 	cctx, cancel := cleanupContext(ctx)
 	t.clearPending(cctx, fc)
 	cancel()
 	t.summary(res)
 	return resultExit(ctx, res)
-}
+})
 
 // rollbackTargets decides each host's target before anything changes: --to
 // must be present on every host; without it each host goes to its previous

@@ -16,7 +16,7 @@ func rolloutCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollout",
 		Usage: "put a new version on every selected host in rolling batches, gated on health",
-		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(),
+		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(), confirmFlags(), reportFlags(),
 			[]cli.Flag{
 				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
 				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
@@ -33,8 +33,20 @@ func concatFlags(groups ...[]cli.Flag) []cli.Flag {
 	return out
 }
 
-func runRollout(c *cli.Context) error {
-	t, err := loadTarget(c)
+// mutating runs the body of rollout, rollback or promote inside a run
+// record, which ends every run with rollout_done and the report files.
+func mutating(command string, body func(*cli.Context, *runRecord) error) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		rec, err := startRecord(c, command)
+		if err != nil {
+			return withExit(exitCannotStart, err)
+		}
+		return rec.finish(c.Context, body(c, rec))
+	}
+}
+
+var runRollout = mutating("rollout", func(c *cli.Context, rec *runRecord) error {
+	t, err := rec.target(c)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
@@ -52,25 +64,47 @@ func runRollout(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	return t.rollout(c.Context, strategy, co, &art, art.version)
+})
+
+// target loads the inventory for a mutating command, with its
+// confirmation settings.
+func (r *runRecord) target(c *cli.Context) (*target, error) {
+	ask, err := newConfirmOptions(c, r.out.json)
+	if err != nil {
+		return nil, err
+	}
+	t, err := loadTargetWith(c, r.out, r.log)
+	if err != nil {
+		return nil, err
+	}
+	t.rec, t.ask = r, ask
+	return t, nil
 }
 
 // rollout is the shared body of `rollout` and `promote`: connect and lock
-// every host, plan, stage (when there is an artifact), run. promote has no
-// artifact: the release is already staged on every host.
+// every host, plan, confirm, stage (when there is an artifact), run.
+// promote has no artifact: the release is already staged on every host.
 func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryOptions, art *artifact, version string) error {
 	id := newRolloutID()
-	msg := fmt.Sprintf("rollout %s: %d hosts", id, len(t.hosts))
+	t.rec.begin(id)
+	t.rec.version = version
+	msg := fmt.Sprintf("%s %s: %d hosts", t.rec.command, id, len(t.hosts))
 	if art != nil {
 		msg += ", artifact sha256 " + art.sha256[:12]
 	}
-	t.out.emit(event{Kind: "rollout_started", To: version, Message: msg})
+	t.out.emit(event{Kind: "rollout_started", Command: t.rec.command, To: version, Hosts: len(t.hosts), Message: msg})
 	fc, err := t.connect(ctx, id, true)
 	defer fc.Close()
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	p, err := t.planRollout(ctx, fc, strategy, version)
+	p, _, err := t.planRollout(ctx, fc, strategy, version)
 	if err != nil {
+		return withExit(exitCannotStart, err)
+	}
+	t.rec.plan = &p
+	t.emitPlan(p)
+	if err := t.confirm(p, fmt.Sprintf("%s of %s", t.rec.command, version)); err != nil {
 		return withExit(exitCannotStart, err)
 	}
 	if art != nil {
@@ -79,11 +113,12 @@ func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryO
 		}
 	}
 	st := t.newStepper(fc, id)
-	opts := plan.Options{Observer: t.observe, Now: t.out.now}
+	opts := plan.Options{Observer: newObserver(t.out, p).observe, Now: t.out.now}
 	if len(p.Canary) > 0 {
 		opts.AfterCanary = t.afterCanary(fc, co, id, version)
 	}
 	res := plan.Run(ctx, p, st, opts)
+	t.rec.res = &res
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	if !res.Paused {
@@ -96,15 +131,24 @@ func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryO
 	return resultExit(ctx, res)
 }
 
+// emitPlan announces the plan of a run (the rollout's "plan" event).
+func (t *target) emitPlan(p plan.Plan) {
+	t.out.emit(event{Kind: "plan", Hosts: p.Changes(), Waves: len(p.Waves),
+		Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d",
+			p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget)})
+}
+
 func (t *target) newStepper(fc *fleetConn, id string) *stepper {
 	return &stepper{fleet: fc, out: t.out, rolloutID: id, consul: t.inv.App.Consul != nil}
 }
 
 // planRollout asks every host what it runs now and computes the waves. A
 // host whose Consul agent cannot be reached is refused here, before
-// anything changes anywhere: it could not be drained.
-func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy, version string) (plan.Plan, error) {
+// anything changes anywhere: it could not be drained. It also returns
+// what each host said.
+func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy, version string) (plan.Plan, map[string]agent.StatusResult, error) {
 	targets := make([]plan.Target, 0, len(t.hosts))
+	seen := make(map[string]agent.StatusResult, len(t.hosts))
 	var errs []error
 	for _, h := range t.hosts {
 		hs := fc.get(h.Name)
@@ -117,19 +161,18 @@ func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "consul", Err: err})
 			continue
 		}
+		seen[h.Name] = st
 		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version, Surge: t.learn(hs, st),
 			Unsettled: unsettled(st, version)})
 	}
 	if len(errs) > 0 {
-		return plan.Plan{}, errors.Join(errs...)
+		return plan.Plan{}, nil, errors.Join(errs...)
 	}
 	p, err := plan.Compute(plan.KindRollout, targets, s)
 	if err != nil {
-		return p, fmt.Errorf("plan: %w", err)
+		return p, nil, fmt.Errorf("plan: %w", err)
 	}
-	t.out.emit(event{Kind: "plan", Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d",
-		p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget)})
-	return p, nil
+	return p, seen, nil
 }
 
 // learn tells the session what its host runs and reports whether the host
@@ -192,7 +235,7 @@ func (t *target) stageAll(ctx context.Context, fc *fleetConn, p plan.Plan, a art
 		sent.Add(n)
 		return err
 	})
-	t.out.emit(event{Kind: "staged", To: a.version, Bytes: sent.Load(), Message: fmt.Sprintf("%d hosts, %d bytes uploaded", len(names), sent.Load())})
+	t.out.emit(event{Kind: "staged", To: a.version, Hosts: len(names), Bytes: sent.Load(), Message: fmt.Sprintf("%d hosts, %d bytes uploaded", len(names), sent.Load())})
 	return err
 }
 
@@ -214,16 +257,8 @@ func (t *target) connect(ctx context.Context, rolloutID string, lock bool) (*fle
 	o := sessionOptions{
 		app:         spec,
 		agentBinary: t.agentBinary,
-		identity:    controllerIdentity(rolloutID),
+		identity:    controllerIdentity(rolloutID, t.cmdline),
 		lock:        lock,
 	}
 	return connectAll(ctx, t.hosts, t.inv.Strategy.Parallel, o, t.log)
-}
-
-func (t *target) observe(e plan.Event) {
-	ev := event{Kind: "host_state", Host: e.Host, Wave: e.Wave, Mode: string(e.Mode), State: string(e.To), Message: e.Reason}
-	if e.Err != nil {
-		ev.Error = e.Err.Error()
-	}
-	t.out.emit(ev)
 }

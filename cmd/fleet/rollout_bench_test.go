@@ -88,3 +88,17 @@ func waitGoroutines(tb testing.TB, baseline int) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestRollout_NoGoroutineLeak runs two rollouts and a rollback through the
+// whole controller against ten simulated hosts, closes the fleet, and
+// requires the goroutine count to come back: a per-host leak (a session
+// reader, a keepalive loop, an SFTP client) would leave tens behind.
+func TestRollout_NoGoroutineLeak(t *testing.T) {
+	before := runtime.NumGoroutine()
+	s := newSim(t, 10, hostsim.Options{StandIns: true}, "strategy:\n  max_unavailable: 30%\n")
+	s.mustRollout("v1")
+	s.mustRollout("v2")
+	s.run(t.Context(), "rollback").wantCode(t, exitOK)
+	s.fleet.Close()
+	waitGoroutines(t, before)
+}

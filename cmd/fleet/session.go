@@ -56,6 +56,7 @@ type sessionOptions struct {
 	agentBinary string // --agent-binary override
 	identity    agent.Holder
 	lock        bool
+	sums        *fileSums // the agent binary's checksum, once per command (connectAll sets it)
 }
 
 // openSession dials the host, makes sure the verified agent binary is there,
@@ -75,7 +76,7 @@ func openSession(ctx context.Context, d *transport.Dialer, h inventory.Host, o s
 }
 
 func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
-	remote, err := installAgent(ctx, s.client, o.agentBinary)
+	remote, err := installAgent(ctx, s.client, o.agentBinary, o.sums)
 	if err != nil {
 		return fmt.Errorf("install agent: %w", err)
 	}

@@ -26,7 +26,11 @@ func TestMain(m *testing.M) {
 			os.Unsetenv(name)
 		}
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if fleetBin.path != "" {
+		_ = os.RemoveAll(filepath.Dir(fleetBin.path))
+	}
+	os.Exit(code)
 }
 
 // sim is a simulated fleet plus what the commands need to run against it:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
 )
@@ -21,13 +22,13 @@ func stage(ctx context.Context, s *hostSession, a artifact, out *progress) (int6
 		out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "already present"})
 		return 0, nil
 	}
-	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "upload", To: a.version, Message: fmt.Sprintf("%d bytes", a.size)})
+	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "upload", To: a.version, Total: a.size, Message: fmt.Sprintf("%d bytes", a.size)})
 	f, err := os.Open(a.path)
 	if err != nil {
 		return 0, fmt.Errorf("stage %s: %w", a.version, err)
 	}
 	defer f.Close()
-	n, err := s.client.Upload(ctx, begin.UploadPath, f, 0o600, nil)
+	n, err := s.client.Upload(ctx, begin.UploadPath, f, 0o600, uploadTicker(out, s.host.Name, a))
 	if err != nil {
 		return n, fmt.Errorf("upload %s: %w", a.version, err)
 	}
@@ -36,4 +37,27 @@ func stage(ctx context.Context, s *hostSession, a artifact, out *progress) (int6
 	}
 	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "verified"})
 	return n, nil
+}
+
+// uploadTicker reports an upload's progress as upload_progress events:
+// every 200 ms for a live terminal, every second otherwise.
+func uploadTicker(out *progress, host string, a artifact) func(int64) {
+	every := time.Second
+	if out.live {
+		every = 200 * time.Millisecond
+	}
+	start := out.now()
+	last := start
+	return func(written int64) {
+		now := out.now()
+		if now.Sub(last) < every || written >= a.size {
+			return
+		}
+		last = now
+		ev := event{Kind: "upload_progress", Host: host, To: a.version, Bytes: written, Total: a.size}
+		if secs := now.Sub(start).Seconds(); secs > 0 {
+			ev.Rate = int64(float64(written) / secs)
+		}
+		out.emit(ev)
+	}
 }

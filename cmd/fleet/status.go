@@ -16,7 +16,7 @@ import (
 func statusCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "status",
-		Usage:  "per host: current and previous version, unit state, lock holder",
+		Usage:  "per host: current and previous version, unit state, health, lock holder; hosts off the majority version are marked",
 		Flags:  commonFlags(),
 		Action: runStatus,
 	}
@@ -36,6 +36,10 @@ type hostStatus struct {
 	Host   string              `json:"host"`
 	Status *agent.StatusResult `json:"status,omitempty"`
 	Error  string              `json:"error,omitempty"`
+	// Majority is the version most of the answering hosts run (absent on
+	// a tie); Drift marks a host that runs another one.
+	Majority string `json:"majority,omitempty"`
+	Drift    bool   `json:"drift,omitempty"`
 }
 
 // collectStatus asks every host, without taking any lock: status must work
@@ -84,6 +88,7 @@ func runStatus(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	rows, err := t.collectStatus(c.Context, true)
+	note := markDrift(rows)
 	if t.out.json {
 		_ = json.NewEncoder(c.App.Writer).Encode(rows)
 		return err
@@ -96,10 +101,17 @@ func runStatus(c *cli.Context) error {
 			continue
 		}
 		s := r.Status
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Host, orNone(s.Current), orNone(s.Previous),
+		current := orNone(s.Current)
+		if r.Drift {
+			current += " (drift)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Host, current, orNone(s.Previous),
 			unitsText(s.Units), healthText(s.Checks), lockText(s.Lock))
 	}
 	_ = tw.Flush()
+	if note != "" {
+		fmt.Fprintln(c.App.Writer, "\n"+note)
+	}
 	return err
 }
 

@@ -53,8 +53,9 @@ func (st *stepper) Apply(ctx context.Context, s plan.Step) error {
 	return in.inPlace(ctx)
 }
 
-func (st *stepper) step(s plan.Step, name, msg string) {
-	st.out.emit(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: name, From: s.From, To: s.To, Message: msg})
+func (st *stepper) step(s plan.Step, name, slot, msg string) {
+	st.out.emit(event{Kind: "host_step", Host: s.Host, Wave: s.Wave, Step: name, Slot: slot, Mode: string(s.Mode),
+		From: s.From, To: s.To, Message: msg})
 }
 
 // gateText is one health round for people: healthy for how long out of the

@@ -51,7 +51,7 @@ func canaryFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "canary", EnvVars: []string{"FLEET_CANARY"}, Usage: "first wave of N or P% hosts (default: inventory)"},
 		&cli.DurationFlag{Name: "canary-bake", EnvVars: []string{"FLEET_CANARY_BAKE"}, Usage: "after the canary, watch its health this long, then continue"},
-		&cli.BoolFlag{Name: "pause-after-canary", EnvVars: []string{"FLEET_PAUSE_AFTER_CANARY"}, Usage: "after the canary, stop until `fleet promote` (or `rollout --resume`) or `fleet rollback`"},
+		&cli.BoolFlag{Name: "pause-after-canary", EnvVars: []string{"FLEET_PAUSE_AFTER_CANARY"}, Usage: "after the canary, stop until \"fleet promote\" (or \"rollout --resume\") or \"fleet rollback\""},
 		&cli.StringFlag{Name: "strategy", Value: "", EnvVars: []string{"FLEET_STRATEGY"}, Usage: "rolling or blue-green (default: inventory)"},
 		&cli.BoolFlag{Name: "resume", EnvVars: []string{"FLEET_RESUME"}, Usage: "continue a rollout paused after its canary (no new canary)"},
 	}

@@ -10,6 +10,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,6 +33,10 @@ type ServerOptions struct {
 	// paths are the real filesystem's). "" serves an in-memory filesystem
 	// shared by all sessions of this server.
 	Root string
+	// SFTPHandlers, if set, serve SFTP instead (pkg/sftp's request
+	// server), with relative paths resolved against Root; the request
+	// paths they see are absolute.
+	SFTPHandlers *sftp.Handlers
 	// RSAHostKey adds an RSA host key next to the ed25519 one, to test
 	// host key algorithm negotiation.
 	RSAHostKey bool
@@ -65,6 +70,8 @@ type Server struct {
 	done  chan struct{}
 	once  sync.Once
 	wg    sync.WaitGroup
+
+	received atomic.Int64 // bytes read from clients, SSH framing included
 
 	mu          sync.Mutex
 	hostKeys    []ssh.Signer
@@ -208,7 +215,7 @@ func (s *Server) handleConn(nc net.Conn) {
 	if !s.delay() {
 		return
 	}
-	_, chans, reqs, err := ssh.NewServerConn(nc, s.serverConfig())
+	_, chans, reqs, err := ssh.NewServerConn(countingConn{nc, &s.received}, s.serverConfig())
 	if err != nil {
 		return // refused auth or host key: the client reports it
 	}

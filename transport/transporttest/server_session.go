@@ -76,6 +76,15 @@ func (s *Server) run(ctx context.Context, kind, arg string, ch ssh.Channel) uint
 }
 
 func (s *Server) serveSFTP(ch ssh.Channel) {
+	if h := s.opts.SFTPHandlers; h != nil {
+		// Not with pkg/sftp's allocator: it keeps its pages (megabytes)
+		// for the life of the session, and hostsim keeps a session per
+		// host open for a whole rollout.
+		rs := sftp.NewRequestServer(ch, *h, sftp.WithStartDirectory(s.opts.Root))
+		_ = rs.Serve()
+		_ = rs.Close()
+		return
+	}
 	if s.opts.Root == "" {
 		rs := sftp.NewRequestServer(ch, s.memFS)
 		_ = rs.Serve()

@@ -1,6 +1,10 @@
 package transporttest
 
-import "slices"
+import (
+	"net"
+	"slices"
+	"sync/atomic"
+)
 
 // Handshakes counts authenticated connections, one per successful Dial
 // (the count is taken as the server accepts the client key, so it is
@@ -39,4 +43,20 @@ func (s *Server) Logins() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Clone(s.logins)
+}
+
+// BytesReceived counts the bytes the server read from its clients' TCP
+// connections: everything they sent, SSH framing and encryption included.
+func (s *Server) BytesReceived() int64 { return s.received.Load() }
+
+// countingConn adds what is read from a connection to n.
+type countingConn struct {
+	net.Conn
+	n *atomic.Int64
+}
+
+func (c countingConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -1,0 +1,14 @@
+// Package bench holds fleet's benchmarks; BENCHMARKS.md describes the method
+// and records the numbers. `make bench` runs them and prints a table.
+//
+//   - BenchmarkSimRollout, BenchmarkSimRolloutLatency: the real controller
+//     (cmd/fleet, built and run as its own process, so that its CPU time
+//     and peak RSS are its own) rolls an artifact out to a hostsim fleet
+//     served by the benchmark process.
+//   - BenchmarkLabUpload, BenchmarkLabRollback: fleet against the lab
+//     (e2e/lab), compared with OpenSSH on the same link; skipped when the
+//     lab is not up.
+//
+// The package has no code of its own outside its tests; cmd/benchtable
+// turns `go test -bench` output into the table.
+package bench

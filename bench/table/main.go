@@ -1,0 +1,116 @@
+// Command table turns `go test -bench` output from ./bench into the table
+// `make bench` prints: one row per metric, with the target it is held to
+// (BENCHMARKS.md) where there is one. It copies its input to stderr as it
+// reads it, so a long run shows progress, and exits 1 when a benchmark
+// failed or a target was missed.
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// target is a bound one metric of one benchmark is held to.
+type target struct {
+	bench, metric string // bench is a name prefix
+	op            string // "<", "<=", ">=", "=="
+	value         float64
+}
+
+var targets = []target{
+	{"SimRollout/", "wall_s", "<", 60},
+	{"SimRollout/", "ctl_peak_rss_MiB", "<", 500},
+	{"SimRollout", "handshakes/host", "==", 1},
+	{"SimRollout", "agent_sessions/host", "==", 1},
+	{"SimRolloutLatency/", "wall/floor", "<=", 1.15},
+	{"LabUpload", "fleet/scp", ">=", 0.9},
+	{"LabUpload", "reupload_bytes", "==", 0},
+	{"LabRollback", "wall/floor", "<=", 1.2},
+	{"LabRollback", "uploaded_bytes", "==", 0},
+}
+
+func (t target) holds(v float64) bool {
+	switch t.op {
+	case "<":
+		return v < t.value
+	case "<=":
+		return v <= t.value
+	case ">=":
+		return v >= t.value
+	}
+	return v == t.value
+}
+
+type row struct {
+	bench, metric string
+	value         float64
+}
+
+func main() {
+	rows, failed, err := parse(io.TeeReader(os.Stdin, os.Stderr))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "table:", err)
+		os.Exit(2)
+	}
+	if !print(os.Stdout, rows) || failed {
+		os.Exit(1)
+	}
+}
+
+// parse reads benchmark result lines: name, iterations, then value/unit
+// pairs. failed reports a FAIL line.
+func parse(r io.Reader) ([]row, bool, error) {
+	var rows []row
+	failed := false
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "--- FAIL") || strings.HasPrefix(line, "FAIL") {
+			failed = true
+		}
+		f := strings.Fields(line)
+		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
+			continue
+		}
+		name := strings.TrimPrefix(f[0], "Benchmark")
+		if i := strings.LastIndexByte(name, '-'); i > 0 { // the GOMAXPROCS suffix
+			name = name[:i]
+		}
+		for i := 2; i+1 < len(f); i += 2 {
+			v, err := strconv.ParseFloat(f[i], 64)
+			if err != nil || f[i+1] == "ns/op" {
+				continue
+			}
+			rows = append(rows, row{name, f[i+1], v})
+		}
+	}
+	return rows, failed, sc.Err()
+}
+
+// print writes the table and reports whether every target held.
+func print(w io.Writer, rows []row) bool {
+	ok := true
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "benchmark\tmetric\tvalue\ttarget\t\t")
+	for _, r := range rows {
+		goal, verdict := "", ""
+		for _, t := range targets {
+			if strings.HasPrefix(r.bench, t.bench) && r.metric == t.metric {
+				goal = fmt.Sprintf("%s %g", t.op, t.value)
+				verdict = "ok"
+				if !t.holds(r.value) {
+					verdict, ok = "MISSED", false
+				}
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.4g\t%s\t%s\t\n", r.bench, r.metric, r.value, goal, verdict)
+	}
+	_ = tw.Flush()
+	return ok
+}

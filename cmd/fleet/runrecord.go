@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/report"
+)
+
+// reportFlags are the mutating commands' report files.
+func reportFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "junit", EnvVars: []string{"FLEET_JUNIT"}, Category: "Reports:", Usage: "write JUnit XML here at the end: a test case per host and per wave gate"},
+		&cli.StringFlag{Name: "report", EnvVars: []string{"FLEET_REPORT"}, Category: "Reports:", Usage: "write the final summary as JSON here"},
+	}
+}
+
+// runRecord follows one mutating command (rollout, rollback, promote) from
+// its start to its end, so that every run ends with exactly one
+// rollout_done event and, when asked, its report files, whatever happened,
+// a refusal before any host was contacted included.
+type runRecord struct {
+	command string
+	out     *progress
+	log     *slog.Logger
+	junit   string
+	report  string
+	id      string
+	version string
+	started time.Time
+	plan    *plan.Plan
+	res     *plan.Result
+	bake    *report.Gate
+}
+
+// startRecord sets up the output; only a bad --output or --log-level
+// fails it, and then nothing at all is written.
+func startRecord(c *cli.Context, command string) (*runRecord, error) {
+	out, log, err := newOutput(c)
+	if err != nil {
+		return nil, err
+	}
+	return &runRecord{command: command, out: out, log: log, junit: c.String("junit"), report: c.String("report"),
+		started: out.now()}, nil
+}
+
+// begin names the run: every later event carries its id.
+func (r *runRecord) begin(id string) {
+	r.id = id
+	r.out.setRolloutID(id)
+}
+
+// finish ends the run: one rollout_done event, the report files, and err
+// as the command's result (with the report files' errors joined).
+func (r *runRecord) finish(ctx context.Context, err error) error {
+	code := exitCodeOf(ctx, err)
+	now := r.out.now()
+	ev := event{Kind: "rollout_done", Command: r.command, To: r.version, State: r.outcome(code),
+		Result: resultOf(code), ExitCode: &code, DurationMS: now.Sub(r.started).Milliseconds()}
+	if r.res != nil {
+		ev.Counts = stateCounts(*r.res)
+	}
+	if err != nil {
+		ev.Error = err.Error()
+	}
+	r.out.emit(ev)
+	r.out.close()
+	if werr := r.writeReports(r.build(code, err, now)); werr != nil {
+		return &exitError{code: code, err: errors.Join(err, werr)}
+	}
+	return err
+}
+
+// outcome is rollout_done's state: the words people read.
+func (r *runRecord) outcome(code int) string {
+	if r.res != nil {
+		return outcome(*r.res)
+	}
+	if code == exitInterrupted {
+		return "interrupted"
+	}
+	return "could not start"
+}
+
+func (r *runRecord) writeReports(rep report.Report) error {
+	var errs []error
+	if r.junit != "" {
+		errs = append(errs, report.WriteFile(r.junit, rep.WriteJUnit))
+	}
+	if r.report != "" {
+		errs = append(errs, report.WriteFile(r.report, rep.WriteJSON))
+	}
+	return errors.Join(errs...)
+}
+
+// resultOf names an exit code in rollout_done and the report.
+func resultOf(code int) string {
+	switch code {
+	case exitOK:
+		return report.Succeeded
+	case exitRolledBack:
+		return report.RolledBack
+	case exitMixed:
+		return report.Mixed
+	case exitPaused:
+		return report.Paused
+	case exitInterrupted:
+		return report.Interrupted
+	}
+	return report.NotStarted
+}
+
+func stateCounts(r plan.Result) map[string]int {
+	m := map[string]int{}
+	for _, h := range r.Hosts {
+		m[string(h.State)]++
+	}
+	return m
+}
+
+// exitCodeOf maps a command's error to the documented exit codes. A
+// command interrupted before it changed anything (while connecting or
+// staging) fails as "could not start" only because of the interrupt:
+// that is reported as the interrupt.
+func exitCodeOf(ctx context.Context, err error) int {
+	if err == nil {
+		return exitOK
+	}
+	code := exitCannotStart
+	var ec *exitError
+	if errors.As(err, &ec) {
+		code = ec.code
+	}
+	if ctx.Err() != nil && code == exitCannotStart {
+		return exitInterrupted
+	}
+	return code
+}

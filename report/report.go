@@ -1,0 +1,144 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Schema versions the JSON form; bump it on an incompatible change.
+const Schema = 1
+
+// Results of a whole run, as in the rollout_done event (docs/events.md).
+const (
+	Succeeded   = "succeeded"   // exit 0
+	RolledBack  = "rolled-back" // exit 1: failed, every changed host rolled back
+	Mixed       = "mixed"       // exit 2: failed, hosts left on mixed versions
+	NotStarted  = "not-started" // exit 3: refused before any change
+	Paused      = "paused"      // exit 4: paused after the canary
+	Interrupted = "interrupted" // exit 130
+)
+
+// Results of one host.
+const (
+	HostChanged    = "changed"         // its step passed: it runs To, healthy
+	HostUnchanged  = "unchanged"       // already on To: nothing was done
+	HostFailed     = "failed"          // its step failed (it may since have been rolled back)
+	HostRolledBack = "rolled-back"     // its step passed, then the run's auto-rollback undid it
+	HostStranded   = "rollback-failed" // the undo failed: it is on neither version for sure
+	HostNotStarted = "not-started"     // the run stopped before its turn
+	HostUnfinished = "unfinished"      // interrupted between two phases (blue/green prepared or switched)
+)
+
+// Report is the summary of one run.
+type Report struct {
+	Schema    int       `json:"schema"`
+	Command   string    `json:"command"` // rollout, rollback or promote
+	RolloutID string    `json:"rollout_id,omitempty"`
+	Version   string    `json:"version,omitempty"` // the version rolled out; "" for a rollback to each host's previous
+	Result    string    `json:"result"`
+	ExitCode  int       `json:"exit_code"`
+	Error     string    `json:"error,omitempty"`
+	User      string    `json:"user,omitempty"`
+	Machine   string    `json:"machine,omitempty"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished"`
+	Duration  Millis    `json:"duration_ms"`
+	Hosts     []Host    `json:"hosts"`
+	Waves     []Wave    `json:"waves"`
+	Bake      *Gate     `json:"bake,omitempty"` // the canary bake, when one ran
+}
+
+// Host is one host's line.
+type Host struct {
+	Name     string    `json:"host"`
+	From     string    `json:"from,omitempty"`
+	To       string    `json:"to,omitempty"`
+	Mode     string    `json:"mode,omitempty"` // in-place or surge
+	Wave     int       `json:"wave,omitempty"`
+	State    string    `json:"state"` // plan's final state: done, failed, rolled-back, …
+	Result   string    `json:"result"`
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+	Duration Millis    `json:"duration_ms"`
+	Error    string    `json:"error,omitempty"`
+}
+
+// Wave is one wave of the plan and how its hosts' gates went.
+type Wave struct {
+	Number   int       `json:"wave"`
+	Canary   bool      `json:"canary,omitempty"`
+	Hosts    []string  `json:"hosts"`
+	Result   string    `json:"result"` // passed, failed or not-run
+	Started  time.Time `json:"started,omitzero"`
+	Finished time.Time `json:"finished,omitzero"`
+	Duration Millis    `json:"duration_ms"`
+	Failed   []string  `json:"failed,omitempty"`
+}
+
+// Gate is a check that is neither a host nor a wave: the canary bake.
+type Gate struct {
+	Name     string `json:"name"`
+	Result   string `json:"result"` // passed or failed
+	Duration Millis `json:"duration_ms"`
+	Error    string `json:"error,omitempty"`
+}
+
+// Wave results.
+const (
+	WavePassed = "passed"
+	WaveFailed = "failed"
+	WaveNotRun = "not-run"
+)
+
+// Millis is a duration written as whole milliseconds.
+type Millis int64
+
+// Of converts a duration.
+func Of(d time.Duration) Millis { return Millis(d.Milliseconds()) }
+
+// Seconds is the duration in seconds, for JUnit's time attributes.
+func (m Millis) Seconds() float64 { return float64(m) / 1000 }
+
+// WriteJSON writes r as one indented JSON document.
+func (r Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+// WriteFile writes a file through a temporary file in the same directory
+// and a rename, so a reader (a CI step collecting it) never sees half of
+// one.
+func WriteFile(path string, write func(io.Writer) error) error {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	err = write(f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
