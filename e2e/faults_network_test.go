@@ -96,7 +96,9 @@ func TestFault_HostPoweredOffMidWave(t *testing.T) {
 	if out, err := exec.Command(filepath.Join(l.repo, "e2e", "lab", "lab.sh"), "kill", l.names[1]).CombinedOutput(); err != nil {
 		t.Fatalf("lab.sh kill: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { _ = exec.Command(filepath.Join(l.repo, "e2e", "lab", "lab.sh"), "up", fmt.Sprint(len(l.names))).Run() })
+	t.Cleanup(func() {
+		_ = exec.Command(filepath.Join(l.repo, "e2e", "lab", "lab.sh"), "up", fmt.Sprint(len(l.names))).Run()
+	})
 	r := b.wait(t, 120*time.Second)
 	if r.code != 2 {
 		t.Errorf("exit %d, want 2 (failed, a host left where it was)\n%s", r.code, r.stdout)
