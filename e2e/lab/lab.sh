@@ -37,7 +37,7 @@ MAX_HOSTS=200
 BOOT_TIMEOUT=${FLEET_LAB_BOOT_TIMEOUT:-180}   # seconds, whole lab
 STOP_TIMEOUT=${FLEET_LAB_STOP_TIMEOUT:-20}    # seconds before SIGKILL
 KEY_TYPES=${FLEET_LAB_KEY_TYPES:-ed25519}     # what ssh-keyscan records (hosts have ed25519, ecdsa)
-DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps)
+DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps tmux)  # tmux: the terminal recording test
 ROOTFS_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iproute2,curl,ca-certificates,python3,procps
 MASKED_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
 	e2scrub_all.timer e2scrub_reap.service fstrim.timer
