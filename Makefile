@@ -75,4 +75,4 @@ clean:
 # table; fails when a benchmark fails or a target is missed.
 .PHONY: bench
 bench:
-	@set -o pipefail; $(GO) test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench | $(GO) run ./bench/table
+	@set -o pipefail; $(GO) test -v -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench | $(GO) run ./bench/table

@@ -5,11 +5,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -81,15 +84,18 @@ func runFleet(ctx context.Context, tb testing.TB, bin string, args ...string) ru
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
-	r := run{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String()}
+	if err := cmd.Start(); err != nil {
+		tb.Fatalf("fleet %s: %v", args[0], err)
+	}
+	hwm := watchHWM(cmd.Process.Pid)
+	err := cmd.Wait()
+	r := run{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: hwm()}
 	if cmd.ProcessState == nil {
 		tb.Fatalf("fleet %s: %v", args[0], err)
 	}
 	r.code = cmd.ProcessState.ExitCode()
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 		r.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		r.maxRSS = ru.Maxrss << 10 // KiB on Linux
 	}
 	sc := bufio.NewScanner(&stdout)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
@@ -100,6 +106,53 @@ func runFleet(ctx context.Context, tb testing.TB, bin string, args ...string) ru
 		}
 	}
 	return r
+}
+
+// watchHWM samples the process's VmHWM (peak resident set of its own
+// address space) every 20ms until the returned func is called, which
+// returns the last value seen, in bytes. wait4's ru_maxrss cannot be used:
+// Go starts children with vfork semantics, and Linux then counts the
+// parent's resident set (this benchmark's, with its simulated fleet) in
+// the child's maxrss.
+func watchHWM(pid int) func() int64 {
+	var peak atomic.Int64
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	status := fmt.Sprintf("/proc/%d/status", pid)
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb, ok := readHWM(status); ok {
+				peak.Store(max(peak.Load(), kb<<10))
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 {
+		close(done)
+		<-stopped
+		return peak.Load()
+	}
+}
+
+func readHWM(status string) (int64, bool) {
+	data, err := os.ReadFile(status)
+	if err != nil {
+		return 0, false
+	}
+	for l := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(l, "VmHWM:"); ok {
+			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
+			return kb, err == nil
+		}
+	}
+	return 0, false
 }
 
 // mustSucceed fails unless the command exited 0.

@@ -11,8 +11,7 @@ import (
 // SFTP request sizes other than the 32 KiB every server accepts are used
 // only when the server states its limits (OpenSSH's limits@openssh.com;
 // the lab's OpenSSH 9.2 allows 255 KiB writes): fewer, larger requests mean
-// fewer writes and acknowledgements on the host, as OpenSSH's own sftp and
-// scp do.
+// fewer writes and acknowledgements on the host (BENCHMARKS.md).
 const (
 	extLimits = "limits@openssh.com"
 	// sftpMaxPacket caps what a server's limits may raise writes to:

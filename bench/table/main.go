@@ -7,6 +7,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"io"
 	"os"
@@ -49,6 +50,7 @@ func (t target) holds(v float64) bool {
 type row struct {
 	bench, metric string
 	value         float64
+	note          string // instead of a value: why the benchmark did not run
 }
 
 func main() {
@@ -63,16 +65,25 @@ func main() {
 }
 
 // parse reads benchmark result lines: name, iterations, then value/unit
-// pairs. failed reports a FAIL line.
+// pairs; and, from -v output, why a benchmark was skipped. failed reports
+// a FAIL line.
 func parse(r io.Reader) ([]row, bool, error) {
 	var rows []row
-	failed := false
+	failed, said := false, "" // said: the last message a benchmark logged
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(line, "--- FAIL") || strings.HasPrefix(line, "FAIL") {
 			failed = true
+		}
+		if msg, ok := strings.CutPrefix(line, "    "); ok { // "    file.go:12: why"
+			_, said, _ = strings.Cut(msg, ": ")
+			continue
+		}
+		if name, ok := strings.CutPrefix(line, "--- SKIP: Benchmark"); ok {
+			rows = append(rows, row{bench: strings.Fields(name)[0], metric: "skipped", note: cmp.Or(said, "(no reason given)")})
+			continue
 		}
 		f := strings.Fields(line)
 		if len(f) < 4 || !strings.HasPrefix(f[0], "Benchmark") {
@@ -87,7 +98,7 @@ func parse(r io.Reader) ([]row, bool, error) {
 			if err != nil || f[i+1] == "ns/op" {
 				continue
 			}
-			rows = append(rows, row{name, f[i+1], v})
+			rows = append(rows, row{bench: name, metric: f[i+1], value: v})
 		}
 	}
 	return rows, failed, sc.Err()
@@ -98,7 +109,12 @@ func print(w io.Writer, rows []row) bool {
 	ok := true
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "benchmark\tmetric\tvalue\ttarget\t\t")
+	var skipped []row
 	for _, r := range rows {
+		if r.note != "" {
+			skipped = append(skipped, r)
+			continue
+		}
 		goal, verdict := "", ""
 		for _, t := range targets {
 			if strings.HasPrefix(r.bench, t.bench) && r.metric == t.metric {
@@ -112,5 +128,8 @@ func print(w io.Writer, rows []row) bool {
 		fmt.Fprintf(tw, "%s\t%s\t%.4g\t%s\t%s\t\n", r.bench, r.metric, r.value, goal, verdict)
 	}
 	_ = tw.Flush()
+	for _, r := range skipped {
+		fmt.Fprintf(w, "%s: skipped: %s\n", r.bench, r.note)
+	}
 	return ok
 }
