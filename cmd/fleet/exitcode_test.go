@@ -108,7 +108,8 @@ func TestExitCodes(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
+			// Not parallel: urfave/cli v2 writes package-level flag state on
+			// every run, so concurrent in-process runs race.
 			s := newSim(t, 3, hostsim.Options{Unhealthy: unhealthy, HealthyDeadline: failingDeadline}, "")
 			s.mustRollout("v1")
 			if tc.setup != nil {
