@@ -130,7 +130,7 @@ func (d *decoder) fields(n *yaml.Node, a at, known ...string) map[string]*yaml.N
 			continue
 		}
 		if !slices.Contains(known, name) {
-			d.errorf(k, a.key(name), "unknown field%s", suggest(name, known))
+			d.errorf(k, a.key(name), "unknown field%s", Suggest(name, known))
 			continue
 		}
 		out[name] = n.Content[i+1]

@@ -2,10 +2,10 @@ package inventory
 
 import "fmt"
 
-// suggest returns ` (did you mean "x"?)` for the known field closest to an
+// Suggest returns ` (did you mean "x"?)` for the known field closest to an
 // unknown one, or "" when none is close: unknown fields are mostly typos,
 // but a suggestion for a different word is noise.
-func suggest(name string, known []string) string {
+func Suggest(name string, known []string) string {
 	limit := min(2, max(1, len(name)/3))
 	best, bestDist := "", limit+1
 	for _, k := range known {

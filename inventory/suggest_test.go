@@ -37,8 +37,8 @@ func TestSuggest(t *testing.T) {
 		"address": ` (did you mean "address"?)`,
 	}
 	for in, want := range tests {
-		if got := suggest(in, known); got != want {
-			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		if got := Suggest(in, known); got != want {
+			t.Errorf("Suggest(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

@@ -64,5 +64,6 @@
 // refused), the JSON of ansible-inventory --list, and ansible.cfg
 // settings. Variables fleet needs must be in the inventory file itself.
 //
-// The package imports only the standard library and gopkg.in/yaml.v3.
+// The package imports the standard library, gopkg.in/yaml.v3, and inventory
+// (for the shared "did you mean" rule).
 package ansible

@@ -1,6 +1,8 @@
 package ansible
 
 import (
+	"github.com/fleetdeploy/fleet/inventory"
+
 	"fmt"
 	"regexp"
 	"slices"
@@ -59,7 +61,7 @@ func (r *iniReader) section(line string, at pos) {
 	}
 	if !slices.Contains(sectionKinds, kind) {
 		r.b.add(at, "section [%s:%s] has unknown kind %q%s; want [%s], [%s:vars] or [%s:children]",
-			name, kind, kind, suggest(kind, sectionKinds), name, name, name)
+			name, kind, kind, inventory.Suggest(kind, sectionKinds), name, name, name)
 		r.kind = ""
 		return
 	}

@@ -1,6 +1,8 @@
 package ansible
 
 import (
+	"github.com/fleetdeploy/fleet/inventory"
+
 	"cmp"
 	"maps"
 	"slices"
@@ -31,7 +33,7 @@ func (b *builder) resolve() []Host {
 	}
 	for _, r := range b.refs {
 		if !b.groups[r.name].declared {
-			b.add(r.at, "%s%s", r.msg, suggest(r.name, declared))
+			b.add(r.at, "%s%s", r.msg, inventory.Suggest(r.name, declared))
 		}
 	}
 	r, ok := b.graph()

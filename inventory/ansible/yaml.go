@@ -1,6 +1,8 @@
 package ansible
 
 import (
+	"github.com/fleetdeploy/fleet/inventory"
+
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -81,7 +83,7 @@ func (r *yamlReader) group(name string, k, body *yaml.Node, parent string, depth
 		case "children":
 			r.children(name, kv.v, depth)
 		default:
-			r.b.add(at(kv.k), "group %s has unknown key %q%s; a group has hosts, vars and children", name, key, suggest(key, groupKeys))
+			r.b.add(at(kv.k), "group %s has unknown key %q%s; a group has hosts, vars and children", name, key, inventory.Suggest(key, groupKeys))
 		}
 	}
 }
