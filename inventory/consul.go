@@ -26,6 +26,7 @@ type Consul struct {
 	Tags                    []string
 	Meta                    map[string]string // never nil; never version, sha256 or fleet_rollout, which fleet sets
 	Drain                   time.Duration     // time in maintenance before the instance is stopped; default 5s
+	LBRefresh               time.Duration     // the load balancer's worst-case time to drop a critical instance; 0: not given
 	Gate                    bool              // the health gate also waits for the instance's Consul checks; default true
 	DeregisterCriticalAfter time.Duration     // 0: never; else at least 1m
 	Checks                  []ConsulCheck
@@ -60,7 +61,7 @@ const (
 
 var (
 	consulFields = []string{"service", "address", "token_env", "token_file", "port", "tags", "meta",
-		"drain", "gate", "deregister_critical_after", "checks"}
+		"drain", "lb_refresh", "gate", "deregister_critical_after", "checks"}
 	consulCheckKinds  = []string{"http", "tcp"}
 	consulCheckFields = []string{"http", "tcp", "interval", "timeout"}
 )
@@ -103,7 +104,7 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 		c.Tags = d.consulTags(tn, a.key("tags"))
 	}
 	c.Meta = d.meta(f["meta"], a.key("meta"))
-	setIf(&c.Drain, optional(d, f, "drain", a, d.duration, nil))
+	d.drain(f, a, c)
 	setIf(&c.Gate, optional(d, f, "gate", a, d.boolean, nil))
 	setIf(&c.DeregisterCriticalAfter, optional(d, f, "deregister_critical_after", a, d.duration, validDeregister))
 	for i, cn := range d.seq(f["checks"], a.key("checks")) {

@@ -68,7 +68,7 @@ func TestLoad_Example(t *testing.T) {
 			Consul: &Consul{
 				Service: "hello-web", Address: "127.0.0.1:8500", TokenFile: "/etc/fleet/consul-token", Port: 8080,
 				Tags: []string{"web", "v2-capable"}, Meta: map[string]string{"team": "payments", "tier": "1"},
-				Drain: 10 * time.Second, Gate: true, DeregisterCriticalAfter: 10 * time.Minute,
+				Drain: 10 * time.Second, LBRefresh: 5 * time.Second, Gate: true, DeregisterCriticalAfter: 10 * time.Minute,
 				Checks: []ConsulCheck{
 					{HTTP: "http://127.0.0.1:{port}/healthz", Interval: 2 * time.Second, Timeout: time.Second},
 					{TCP: "127.0.0.1:{port}", Interval: time.Second, Timeout: time.Second},
@@ -81,9 +81,9 @@ func TestLoad_Example(t *testing.T) {
 			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true, ConfirmAbove: "50%"},
 		Groups: []string{"web", "db"},
 		Hosts: []Host{
-			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 65},
-			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 69},
-			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 74},
+			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 66},
+			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 70},
+			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 75},
 		},
 	}
 	if !reflect.DeepEqual(inv, want) {
