@@ -120,6 +120,7 @@ func (f *helloFilter) Read(p []byte) (int, error) {
 		if len(line) == 0 {
 			return 0, err
 		}
+		f.host.corruptUpload(line)
 		f.buf = f.host.rewriteHello(line)
 		if f.tap != nil {
 			f.buf = f.tap.request(f.buf)
@@ -128,6 +129,22 @@ func (f *helloFilter) Read(p []byte) (int, error) {
 	n := copy(p, f.buf)
 	f.buf = f.buf[n:]
 	return n, nil
+}
+
+// corruptUpload truncates the upload a stage_commit names when
+// Options.CorruptUploads says so for this host.
+func (h *Host) corruptUpload(line []byte) {
+	if h.opts.CorruptUploads == nil {
+		return
+	}
+	req, err := agent.DecodeRequest(bytes.TrimSpace(line))
+	if err != nil || req.Op != agent.OpStageCommit || !h.opts.CorruptUploads(h.name) {
+		return
+	}
+	var args agent.StageCommitArgs
+	if json.Unmarshal(req.Args, &args) == nil && filepath.IsAbs(args.UploadPath) {
+		_ = os.Truncate(args.UploadPath, 1)
+	}
 }
 
 func (h *Host) rewriteHello(line []byte) []byte {

@@ -81,6 +81,10 @@ type Options struct {
 	// unblocked before the fleet's cleanup, which waits for it: release
 	// it in a t.Cleanup registered after New.
 	Unhealthy func(host, version string) bool
+	// CorruptUploads, when set, is asked at every stage_commit; true cuts
+	// the uploaded file short first, as an interrupted transfer would
+	// leave it, so the agent's checksum refuses it.
+	CorruptUploads func(host string) bool
 	// HealthyDeadline is the health gate's deadline WriteInventory
 	// writes; zero means 5s. A test that expects a gate to fail can
 	// shorten it, since an unhealthy verdict only comes at the deadline.

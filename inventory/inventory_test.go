@@ -77,7 +77,7 @@ func TestLoad_Example(t *testing.T) {
 			Slots: &Slots{Unit: "hello@.service", Instances: []Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}},
 		},
 		SSH: top,
-		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20,
+		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Stage: StageBefore,
 			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true, ConfirmAbove: "50%"},
 		Groups: []string{"web", "db"},
 		Hosts: []Host{
@@ -116,7 +116,7 @@ func TestParse_Defaults(t *testing.T) {
 			Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second},
 		},
 		SSH:      homeSSH(),
-		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Canary: "0"},
+		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Stage: StageBefore, Canary: "0"},
 		Groups:   []string{"web"},
 		Hosts: []Host{
 			{Name: "web1", Address: "web1", Group: "web", Labels: map[string]string{}, SSH: homeSSH(), Line: 4},
@@ -166,10 +166,10 @@ groups: [{name: web, hosts: [web1]}]
 func TestParse_StrategyAmounts(t *testing.T) {
 	inv := mustParse(t, `
 app: {name: hello}
-strategy: {max_unavailable: 0, max_surge: "25%", max_failures: 100%, auto_rollback: false, parallel: 5}
+strategy: {max_unavailable: 0, max_surge: "25%", max_failures: 100%, auto_rollback: false, parallel: 5, stage: ahead}
 groups: [{name: web, hosts: [web1]}]
 `)
-	want := Strategy{MaxUnavailable: "0", MaxSurge: "25%", MaxFailures: "100%", AutoRollback: false, Parallel: 5, Canary: "0"}
+	want := Strategy{MaxUnavailable: "0", MaxSurge: "25%", MaxFailures: "100%", AutoRollback: false, Parallel: 5, Stage: StageAhead, Canary: "0"}
 	if inv.Strategy != want {
 		t.Errorf("Strategy = %+v, want %+v", inv.Strategy, want)
 	}

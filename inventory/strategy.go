@@ -20,6 +20,10 @@ type Strategy struct {
 	MaxFailures    string // failed hosts tolerated before stopping; default "0"
 	AutoRollback   bool   // default true
 	Parallel       int    // hosts connected and staged at once; default 20
+	// Stage is when the release is uploaded: StageBefore (every host
+	// holds it before any host changes) or StageAhead (every host is
+	// checked first, then uploads run while the rollout activates hosts).
+	Stage string
 
 	Canary           string        // hosts updated first, a count or percentage; default "0" (no canary)
 	CanaryBake       time.Duration // how long the canaries stay healthy before the rest go; default 0
@@ -34,13 +38,19 @@ type Strategy struct {
 
 const defaultParallel = 20
 
-var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel",
+// When a rollout uploads the release (Strategy.Stage).
+const (
+	StageBefore = "before"
+	StageAhead  = "ahead"
+)
+
+var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel", "stage",
 	"canary", "canary_bake", "pause_after_canary", "blue_green", "confirm_above"}
 
 func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy {
 	f := d.fields(n, a, strategyFields...)
 	s := Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: defaultParallel,
-		Canary: "0"}
+		Stage: StageBefore, Canary: "0"}
 	unavailable := optional(d, f, "max_unavailable", a, d.amount, validAmount)
 	surge := optional(d, f, "max_surge", a, d.amount, validAmount)
 	setIf(&s.MaxUnavailable, unavailable)
@@ -48,6 +58,7 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy
 	setIf(&s.MaxFailures, optional(d, f, "max_failures", a, d.amount, validAmount))
 	setIf(&s.AutoRollback, optional(d, f, "auto_rollback", a, d.boolean, nil))
 	setIf(&s.Parallel, optional(d, f, "parallel", a, d.integer, validParallel))
+	setIf(&s.Stage, optional(d, f, "stage", a, d.str, ValidStage))
 	// The defaults are 1 and 0, so only a value the user wrote can make
 	// both zero, and the error points at it.
 	if settled(f, "max_unavailable", unavailable) && settled(f, "max_surge", surge) &&
@@ -124,6 +135,14 @@ func isZeroAmount(s string) bool {
 func validParallel(p int) error {
 	if p < 1 {
 		return errors.New("must be at least 1")
+	}
+	return nil
+}
+
+// ValidStage accepts the values of Strategy.Stage.
+func ValidStage(s string) error {
+	if s != StageBefore && s != StageAhead {
+		return fmt.Errorf("must be %s or %s, got %q", StageBefore, StageAhead, s)
 	}
 	return nil
 }

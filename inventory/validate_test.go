@@ -159,6 +159,7 @@ func TestParse_StrategyErrors(t *testing.T) {
 		{"max_unavailable and max_surge both zero", appOK + "strategy: {max_unavailable: 0}\n" + hostsOK, "fleet.yaml:2:29: strategy.max_unavailable: max_unavailable and max_surge are both 0"},
 		{"both zero as percentages", appOK + "strategy: {max_surge: 0%, max_unavailable: 0%}\n" + hostsOK, "fleet.yaml:2:44: strategy.max_unavailable: max_unavailable and max_surge are both 0"},
 		{"parallel zero", appOK + "strategy: {parallel: 0}\n" + hostsOK, "fleet.yaml:2:22: strategy.parallel: must be at least 1"},
+		{"stage unknown", appOK + "strategy: {stage: later}\n" + hostsOK, `fleet.yaml:2:19: strategy.stage: must be before or ahead, got "later"`},
 		{"auto_rollback word", appOK + "strategy: {auto_rollback: yes}\n" + hostsOK, `fleet.yaml:2:27: strategy.auto_rollback: must be true or false, got "yes"`},
 	})
 }

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"sync"
 )
 
@@ -67,11 +68,12 @@ func (r *runner) phaseOver(ctx context.Context, idx []int, undo StepKind) bool {
 	return true
 }
 
-// touched lists the hosts of idx whose step started.
+// touched lists the hosts of idx whose step started and may have changed
+// them.
 func (r *runner) touched(idx []int) []int {
 	var out []int
 	for _, i := range idx {
-		if r.res.Hosts[i].State != StateNotStarted {
+		if h := r.res.Hosts[i]; h.State != StateNotStarted && !h.Untouched {
 			out = append(out, i)
 		}
 	}
@@ -118,7 +120,7 @@ func (r *runner) finishPhase(i int, ph phase, err error) {
 		r.transition(i, ph.kind, ph.ok, doneReason(ph.kind, h.From, h.To), nil)
 		return
 	}
-	h.Err = err
+	h.Err, h.Untouched = err, errors.Is(err, ErrUntouched)
 	if !ph.halts {
 		r.transition(i, ph.kind, ph.failed, phaseFailReason(ph.kind, h.From, h.To), err)
 		return

@@ -33,6 +33,12 @@ var (
 	ErrPaused = errors.New("paused")
 	// ErrInterrupted: the context was cancelled and Run left work undone.
 	ErrInterrupted = errors.New("interrupted")
+	// ErrUntouched is what Host.Apply wraps when its step failed before
+	// it changed anything on the host (the release never arrived, say).
+	// The host counts against the failure budget like any failed host,
+	// but no undo step is run on it: there is nothing to undo, and an
+	// undo would restart a service that was never stopped.
+	ErrUntouched = errors.New("host left untouched")
 )
 
 // HostError is the error of one host's step, so that the CLI can print one

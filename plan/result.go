@@ -21,6 +21,9 @@ type HostResult struct {
 	// in this run (0: never finished). ComputeRollback orders by it,
 	// because timestamps are all zero when Options.Now is nil.
 	Seq int
+	// Untouched: the step failed before changing the host (its error
+	// wraps ErrUntouched), so the host is as it was before the run.
+	Untouched bool
 }
 
 // Result is what Run did.
@@ -90,7 +93,9 @@ func (r Result) Changed() []string {
 	for _, h := range r.Hosts {
 		switch h.State {
 		case StateActive, StateDone, StateFailed, StateRolledBack, StateRollbackFailed, StatePrepared, StateSwitched:
-			hosts = append(hosts, h.Host)
+			if !h.Untouched {
+				hosts = append(hosts, h.Host)
+			}
 		}
 	}
 	return hosts

@@ -51,7 +51,9 @@ func rollbackPlan(p Plan, r Result) Plan {
 	for i, h := range r.Hosts {
 		switch h.State {
 		case StateFailed, StateActive:
-			failed = append(failed, i)
+			if !h.Untouched {
+				failed = append(failed, i)
+			}
 		case StateDone, StatePrepared, StateSwitched:
 			done = append(done, i)
 		}

@@ -65,7 +65,7 @@ func (r *runner) finish(i int, err error) {
 		r.transition(i, r.kind, StateDone, doneReason(r.kind, h.From, h.To), nil)
 		return
 	}
-	h.Err = err
+	h.Err, h.Untouched = err, errors.Is(err, ErrUntouched)
 	r.failures++
 	reason := failReason(r.kind, h.To, r.failures, r.plan.Budget)
 	if r.failures > r.plan.Budget && !r.halted {

@@ -39,6 +39,8 @@ func outcome(r plan.Result) string {
 		return "interrupted"
 	case r.Err() == nil:
 		return "succeeded"
+	case len(r.Changed()) == 0:
+		return "failed, nothing changed"
 	case r.Rollback != nil && r.Rollback.Err() == nil:
 		return "failed, rolled back"
 	default:
@@ -56,6 +58,10 @@ func resultExit(ctx context.Context, r plan.Result) error {
 		return withExit(exitInterrupted, errors.Join(errors.New("interrupted"), err))
 	case err == nil:
 		return nil
+	case len(r.Changed()) == 0:
+		// Every failure left its host untouched (the release never
+		// arrived there): the fleet is as it was.
+		return withExit(exitRolledBack, fmt.Errorf("rollout failed, no host was changed: %w", err))
 	case r.Rollback != nil && r.Rollback.Err() == nil:
 		return withExit(exitRolledBack, fmt.Errorf("rollout failed, changed hosts rolled back: %w", err))
 	default:

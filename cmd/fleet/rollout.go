@@ -9,6 +9,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -20,6 +21,7 @@ func rolloutCommand() *cli.Command {
 			[]cli.Flag{
 				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
 				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
+				&cli.StringFlag{Name: "stage", EnvVars: []string{"FLEET_STAGE"}, Usage: "when to upload: before (every host holds the release before any host changes) or ahead (every host is checked first, uploads run while hosts are activated) (default: inventory, else before)"},
 			}),
 		Action: runRollout,
 	}
@@ -58,6 +60,12 @@ var runRollout = mutating("rollout", func(c *cli.Context, rec *runRecord) error 
 		if err := agent.ValidateVersion(v); err != nil {
 			return withExit(exitCannotStart, fmt.Errorf("--version: %w", err))
 		}
+	}
+	if v := c.String("stage"); v != "" {
+		if err := inventory.ValidStage(v); err != nil {
+			return withExit(exitCannotStart, fmt.Errorf("--stage: %w", err))
+		}
+		t.inv.Strategy.Stage = v
 	}
 	art, err := openArtifact(c.String("artifact"), c.String("version"))
 	if err != nil {
@@ -107,17 +115,25 @@ func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryO
 	if err := t.confirm(p, fmt.Sprintf("%s of %s", t.rec.command, version)); err != nil {
 		return withExit(exitCannotStart, err)
 	}
+	var ahead *stager
 	if art != nil {
-		if err := t.stageAll(ctx, fc, p, *art); err != nil {
+		if ahead, err = t.stageRelease(ctx, fc, p, *art); err != nil {
 			return withExit(exitCannotStart, err)
 		}
 	}
 	st := t.newStepper(fc, id)
+	if ahead != nil {
+		st.staged = ahead.wait
+		ahead.start(ctx, t.inv.Strategy.Parallel)
+	}
 	opts := plan.Options{Observer: newObserver(t.out, p).observe, Now: t.out.now}
 	if len(p.Canary) > 0 {
 		opts.AfterCanary = t.afterCanary(fc, co, id, version)
 	}
 	res := plan.Run(ctx, p, st, opts)
+	if ahead != nil {
+		ahead.finish(res.Paused)
+	}
 	t.rec.res = &res
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
@@ -220,15 +236,26 @@ func consulReachable(st agent.StatusResult) error {
 	return nil
 }
 
-// stageAll uploads to every host that changes, before any host is touched:
-// a host that cannot take the release stops the rollout with nothing changed.
-func (t *target) stageAll(ctx context.Context, fc *fleetConn, p plan.Plan, a artifact) error {
+// stageRelease puts the release on every host that changes. With stage
+// "before" every upload is done here; with "ahead" every host is only
+// checked here, and the returned stager uploads while the rollout runs.
+// Either way a host that cannot take the release stops the rollout with
+// nothing changed.
+func (t *target) stageRelease(ctx context.Context, fc *fleetConn, p plan.Plan, a artifact) (*stager, error) {
 	var names []string
 	for _, hp := range p.Hosts {
 		if hp.Action == plan.ActionUpdate {
 			names = append(names, hp.Host)
 		}
 	}
+	if t.inv.Strategy.Stage == inventory.StageAhead {
+		return t.preflight(ctx, fc, names, a)
+	}
+	return nil, t.stageAll(ctx, fc, names, a)
+}
+
+// stageAll uploads to every host in names before any host is touched.
+func (t *target) stageAll(ctx context.Context, fc *fleetConn, names []string, a artifact) error {
 	var sent atomic.Int64
 	err := fc.eachHost(ctx, names, t.inv.Strategy.Parallel, "stage", func(ctx context.Context, s *hostSession) error {
 		n, err := stage(ctx, s, a, t.out)

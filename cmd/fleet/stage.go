@@ -14,14 +14,30 @@ import (
 // agent's incoming path and the agent verifies its checksum before
 // installing it. It reports the bytes sent.
 func stage(ctx context.Context, s *hostSession, a artifact, out *progress) (int64, error) {
+	begin, err := beginStage(ctx, s, a, out)
+	if err != nil || begin.Present {
+		return 0, err
+	}
+	return upload(ctx, s, a, begin, out)
+}
+
+// beginStage asks the agent whether the release is there and, if not,
+// for an upload path; the agent checks the version, the checksum and the
+// free space before it hands one out.
+func beginStage(ctx context.Context, s *hostSession, a artifact, out *progress) (agent.StageBeginResult, error) {
 	begin, err := s.agent.StageBegin(ctx, agent.StageBeginArgs{Version: a.version, SHA256: a.sha256, Size: a.size})
 	if err != nil {
-		return 0, fmt.Errorf("stage %s: %w", a.version, err)
+		return begin, fmt.Errorf("stage %s: %w", a.version, err)
 	}
 	if begin.Present {
 		out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "already present"})
-		return 0, nil
 	}
+	return begin, nil
+}
+
+// upload sends the artifact to the path beginStage got and has the agent
+// verify and install it.
+func upload(ctx context.Context, s *hostSession, a artifact, begin agent.StageBeginResult, out *progress) (int64, error) {
 	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "upload", To: a.version, Total: a.size, Message: fmt.Sprintf("%d bytes", a.size)})
 	f, err := os.Open(a.path)
 	if err != nil {

@@ -19,6 +19,9 @@ type stepper struct {
 	out       *progress
 	rolloutID string
 	consul    bool
+	// staged, when set, waits for the host's upload (stage: ahead)
+	// before a step that needs the new release.
+	staged func(ctx context.Context, host string) error
 }
 
 var _ plan.Host = (*stepper)(nil)
@@ -27,6 +30,11 @@ func (st *stepper) Apply(ctx context.Context, s plan.Step) error {
 	hs := st.fleet.get(s.Host)
 	if hs == nil {
 		return fmt.Errorf("no session to %s", s.Host)
+	}
+	if st.staged != nil && (s.Kind == plan.StepActivate || s.Kind == plan.StepPrepare) {
+		if err := st.staged(ctx, s.Host); err != nil {
+			return err
+		}
 	}
 	if s.To == "" {
 		// The host ran no release before this rollout: there is nothing to
