@@ -65,10 +65,10 @@ func TestPlan_Text(t *testing.T) {
 	r.wantCode(t, exitOK)
 	for _, re := range []string{
 		`(?m)^Plan: roll v1 \(9 B, sha256 [0-9a-f]{12}\) out to 3 hosts, maxUnavailable=1`,
-		`(?m)^WAVE +HOST +MODE +FROM +TO +ACTION +UPLOAD$`,
-		`(?m)^1 \(canary\) +sim1 +in-place +\(none\) +v1 +update +9 B$`,
-		`(?m)^2 +sim2 +in-place +\(none\) +v1 +update +9 B$`,
-		`(?m)^- +sim3 +- +v1 +v1 +skip +present$`,
+		`(?m)^WAVE +HOST +MODE +FROM +TO +ACTION +DRAIN +UPLOAD$`,
+		`(?m)^1 \(canary\) +sim1 +in-place +\(none\) +v1 +update +- +9 B$`,
+		`(?m)^2 +sim2 +in-place +\(none\) +v1 +update +- +9 B$`,
+		`(?m)^- +sim3 +- +v1 +v1 +skip +- +present$`,
 		`(?m)^2 to change \(2 in place, 0 surge\) in 2 waves, 1 unchanged; 18 B to upload to 2 hosts\.$`,
 	} {
 		if !regexp.MustCompile(re).MatchString(r.stdout) {

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -71,11 +72,12 @@ func runPlan(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	uploads := planUploads(p, seen, art)
+	consul := t.inv.App.Consul
 	if t.out.json {
 		t.emitPlan(p)
-		emitPlanEvents(t.out, p, uploads)
+		emitPlanEvents(t.out, p, uploads, consul)
 	} else {
-		t.out.write(func(w io.Writer) { writePlan(w, p, uploads, art) })
+		t.out.write(func(w io.Writer) { writePlan(w, p, uploads, art, consul) })
 	}
 	if err := conflicts(p, uploads); err != nil {
 		return withExit(exitCannotStart, fmt.Errorf("a rollout would be refused: %w", err))
@@ -138,8 +140,8 @@ func planTotals(p plan.Plan, uploads map[string]hostUpload) (counts map[string]i
 }
 
 // emitPlanEvents is the plan for machines: plan_wave, plan_host, then
-// plan_summary.
-func emitPlanEvents(out *progress, p plan.Plan, uploads map[string]hostUpload) {
+// plan_summary. consul is the app's Consul settings, nil without Consul.
+func emitPlanEvents(out *progress, p plan.Plan, uploads map[string]hostUpload, consul *inventory.Consul) {
 	for i, w := range p.Waves {
 		ev := event{Kind: "plan_wave", Wave: i + 1, Waves: len(p.Waves), Hosts: len(w), Message: strings.Join(w, " ")}
 		if i == 0 && len(p.Canary) > 0 {
@@ -150,7 +152,7 @@ func emitPlanEvents(out *progress, p plan.Plan, uploads map[string]hostUpload) {
 	for _, h := range p.Hosts {
 		u := uploads[h.Host]
 		out.emit(event{Kind: "plan_host", Host: h.Host, Wave: h.Wave, Mode: string(h.Mode), From: h.From, To: h.To,
-			State: string(h.Action), Bytes: u.bytes, Message: h.Reason, Error: u.conflict})
+			State: string(h.Action), Bytes: u.bytes, DrainMS: drainMS(consul, h), Message: h.Reason, Error: u.conflict})
 	}
 	counts, bytes := planTotals(p, uploads)
 	result := "no-change"
@@ -162,12 +164,12 @@ func emitPlanEvents(out *progress, p plan.Plan, uploads map[string]hostUpload) {
 }
 
 // writePlan is the plan for people: a table of hosts in the order they
-// would go, then one sentence.
-func writePlan(w io.Writer, p plan.Plan, uploads map[string]hostUpload, art artifact) {
-	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d\n\n",
-		art.version, byteSize(art.size), art.sha256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget)
+// would go, then one sentence. consul is nil without Consul.
+func writePlan(w io.Writer, p plan.Plan, uploads map[string]hostUpload, art artifact, consul *inventory.Consul) {
+	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n\n",
+		art.version, byteSize(art.size), art.sha256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, drainNote(consul))
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "WAVE\tHOST\tMODE\tFROM\tTO\tACTION\tUPLOAD")
+	fmt.Fprintln(tw, "WAVE\tHOST\tMODE\tFROM\tTO\tACTION\tDRAIN\tUPLOAD")
 	for _, h := range p.Hosts {
 		wave, mode := "-", "-"
 		if h.Wave > 0 {
@@ -177,7 +179,8 @@ func writePlan(w io.Writer, p plan.Plan, uploads map[string]hostUpload, art arti
 			}
 			mode = string(h.Mode)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", wave, h.Host, mode, orNone(h.From), orNone(h.To), h.Action, uploadCell(uploads[h.Host]))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", wave, h.Host, mode, orNone(h.From), orNone(h.To), h.Action,
+			drainCell(consul, h), uploadCell(uploads[h.Host]))
 	}
 	_ = tw.Flush()
 	counts, bytes := planTotals(p, uploads)

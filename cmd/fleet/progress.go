@@ -39,6 +39,7 @@ type event struct {
 	Passing    *bool          `json:"passing,omitempty"`
 	LeftMS     int64          `json:"left_ms,omitempty"`
 	DurationMS int64          `json:"duration_ms,omitempty"`
+	DrainMS    *int64         `json:"drain_ms,omitempty"` // present even when 0 (drain: 0s)
 	ExitCode   *int           `json:"exit_code,omitempty"`
 	Counts     map[string]int `json:"counts,omitempty"`
 	Message    string         `json:"message,omitempty"`
