@@ -81,9 +81,9 @@ func TestLoad_Example(t *testing.T) {
 			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true, ConfirmAbove: "50%"},
 		Groups: []string{"web", "db"},
 		Hosts: []Host{
-			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 66},
-			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 70},
-			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 75},
+			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 67},
+			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 71},
+			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 76},
 		},
 	}
 	if !reflect.DeepEqual(inv, want) {
