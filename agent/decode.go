@@ -27,8 +27,13 @@ type lineReader struct {
 	max int
 }
 
+// lineBuffer is the reader's buffer. Most lines fit; a longer one is
+// gathered chunk by chunk (see next). Small, because a controller holds
+// one per host: 64 KiB cost 64 MB of a 1,000-host rollout's memory.
+const lineBuffer = 4 << 10
+
 func newLineReader(r io.Reader, max int) *lineReader {
-	return &lineReader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+	return &lineReader{r: bufio.NewReaderSize(r, lineBuffer), max: max}
 }
 
 // next returns the next line without its newline, in a fresh slice. A last
