@@ -97,8 +97,9 @@ func TestRollout_NoGoroutineLeak(t *testing.T) {
 	before := runtime.NumGoroutine()
 	s := newSim(t, 10, hostsim.Options{StandIns: true}, "strategy:\n  max_unavailable: 30%\n")
 	s.mustRollout("v1")
-	s.mustRollout("v2")
+	s.mustRollout("v2", "--stage", "ahead")
 	s.run(t.Context(), "rollback").wantCode(t, exitOK)
+	s.rollout("v3", "--stage", "ahead", "--canary", "1", "--pause-after-canary").wantCode(t, exitPaused)
 	s.fleet.Close()
 	waitGoroutines(t, before)
 }

@@ -114,3 +114,22 @@ func TestRollout_StageFlagIsChecked(t *testing.T) {
 		t.Errorf("stderr:\n%s", r.stderr)
 	}
 }
+
+// A rollout paused after its canary has staged every host, so that
+// promote, which has no artifact, finds the release everywhere.
+func TestRollout_StageAheadPauseStagesEveryHost(t *testing.T) {
+	s := newSim(t, 3, hostsim.Options{}, "")
+	s.mustRollout("v1")
+	s.rollout("v2", "--stage", "ahead", "--canary", "1", "--pause-after-canary").wantCode(t, exitPaused)
+	for _, h := range s.fleet.Hosts() {
+		if got := h.Releases(); !slices.Contains(got, "v2") {
+			t.Errorf("%s: releases %v after the pause, want v2 staged", h.Name(), got)
+		}
+	}
+	s.run(t.Context(), "promote").wantCode(t, exitOK)
+	for _, h := range s.fleet.Hosts() {
+		if h.Current() != "v2" {
+			t.Errorf("%s: current %q after promote, want v2", h.Name(), h.Current())
+		}
+	}
+}
