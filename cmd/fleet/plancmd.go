@@ -74,7 +74,7 @@ func runPlan(c *cli.Context) error {
 	uploads := planUploads(p, seen, art)
 	consul := t.inv.App.Consul
 	if t.out.json {
-		t.emitPlan(p)
+		t.emitPlan(p, "")
 		emitPlanEvents(t.out, p, uploads, consul)
 	} else {
 		t.out.write(func(w io.Writer) { writePlan(w, p, uploads, art, consul) })

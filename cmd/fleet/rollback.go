@@ -61,7 +61,7 @@ var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) erro
 	rec.plan = &p
 	t.out.emit(event{Kind: "rollout_started", Command: rec.command, To: to, Hosts: len(t.hosts),
 		Message: fmt.Sprintf("rollback %s: %d to change, maxUnavailable=%d", id, p.Changes(), p.Window)})
-	t.emitPlan(p)
+	t.emitPlan(p, "")
 	if err := t.confirm(p, "rollback"); err != nil {
 		return withExit(exitCannotStart, err)
 	}

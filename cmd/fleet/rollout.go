@@ -111,7 +111,7 @@ func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryO
 		return withExit(exitCannotStart, err)
 	}
 	t.rec.plan = &p
-	t.emitPlan(p)
+	t.emitPlan(p, t.stageNote(art))
 	if err := t.confirm(p, fmt.Sprintf("%s of %s", t.rec.command, version)); err != nil {
 		return withExit(exitCannotStart, err)
 	}
@@ -147,11 +147,22 @@ func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryO
 	return resultExit(ctx, res)
 }
 
-// emitPlan announces the plan of a run (the rollout's "plan" event).
-func (t *target) emitPlan(p plan.Plan) {
+// emitPlan announces the plan of a run (the rollout's "plan" event); note
+// ends its message.
+func (t *target) emitPlan(p plan.Plan, note string) {
 	t.out.emit(event{Kind: "plan", Hosts: p.Changes(), Waves: len(p.Waves),
-		Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d",
-			p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget)})
+		Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d%s%s",
+			p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget,
+			drainNote(t.inv.App.Consul), note)})
+}
+
+// stageNote names the staging mode on the plan line of a rollout that
+// uploads, when it is not the default.
+func (t *target) stageNote(art *artifact) string {
+	if art != nil && t.inv.Strategy.Stage == inventory.StageAhead {
+		return ", uploads ahead of the waves"
+	}
+	return ""
 }
 
 func (t *target) newStepper(fc *fleetConn, id string) *stepper {

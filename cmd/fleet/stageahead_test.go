@@ -35,6 +35,9 @@ func TestRollout_StageAheadUploadsWhileHostsActivate(t *testing.T) {
 	if got := hostsOf(r.kind(t, "host_step:upload")); !slices.Equal(got, allSims) {
 		t.Errorf("uploads to %v, want every host once", got)
 	}
+	if pl := r.kind(t, "plan"); len(pl) != 1 || !strings.Contains(pl[0].Message, "uploads ahead of the waves") {
+		t.Errorf("plan events %+v, want one that names the staging", pl)
+	}
 	if st := r.kind(t, "staged"); len(st) != 1 || st[0].Hosts != 3 {
 		t.Errorf("staged events %+v, want one for 3 hosts", st)
 	}
