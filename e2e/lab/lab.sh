@@ -2,11 +2,14 @@
 # lab.sh: the fleet test lab. N Debian bookworm hosts booted with
 # `systemd-nspawn --boot` (real systemd, dbus, sshd, a Consul client agent),
 # each in its own network namespace on a bridge only this machine sees, plus a
-# Consul server on the bridge address. Run as root on Debian 12.
+# Consul server on the bridge address (HTTP and DNS) and, with LB=1, HAProxy
+# on the bridge address following the hello service through Consul DNS.
+# Run as root on Debian 12.
 #
-#   lab.sh up [N]      boot N hosts (default 3); idempotent, repairs dead hosts
+#   lab.sh up [N]      boot N hosts (default 3); idempotent, repairs dead hosts;
+#                      LB=1 lab.sh up [N] also starts HAProxy (examples/haproxy)
 #   lab.sh down        stop and remove everything; safe when nothing is up
-#   lab.sh status      hosts, their state, Consul members
+#   lab.sh status      hosts, their state, Consul members, HAProxy
 #   lab.sh env         print the lab's paths and settings
 #   lab.sh kill HOST   hard power-off of one host (SIGKILL), for failure tests
 #   lab.sh consul      only build (or find) the Consul binary
@@ -33,11 +36,20 @@ NS_PREFIX=fleetlab-          # netns fleetlab-lab1
 VETH_PREFIX=fl-              # host-side veth fl-lab1
 CGROUP_NAME=fleet-lab        # /sys/fs/cgroup/{systemd,unified}/fleet-lab/labN
 CONSUL_PORT=8500
+CONSUL_DNS_PORT=8600         # Consul DNS, on the bridge address only (HAProxy's service discovery)
+# Consul DNS as HAProxy needs it (examples/haproxy/README.md): answers not
+# cached (TTL 0), passing instances only (an instance whose check warns is
+# not served), all instances in a UDP answer to a client without EDNS too.
+CONSUL_DNS_CONFIG='dns_config { service_ttl { "*" = "0s" } only_passing = true udp_answer_limit = 64 }'
+LB=${LB:-0}                  # 1: lab.sh up also starts HAProxy
+LB_PORT=8080                 # HAProxy's frontend, on the bridge address only
+LB_EXAMPLE=$REPO/examples/haproxy/haproxy.cfg
 MAX_HOSTS=200
 BOOT_TIMEOUT=${FLEET_LAB_BOOT_TIMEOUT:-180}   # seconds, whole lab
 STOP_TIMEOUT=${FLEET_LAB_STOP_TIMEOUT:-20}    # seconds before SIGKILL
 KEY_TYPES=${FLEET_LAB_KEY_TYPES:-ed25519}     # what ssh-keyscan records (hosts have ed25519, ecdsa)
-DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps tmux)  # tmux: the terminal recording test
+# tmux: the terminal recording test; haproxy: the LB=1 load balancer; socat: its stats socket
+DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps tmux haproxy socat)
 ROOTFS_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iproute2,curl,ca-certificates,python3,procps
 MASKED_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
 	e2scrub_all.timer e2scrub_reap.service fstrim.timer
@@ -48,6 +60,7 @@ HOSTS_DIR=$STATE/hosts
 LAYER=$STATE/layer
 ROOTFS=$STATE/rootfs
 SERVER_DIR=$STATE/consul-server
+LB_DIR=$STATE/haproxy        # the lab's HAProxy: haproxy.cfg, haproxy.pid, haproxy.log, admin.sock
 
 T0=$EPOCHREALTIME
 
@@ -124,12 +137,26 @@ ensure_packages() {
 	for p in "${DEB_PACKAGES[@]}"; do
 		[[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || missing+=("$p")
 	done
-	((${#missing[@]} == 0)) && return 0
-	local t=$EPOCHREALTIME
-	log "installing packages: ${missing[*]}"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-	log "packages installed in $(elapsed "$t")s"
+	if ((${#missing[@]} > 0)); then
+		local t=$EPOCHREALTIME
+		log "installing packages: ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+		log "packages installed in $(elapsed "$t")s"
+	fi
+	quiet_distro_haproxy
+}
+
+# quiet_distro_haproxy: the Debian package enables and starts its own
+# haproxy.service (/etc/haproxy/haproxy.cfg). The lab runs its own HAProxy
+# (start_lb) and nothing else may listen: stop and disable the package's.
+quiet_distro_haproxy() {
+	[[ -d /run/systemd/system ]] || return 0 # systemd is not PID 1: nothing started it
+	if systemctl is-enabled --quiet haproxy.service 2>/dev/null ||
+		systemctl is-active --quiet haproxy.service 2>/dev/null; then
+		systemctl disable --now --quiet haproxy.service
+		log "stopped and disabled the Debian package's haproxy.service (the lab runs its own)"
+	fi
 }
 
 # ---------------------------------------------------------------- root fs
@@ -252,14 +279,20 @@ consul_server_up() { pid_alive "$SERVER_DIR/consul.pid" -node=lab-server; }
 start_consul_server() {
 	local bin=$1
 	if consul_server_up; then
+		pid_alive "$SERVER_DIR/consul.pid" "-dns-port=$CONSUL_DNS_PORT" ||
+			die "the running consul server has no DNS on port $CONSUL_DNS_PORT (started by an older lab.sh): run 'lab.sh down' first"
 		log "consul server already running (pid $(<"$SERVER_DIR/consul.pid"))"
 		return 0
 	fi
 	assert_lab_net "$BRIDGE_ADDR"
 	mkdir -p "$SERVER_DIR"
 	local t=$EPOCHREALTIME
+	# DNS on the bridge address only (-client), for HAProxy's discovery
+	# (examples/haproxy/README.md explains dns_config); no -recursor: the lab
+	# has no outside network.
 	setsid "$bin" agent -dev -node=lab-server -bind="$BRIDGE_ADDR" -client="$BRIDGE_ADDR" \
-		-dns-port=-1 -grpc-port=-1 -grpc-tls-port=-1 -log-level=info \
+		-dns-port="$CONSUL_DNS_PORT" -hcl="$CONSUL_DNS_CONFIG" \
+		-grpc-port=-1 -grpc-tls-port=-1 -log-level=info \
 		</dev/null >"$SERVER_DIR/consul.log" 2>&1 &
 	echo $! >"$SERVER_DIR/consul.pid"
 	local deadline=$((SECONDS + 30)) leader=
@@ -271,6 +304,100 @@ start_consul_server() {
 	done
 	[[ -n $leader && $leader != '""' ]] || die "consul server has no leader after 30 s, see $SERVER_DIR/consul.log"
 	log "consul server up on http://$BRIDGE_ADDR:$CONSUL_PORT (leader $leader) in $(elapsed "$t")s"
+}
+
+# ---------------------------------------------------------------- load balancer (LB=1)
+# HAProxy on the controller side of the bridge, run from the very file users
+# copy (examples/haproxy/haproxy.cfg): it reads its addresses from the
+# environment, which start_lb sets to the lab's (haproxy.env in $LB_DIR). It
+# listens on the bridge address and a unix stats socket only.
+lb_up() { pid_alive "$LB_DIR/haproxy.pid" "$LB_DIR/haproxy.cfg"; }
+
+lb_env() {
+	printf 'LB_BIND=%s\nCONSUL_DNS=%s\nLB_STATS_SOCKET=%s\n' \
+		"$BRIDGE_ADDR:$LB_PORT" "$BRIDGE_ADDR:$CONSUL_DNS_PORT" "$LB_DIR/admin.sock"
+}
+
+# lb_listeners PID: the local addresses PID listens on (TCP and UDP)
+lb_listeners() {
+	ss -Hlnptu 2>/dev/null | awk -v p="pid=$1," 'index($0, p) {print $5}' | sort -u
+}
+
+start_lb() {
+	if lb_up; then
+		if cmp -s "$LB_EXAMPLE" "$LB_DIR/haproxy.cfg"; then
+			log "haproxy already running (pid $(<"$LB_DIR/haproxy.pid"))"
+			write_lb_files
+			return 0
+		fi
+		log "$LB_EXAMPLE changed since haproxy started: restarting it"
+		stop_lb
+	fi
+	command -v haproxy >/dev/null || die "haproxy is not installed (the lab's package list has it: lab.sh up installs it)"
+	[[ -r $LB_EXAMPLE ]] || die "missing $LB_EXAMPLE"
+	consul_server_up || die "haproxy needs the consul server"
+	assert_lab_net "$BRIDGE_ADDR"
+	rm -rf "$LB_DIR"
+	mkdir -p "$LB_DIR"
+	chmod 700 "$LB_DIR"
+	install -m 644 "$LB_EXAMPLE" "$LB_DIR/haproxy.cfg"
+	lb_env >"$LB_DIR/haproxy.env"
+	local envs=() t=$EPOCHREALTIME pid l bad=()
+	mapfile -t envs <"$LB_DIR/haproxy.env"
+	env "${envs[@]}" haproxy -c -q -f "$LB_DIR/haproxy.cfg" >"$LB_DIR/haproxy.log" 2>&1 ||
+		die "haproxy refuses $LB_EXAMPLE, see $LB_DIR/haproxy.log"
+	# -db: stay in the foreground (logs to haproxy.log, pid is ours)
+	setsid env "${envs[@]}" haproxy -db -f "$LB_DIR/haproxy.cfg" </dev/null >>"$LB_DIR/haproxy.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$LB_DIR/haproxy.pid"
+	local deadline=$((SECONDS + 10))
+	until [[ -S $LB_DIR/admin.sock ]] && lb_listeners "$pid" | grep -qx "$BRIDGE_ADDR:$LB_PORT"; do
+		lb_up || die "haproxy exited, see $LB_DIR/haproxy.log"
+		((SECONDS < deadline)) || die "haproxy not listening on $BRIDGE_ADDR:$LB_PORT after 10 s, see $LB_DIR/haproxy.log"
+		sleep 0.1
+	done
+	# never anything but the bridge address or loopback
+	while read -r l; do
+		[[ $l == "$BRIDGE_ADDR":* || $l == 127.* ]] || bad+=("$l")
+	done < <(lb_listeners "$pid")
+	if ((${#bad[@]} > 0)); then
+		stop_lb
+		die "haproxy listened on ${bad[*]}: only $BRIDGE_ADDR or loopback is allowed"
+	fi
+	write_lb_files
+	log "haproxy up on http://$BRIDGE_ADDR:$LB_PORT (pid $pid, Consul DNS $BRIDGE_ADDR:$CONSUL_DNS_PORT) in $(elapsed "$t")s"
+}
+
+write_lb_files() {
+	echo "http://$BRIDGE_ADDR:$LB_PORT" >"$LAB_DIR/lb-addr"
+	echo "$LB_DIR/admin.sock" >"$LAB_DIR/lb-socket"
+	if [[ -f $LAB_DIR/env ]] && ! grep -q '^export FLEET_LAB_LB=' "$LAB_DIR/env"; then
+		printf '# the load balancer (LB=1): HAProxy following hello through Consul DNS\nexport FLEET_LAB_LB=http://%s:%s\n' \
+			"$BRIDGE_ADDR" "$LB_PORT" >>"$LAB_DIR/env"
+	fi
+}
+
+stop_lb() {
+	local pid
+	if lb_up; then
+		pid=$(<"$LB_DIR/haproxy.pid")
+		kill -TERM "$pid" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$pid" 2>/dev/null
+		log "haproxy stopped"
+	fi
+	rm -rf "$LB_DIR"
+	rm -f "$LAB_DIR/lb-addr" "$LAB_DIR/lb-socket"
+}
+
+# lb_servers: one line per hello server HAProxy has from Consul DNS:
+# name, address:port, status (UP, DOWN, MAINT…)
+lb_servers() {
+	[[ -S $LB_DIR/admin.sock ]] || return 0
+	echo "show stat" | socat -t 2 stdio "unix-connect:$LB_DIR/admin.sock" 2>/dev/null |
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+			$1 == "hello" && $2 != "FRONTEND" && $2 != "BACKEND" && $col["addr"] != "" {
+				printf "  %s\t%s\t%s\n", $2, $col["addr"], $col["status"] }'
 }
 
 # ---------------------------------------------------------------- lab key + image layer
@@ -711,6 +838,12 @@ cmd_up() {
 	wait_consul_members "$n" "$deadline"
 	log "all $n consul agents are alive members ($(elapsed "$t")s)"
 	check_hosts "$n"
+	if [[ $LB == 1 ]]; then
+		start_lb
+	elif lb_up; then
+		log "haproxy keeps running (started earlier with LB=1; lab.sh down stops it)"
+		write_lb_files
+	fi
 	if ((${#started[@]} > 0)); then
 		log "lab up: $n hosts booted in $(elapsed "$t")s (total $(elapsed "$T0")s); source $LAB_DIR/env"
 	else
@@ -801,6 +934,7 @@ cmd_down() {
 	for i in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | sed 's/@.*//' | grep "^$VETH_PREFIX"); do
 		ip link del "$i" 2>/dev/null
 	done
+	stop_lb
 	# consul server
 	if consul_server_up; then
 		pid=$(<"$SERVER_DIR/consul.pid")
@@ -837,6 +971,8 @@ cmd_down() {
 		[[ -d $c/$CGROUP_NAME ]] && left+=("cgroup $c/$CGROUP_NAME")
 	done
 	consul_server_up && left+=("consul server")
+	lb_up && left+=("haproxy")
+	[[ -e $LB_DIR ]] && left+=("$LB_DIR")
 	set -e
 	((${#left[@]} == 0)) || die "lab down incomplete, left over: ${left[*]}"
 	log "lab down"
@@ -851,6 +987,12 @@ cmd_status() {
 		echo "consul:  server pid $(<"$SERVER_DIR/consul.pid") http://$BRIDGE_ADDR:$CONSUL_PORT"
 	else
 		echo "consul:  server not running"
+	fi
+	if lb_up; then
+		echo "lb:      haproxy pid $(<"$LB_DIR/haproxy.pid") http://$BRIDGE_ADDR:$LB_PORT (config $LB_DIR/haproxy.cfg, stats $LB_DIR/admin.sock)"
+		lb_servers || true
+	else
+		echo "lb:      haproxy not running (LB=1 lab.sh up starts it)"
 	fi
 	printf '%-6s %-13s %-9s %-8s %s\n' HOST ADDRESS PROCESS NSPAWN STATE
 	for i in $(lab_host_indexes); do
@@ -896,6 +1038,10 @@ cmd_env() {
 		FLEET_LAB_KEY=$LAB_DIR/id_ed25519
 		FLEET_LAB_INVENTORY=$LAB_DIR/inventory.yaml
 		CONSUL_HTTP_ADDR=http://$BRIDGE_ADDR:$CONSUL_PORT
+		FLEET_LAB_CONSUL_DNS=$BRIDGE_ADDR:$CONSUL_DNS_PORT
+		FLEET_LAB_LB_ADDR=http://$BRIDGE_ADDR:$LB_PORT
+		FLEET_LAB_LB_CONFIG=$LB_EXAMPLE
+		FLEET_LAB_LB_SOCKET=$LB_DIR/admin.sock
 	EOF
 }
 
@@ -926,7 +1072,7 @@ main() {
 	consul) need_root; ensure_packages; consul_bin ;;
 	image) need_root; ensure_packages; ensure_rootfs ;;
 	_run-host) run_host "$@" ;;
-	*) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	*) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 }
 
