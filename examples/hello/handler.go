@@ -67,6 +67,23 @@ func newHandler(version, hostname string, healthy bool) http.Handler {
 	return mux
 }
 
+// withDelay holds every request for / for d before next answers it (not
+// /healthz: health checks stay fast). A client that hangs up ends the wait.
+func withDelay(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/" && d > 0 {
+			t := time.NewTimer(d)
+			defer t.Stop()
+			select {
+			case <-t.C:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 // statusRecorder remembers the status code for the request log.
 type statusRecorder struct {
 	http.ResponseWriter

@@ -157,3 +157,22 @@ func TestResolvePort(t *testing.T) {
 		})
 	}
 }
+
+func TestWithDelay_HoldsRootOnly(t *testing.T) {
+	h := withDelay(50*time.Millisecond, newHandler("v1", "h", true))
+	for _, tc := range []struct {
+		path string
+		slow bool
+	}{{"/", true}, {"/healthz", false}} {
+		start := time.Now()
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tc.path, nil))
+		took := time.Since(start)
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s: code %d", tc.path, rec.Code)
+		}
+		if slow := took >= 50*time.Millisecond; slow != tc.slow {
+			t.Errorf("%s took %s: want delayed=%v", tc.path, took, tc.slow)
+		}
+	}
+}

@@ -10,6 +10,8 @@
 //	         briefly passes health checks)
 //
 // Runtime: -port flag, else the PORT environment variable, else 8080.
+// HELLO_WARMUP (a Go duration) waits that long before listening;
+// HELLO_DELAY makes every GET / take that long (the tests use both).
 package main
 
 import (
@@ -81,12 +83,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, brokenM
 			return nil
 		}
 	}
+	handler := newHandler(version, host, m.healthy())
+	// HELLO_DELAY (a Go duration) makes every GET / take that long, like a
+	// real service doing work: requests are in flight when an instance stops.
+	if v := getenv("HELLO_DELAY"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return fmt.Errorf("HELLO_DELAY %q: want a duration >= 0", v)
+		}
+		handler = withDelay(d, handler)
+	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("", strconv.Itoa(port)))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           logRequests(log, newHandler(version, host, m.healthy())),
+		Handler:           logRequests(log, handler),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "version", version, "broken", string(m))
