@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # make demo: roll the hello example out to the running lab, first v1 then v2,
-# and show fleet status. Leaves the lab running (make lab-down ends it).
+# and show fleet status. hello is registered in Consul (.lab/inventory.yaml),
+# so the lab's HAProxy (make demo starts it) follows both rollouts; the demo
+# ends with its address and a line to watch it during another rollout.
+# Leaves the lab running (make lab-down ends it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LAB=.lab
@@ -37,3 +40,15 @@ The lab is still running. Try:
   ssh -F $LAB/ssh_config lab1
   make lab-down      # when done
 MSG
+if [[ -s $LAB/lb-addr ]]; then
+	lb=$(<$LAB/lb-addr)
+	cat <<MSG
+
+Load balancer: $lb (HAProxy following hello through Consul, examples/haproxy)
+Watch the versions it serves, in one terminal:
+  while sleep 0.2; do curl -s --noproxy '*' --max-time 2 $lb/ || echo "request failed"; done
+and roll out again in another (each host drained, restarted, gated, admitted):
+  make hello HELLO_VERSION=v3 && bin/fleet rollout -i $LAB/inventory.yaml --artifact build/hello-v3 --version v3
+  bin/fleet rollback -i $LAB/inventory.yaml    # or back to the previous version
+MSG
+fi

@@ -652,7 +652,9 @@ write_lab_files() {
 # write_inventory N: .lab/inventory.yaml, a fleet inventory for the hello
 # example on the lab (README "Using fleet", e2e/demo.sh). min_healthy_time is
 # above 3 s so that a `broken=flap` build (healthy for 3 s, then exits) fails
-# the health gate.
+# the health gate. hello is registered in each host's Consul agent, so the
+# lab's HAProxy (LB=1) follows every rollout; drain 3 s: HAProxy needs at
+# most 2 s to follow Consul, plus hello's requests (examples/haproxy).
 write_inventory() {
 	local n=$1 i
 	{
@@ -670,6 +672,15 @@ write_inventory() {
 			    interval: 250ms
 			    checks:
 			      - http: {url: "http://127.0.0.1:8080/healthz", status: 200}
+			  consul:
+			    service: hello
+			    port: 8080
+			    drain: 3s
+			    gate: true
+			    checks:
+			      - http: "http://127.0.0.1:8080/healthz"
+			        interval: 1s
+			        timeout: 1s
 			ssh:
 			  user: root
 			  identity_files: [$LAB_DIR/id_ed25519]
