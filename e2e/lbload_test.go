@@ -36,7 +36,7 @@ type lbLoad struct {
 }
 
 const (
-	lbWorkers        = 12
+	lbWorkers        = 24
 	lbPause          = 10 * time.Millisecond // between two requests of a worker
 	lbRequestTimeout = 5 * time.Second       // what a patient user waits
 )
