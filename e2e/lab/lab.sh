@@ -151,11 +151,18 @@ ensure_packages() {
 # haproxy.service (/etc/haproxy/haproxy.cfg). The lab runs its own HAProxy
 # (start_lb) and nothing else may listen: stop and disable the package's.
 quiet_distro_haproxy() {
-	[[ -d /run/systemd/system ]] || return 0 # systemd is not PID 1: nothing started it
-	if systemctl is-enabled --quiet haproxy.service 2>/dev/null ||
-		systemctl is-active --quiet haproxy.service 2>/dev/null; then
-		systemctl disable --now --quiet haproxy.service
-		log "stopped and disabled the Debian package's haproxy.service (the lab runs its own)"
+	command -v systemctl >/dev/null || return 0
+	if [[ -d /run/systemd/system ]]; then
+		if systemctl is-enabled --quiet haproxy.service 2>/dev/null ||
+			systemctl is-active --quiet haproxy.service 2>/dev/null; then
+			systemctl disable --now --quiet haproxy.service
+			log "stopped and disabled the Debian package's haproxy.service (the lab runs its own)"
+		fi
+	elif systemctl is-enabled --quiet haproxy.service 2>/dev/null; then
+		# systemd is not PID 1 (a container): nothing started it, and
+		# nothing will at the next boot either
+		systemctl disable --quiet haproxy.service
+		log "disabled the Debian package's haproxy.service (the lab runs its own)"
 	fi
 }
 
