@@ -683,6 +683,7 @@ write_inventory() {
 			    service: hello
 			    port: 8080
 			    drain: 3s
+			    lb_refresh: 2s
 			    gate: true
 			    checks:
 			      - http: "http://127.0.0.1:8080/healthz"
