@@ -24,7 +24,7 @@ type stager struct {
 	order   []string                  // their names, in plan order
 	sent    atomic.Int64
 	cancel  context.CancelFunc
-	workers sync.WaitGroup
+	ended   chan struct{} // closed once every upload has ended and staged was announced
 }
 
 // pendingUpload is one host's upload: done is closed when it ended, and
@@ -70,13 +70,20 @@ func (g *stager) start(ctx context.Context, parallel int) {
 		queue <- g.pending[n]
 	}
 	close(queue)
+	g.ended = make(chan struct{})
+	var workers sync.WaitGroup
 	for range min(max(parallel, 1), len(g.order)) {
-		g.workers.Go(func() {
+		workers.Go(func() {
 			for p := range queue {
 				g.run(ctx, p)
 			}
 		})
 	}
+	go func() {
+		workers.Wait()
+		g.announce()
+		close(g.ended)
+	}()
 }
 
 func (g *stager) run(ctx context.Context, p *pendingUpload) {
@@ -112,22 +119,27 @@ func (g *stager) wait(ctx context.Context, host string) error {
 // finish ends the uploads once the run is over: complete lets the ones
 // left run to the end (a paused rollout is promoted later without an
 // artifact, so every host must hold the release); otherwise they are
-// cancelled, since no step will wait for them. It reports the bytes sent.
+// cancelled, since no step will wait for them.
 func (g *stager) finish(complete bool) {
 	if !complete {
 		g.cancel()
 	}
-	g.workers.Wait()
+	<-g.ended
 	g.cancel()
+}
+
+// announce reports the uploads (the staged event) once all have ended.
+func (g *stager) announce() {
 	var failed int
 	for _, p := range g.pending {
 		if p.err != nil {
 			failed++
 		}
 	}
-	msg := fmt.Sprintf("%d hosts, %d bytes uploaded while the rollout ran", len(g.order)-failed, g.sent.Load())
+	ok := len(g.order) - failed
+	msg := fmt.Sprintf("%d hosts, %d bytes uploaded while the rollout ran", ok, g.sent.Load())
 	if failed > 0 {
-		msg += fmt.Sprintf("; %d uploads failed or were not needed any more", failed)
+		msg += fmt.Sprintf("; %d uploads failed or were cancelled", failed)
 	}
-	g.out.emit(event{Kind: "staged", To: g.art.version, Hosts: len(g.order) - failed, Bytes: g.sent.Load(), Message: msg})
+	g.out.emit(event{Kind: "staged", To: g.art.version, Hosts: ok, Bytes: g.sent.Load(), Message: msg})
 }
