@@ -384,13 +384,17 @@ write_lb_files() {
 	fi
 }
 
+# stop_pid: SIGTERM, up to 5 s to exit, then SIGKILL.
+stop_pid() {
+	local pid=$1
+	kill -TERM "$pid" 2>/dev/null
+	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+}
+
 stop_lb() {
-	local pid
 	if lb_up; then
-		pid=$(<"$LB_DIR/haproxy.pid")
-		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null
+		stop_pid "$(<"$LB_DIR/haproxy.pid")"
 		log "haproxy stopped"
 	fi
 	rm -rf "$LB_DIR"
@@ -956,10 +960,7 @@ cmd_down() {
 	stop_lb
 	# consul server
 	if consul_server_up; then
-		pid=$(<"$SERVER_DIR/consul.pid")
-		kill -TERM "$pid" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$pid" 2>/dev/null
+		stop_pid "$(<"$SERVER_DIR/consul.pid")"
 		log "consul server stopped"
 	fi
 	rm -rf "$SERVER_DIR"
