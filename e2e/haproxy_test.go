@@ -207,10 +207,9 @@ func (l *lab) lbUnit(t *testing.T) {
 
 // lbDrain is the drain the load-balancer tests use, derived in
 // examples/haproxy/README.md: HAProxy follows a change in Consul within
-// hold valid + timeout resolve = 2 s (measured: about 1.1 s at most), hello
-// answers in 100 ms (lbUnit), and drain also outlasts the 1 s interval of the
-// service's Consul check. lb_refresh states that bound, so fleet itself
-// refuses a shorter drain.
+// hold valid + timeout resolve = 2 s (measured: about 1.1 s at most), and
+// hello answers in 100 ms (lbUnit). lb_refresh states that bound, so fleet
+// itself refuses a shorter drain.
 const lbDrain = "drain: 3s\n    lb_refresh: 2s"
 
 func withDrain(t *testing.T, app, drain string) string {
