@@ -5,6 +5,9 @@
 //     (cmd/fleet, built and run as its own process, so that its CPU time
 //     and peak RSS are its own) rolls an artifact out to a hostsim fleet
 //     served by the benchmark process.
+//   - BenchmarkSSHFloor: x/crypto SSH alone on loopback, both ends in this
+//     process, and the best wall/floor that throughput allows the
+//     SimRolloutLatency fleet: the bound the simulation cannot beat here.
 //   - BenchmarkLabUpload, BenchmarkLabRollback: fleet against the lab
 //     (e2e/lab), compared with OpenSSH on the same link; skipped when the
 //     lab is not up.
