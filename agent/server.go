@@ -157,6 +157,7 @@ func (s *session) handleLine(ctx context.Context, l inputLine) error {
 	start := time.Now()
 	s.reqID = req.ID
 	result, err := s.dispatch(ctx, req)
+	err = s.explainDenied(err)
 	s.log.Debug("request done", keyOp, req.Op, keyID, req.ID,
 		keyDuration, time.Since(start), keyError, errString(err))
 	if s.inputGone() {

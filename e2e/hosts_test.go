@@ -24,6 +24,8 @@ type inventoryOptions struct {
 	strategy       string // strategy lines, indented two spaces; default max_unavailable 1, max_failures 0
 	port           string // health check port; default 8080 ("{port}" with Consul or slots)
 	keepalive      string // ssh.keepalive; default the inventory's
+	user           string // ssh.user; default root
+	sudo           bool   // ssh.sudo
 }
 
 // writeInventory writes a fleet.yaml for the hello example on every lab host.
@@ -40,6 +42,9 @@ func (l *lab) writeInventory(t *testing.T, o inventoryOptions) string {
 	}
 	if o.port == "" {
 		o.port = "8080"
+	}
+	if o.user == "" {
+		o.user = "root"
 	}
 	if o.strategy == "" {
 		o.strategy = "  max_unavailable: 1\n  max_failures: 0\n"
@@ -59,7 +64,7 @@ func (l *lab) writeInventory(t *testing.T, o inventoryOptions) string {
     checks:
       - http: {url: "http://127.0.0.1:%s/healthz", status: 200}
 %sssh:
-  user: root
+  user: %s
   identity_files: [%s]
   known_hosts: %s
   config: none%s
@@ -67,7 +72,7 @@ strategy:
 %sgroups:
   - name: lab
     hosts:
-%s`, o.minHealthyTime, o.deadline, o.port, o.appExtra, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, sshExtra(o), o.strategy, hosts.String())
+%s`, o.minHealthyTime, o.deadline, o.port, o.appExtra, o.user, filepath.Join(l.dir, "id_ed25519"), o.knownHosts, sshExtra(o), o.strategy, hosts.String())
 	path := filepath.Join(t.TempDir(), "fleet.yaml")
 	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
 		t.Fatal(err)
@@ -166,6 +171,9 @@ func sshExtra(o inventoryOptions) string {
 	out := jumpLine(o.jump)
 	if o.keepalive != "" {
 		out += "\n  keepalive: " + o.keepalive
+	}
+	if o.sudo {
+		out += "\n  sudo: true"
 	}
 	return out
 }

@@ -27,7 +27,7 @@ const (
 
 var (
 	verifyCmd = regexp.MustCompile(`^` + verifySh + `$`)
-	startCmd  = regexp.MustCompile(`^` + verifySh + ` \|\| exit 97; exec (?:sudo -n -- )?` + agentWord + ` agent serve$`)
+	startCmd  = regexp.MustCompile(`^` + verifySh + ` \|\| exit 97; exec (?:sudo -n -- "\$HOME"/)?` + agentWord + ` agent serve$`)
 )
 
 // Exit statuses of the simulated shell.

@@ -92,7 +92,7 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 	s.agent = agent.NewClient(proc.Stdin, proc.Stdout)
 	hello, err := s.agent.Hello(ctx, agent.HelloArgs{App: o.app, Controller: o.identity})
 	if err != nil {
-		return fmt.Errorf("agent hello: %w%s", err, s.stderr.suffix())
+		return fmt.Errorf("%w%s", err, s.stderr.suffix()) // err names the op
 	}
 	s.hello = hello
 	return nil
@@ -100,13 +100,16 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 
 // agentShellCommand verifies the agent binary's checksum right before exec'ing it,
 // so a file changed on the host since upload never runs. Exit code 97 marks a
-// checksum failure.
+// checksum failure. Under sudo the path is made absolute from the login's
+// $HOME (where SFTP put it): sudoers rules name commands by absolute path
+// (`/home/deploy/.fleet/bin/fleet-* agent serve`), and giving one keeps the
+// match from depending on how a sudo resolves a relative one.
 func agentShellCommand(remote remoteAgent, sudo bool) string {
 	check := fmt.Sprintf("printf '%%s  %%s\\n' %s %s | sha256sum --status -c - || exit 97",
 		transport.Quote(remote.sha256), transport.Quote(remote.path))
 	run := "exec " + transport.Quote(remote.path) + " agent serve"
 	if sudo {
-		run = "exec sudo -n -- " + transport.Quote(remote.path) + " agent serve"
+		run = `exec sudo -n -- "$HOME"/` + transport.Quote(remote.path) + " agent serve"
 	}
 	return check + "; " + run
 }

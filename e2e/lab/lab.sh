@@ -50,7 +50,8 @@ STOP_TIMEOUT=${FLEET_LAB_STOP_TIMEOUT:-20}    # seconds before SIGKILL
 KEY_TYPES=${FLEET_LAB_KEY_TYPES:-ed25519}     # what ssh-keyscan records (hosts have ed25519, ecdsa)
 # tmux: the terminal recording test; haproxy: the LB=1 load balancer; socat: its stats socket
 DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps tmux haproxy socat)
-ROOTFS_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iproute2,curl,ca-certificates,python3,procps
+ROOTFS_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iproute2,curl,ca-certificates,python3,procps,sudo
+DEPLOY_USER=deploy # a non-root SSH user with one sudo rule (add_deploy_user)
 MASKED_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
 	e2scrub_all.timer e2scrub_reap.service fstrim.timer
 	systemd-pstore.service getty@tty1.service)
@@ -457,6 +458,8 @@ build_layer() {
 
 	for u in "${MASKED_UNITS[@]}"; do ln -s /dev/null "$l/etc/systemd/system/$u"; done
 
+	add_deploy_user "$l"
+
 	# No shared host keys: white them out of the image (overlay whiteout =
 	# char device 0:0); each host generates its own before sshd starts.
 	for f in "$ROOTFS"/etc/ssh/ssh_host_*; do
@@ -510,6 +513,30 @@ build_layer() {
 
 	rm -rf "$LAYER"
 	mv "$l" "$LAYER"
+}
+
+# add_deploy_user LAYER: a non-root SSH user, deploy (uid/gid 1000), with the
+# lab key and the one sudo rule fleet needs when an inventory says
+# `ssh: {user: deploy, sudo: true}`: running its own verified agent as root.
+# The account has no password ('*'), so the key is the only way in.
+add_deploy_user() {
+	local l=$1 f
+	for f in passwd group shadow gshadow; do
+		cp -p "$ROOTFS/etc/$f" "$l/etc/$f"
+	done
+	echo "$DEPLOY_USER:x:1000:1000:fleet lab deploy user:/home/$DEPLOY_USER:/bin/bash" >>"$l/etc/passwd"
+	echo "$DEPLOY_USER:x:1000:" >>"$l/etc/group"
+	echo "$DEPLOY_USER:*:20000:0:99999:7:::" >>"$l/etc/shadow"
+	echo "$DEPLOY_USER:!::" >>"$l/etc/gshadow"
+	install -d -m 755 -o 1000 -g 1000 "$l/home/$DEPLOY_USER"
+	install -d -m 700 -o 1000 -g 1000 "$l/home/$DEPLOY_USER/.ssh"
+	install -m 600 -o 1000 -g 1000 "$LAB_DIR/id_ed25519.pub" "$l/home/$DEPLOY_USER/.ssh/authorized_keys"
+	# What README's "Non-root SSH user" section recommends: the agent
+	# fleet installs (by checksum, under the user's home) and nothing else.
+	install -d -m 755 "$l/etc/sudoers.d"
+	printf '%s ALL=(root) NOPASSWD: /home/%s/.fleet/bin/fleet-* agent serve\n' \
+		"$DEPLOY_USER" "$DEPLOY_USER" >"$l/etc/sudoers.d/fleet"
+	chmod 440 "$l/etc/sudoers.d/fleet"
 }
 
 # ---------------------------------------------------------------- bridge + hosts
