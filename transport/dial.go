@@ -34,11 +34,11 @@ func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
 func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w: %w", host, ErrNonRetryable, err)
+		return nil, fmt.Errorf("dial %s: %w", host, nonRetryable(err))
 	}
 	r, err := resolveRoute(host, cfg)
 	if err != nil {
-		return nil, fmt.Errorf("dial %s: %w: %w", host, ErrNonRetryable, err)
+		return nil, fmt.Errorf("dial %s: %w", host, nonRetryable(err))
 	}
 	log := cfg.Logger.With(logKeySSH, r.target.String())
 	timeout := fmt.Errorf("connect timeout %s: %w", cfg.ConnectTimeout, context.DeadlineExceeded)
@@ -70,11 +70,11 @@ func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, cach
 	addr := ep.addr()
 	hk, err := cache.hostKeys(cfg.KnownHostsFile, cfg.HostKeyMode, addr, log)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNonRetryable, err)
+		return nil, nonRetryable(err)
 	}
 	auth, closeAuth, err := authMethod(ep, cfg, log)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %w", ErrNonRetryable, err)
+		return nil, nonRetryable(err)
 	}
 	defer closeAuth()
 	conn, err := dialConn(ctx, via, addr)
@@ -136,11 +136,11 @@ func classifyHandshake(ctx context.Context, err error) error {
 	var hkErr *HostKeyError
 	switch {
 	case errors.As(err, &hkErr):
-		return fmt.Errorf("%w: %w", ErrNonRetryable, hkErr)
+		return nonRetryable(hkErr)
 	case errors.Is(err, ErrNonRetryable):
 		return err
 	case isAuthFailure(err):
-		return fmt.Errorf("%w: %w: %w", ErrNonRetryable, ErrAuthFailed, err)
+		return nonRetryable(fmt.Errorf("%w: %w", ErrAuthFailed, err))
 	}
 	return fmt.Errorf("handshake: %w", causeIfDone(ctx, err))
 }

@@ -51,3 +51,13 @@ func (e *HostKeyError) Error() string {
 }
 
 func (e *HostKeyError) Unwrap() error { return e.Err }
+
+// nonRetryable marks err as one a redial will not fix (errors.Is(err,
+// ErrNonRetryable)) without adding to its text: the tag is for the
+// dialer's retry loop, not for the operator reading the message.
+func nonRetryable(err error) error { return nonRetryableError{err} }
+
+type nonRetryableError struct{ err error }
+
+func (e nonRetryableError) Error() string   { return e.err.Error() }
+func (e nonRetryableError) Unwrap() []error { return []error{ErrNonRetryable, e.err} }

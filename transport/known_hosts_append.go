@@ -19,7 +19,7 @@ func (hk *hostKeys) acceptNew(hostname string, key ssh.PublicKey) error {
 		if errors.As(err, &hkErr) {
 			return err
 		}
-		return fmt.Errorf("%w: %w", ErrNonRetryable, err)
+		return nonRetryable(err)
 	}
 	// Trust on first use is worth a trace an operator can audit later.
 	hk.log.Warn("known_hosts: added new host key", "addr", knownhosts.Normalize(hostname),
