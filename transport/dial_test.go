@@ -58,6 +58,10 @@ func TestDial_UnknownHostRefused(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
+	// The retry tag is for the dialer, not the operator.
+	if strings.Contains(err.Error(), transport.ErrNonRetryable.Error()) {
+		t.Errorf("error %q prints the internal retry tag", err)
+	}
 }
 
 func TestDial_StrictNeedsExistingKnownHosts(t *testing.T) {
