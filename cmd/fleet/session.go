@@ -65,7 +65,8 @@ func openSession(ctx context.Context, d *transport.Dialer, h inventory.Host, o s
 	log = log.With(slog.String("host", h.Name))
 	client, err := d.Dial(ctx, h.Address, sshConfig(h.SSH, log))
 	if err != nil {
-		return nil, fmt.Errorf("connect: %w%s", err, hostKeyHint(err))
+		// The dial error names the host and port; callers say "connect".
+		return nil, fmt.Errorf("%w%s", err, hostKeyHint(err))
 	}
 	s := &hostSession{host: h, client: client, stderr: newTailBuffer(40), log: log}
 	if err := s.start(ctx, o); err != nil {
