@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -26,8 +27,12 @@ func stage(ctx context.Context, s *hostSession, a artifact, out *progress) (int6
 // free space before it hands one out.
 func beginStage(ctx context.Context, s *hostSession, a artifact, out *progress) (agent.StageBeginResult, error) {
 	begin, err := s.agent.StageBegin(ctx, agent.StageBeginArgs{Version: a.version, SHA256: a.sha256, Size: a.size})
+	if errors.Is(err, agent.CodeVersionConflict) {
+		// The agent's message names both checksums; say what to do.
+		return begin, fmt.Errorf("%w (a version names one artifact for good: give this build another version)", err)
+	}
 	if err != nil {
-		return begin, fmt.Errorf("stage %s: %w", a.version, err)
+		return begin, err // the agent's message names the version
 	}
 	if begin.Present {
 		out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "already present"})
@@ -41,7 +46,7 @@ func upload(ctx context.Context, s *hostSession, a artifact, begin agent.StageBe
 	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "upload", To: a.version, Total: a.size, Message: fmt.Sprintf("%d bytes", a.size)})
 	f, err := os.Open(a.path)
 	if err != nil {
-		return 0, fmt.Errorf("stage %s: %w", a.version, err)
+		return 0, fmt.Errorf("artifact: %w", err)
 	}
 	defer f.Close()
 	n, err := s.client.Upload(ctx, begin.UploadPath, f, 0o600, uploadTicker(out, s.host.Name, a))
@@ -49,7 +54,7 @@ func upload(ctx context.Context, s *hostSession, a artifact, begin agent.StageBe
 		return n, fmt.Errorf("upload %s: %w", a.version, err)
 	}
 	if _, err := s.agent.StageCommit(ctx, agent.StageCommitArgs{Version: a.version, SHA256: a.sha256, UploadPath: begin.UploadPath}); err != nil {
-		return n, fmt.Errorf("stage %s: %w", a.version, err)
+		return n, err // the agent's message names the version
 	}
 	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "verified"})
 	return n, nil
