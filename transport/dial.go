@@ -27,11 +27,16 @@ const logKeySSH = "ssh"
 // Errors wrap ErrHostKeyUnknown, ErrHostKeyMismatch or ErrAuthFailed where
 // they apply; those and configuration errors also wrap ErrNonRetryable.
 func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
-	return dial(ctx, host, cfg, nil)
+	return dial(ctx, host, cfg, nil, nil)
 }
 
-// dial is Dial with known_hosts parses taken from cache (nil: none).
-func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache) (*Client, error) {
+// jumpHolder waits until a dial may go through the jump host at addr and
+// returns what gives it back (Dialer.holdJump).
+type jumpHolder func(ctx context.Context, addr string) (release func(), err error)
+
+// dial is Dial with known_hosts parses taken from cache (nil: none), and
+// holdJump (nil: none) held around the dial when the route has jump hosts.
+func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache, holdJump jumpHolder) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", host, nonRetryable(err))
@@ -39,6 +44,13 @@ func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache) 
 	r, err := resolveRoute(host, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", host, nonRetryable(err))
+	}
+	if holdJump != nil && len(r.jumps) > 0 {
+		release, err := holdJump(ctx, r.jumps[0].addr())
+		if err != nil {
+			return nil, fmt.Errorf("dial %s: jump host %s: %w", r.target, r.jumps[0], err)
+		}
+		defer release()
 	}
 	log := cfg.Logger.With(logKeySSH, r.target.String())
 	timeout := fmt.Errorf("connect timeout %s: %w", cfg.ConnectTimeout, context.DeadlineExceeded)

@@ -10,6 +10,9 @@ import (
 )
 
 const (
+	// defaultJumpLimit stays below the 10 unauthenticated connections at
+	// which OpenSSH's default MaxStartups (10:30:100) starts dropping.
+	defaultJumpLimit    = 8
 	defaultDialLimit    = 20
 	defaultDialAttempts = 3
 	defaultDialBackoff  = 500 * time.Millisecond
@@ -24,6 +27,11 @@ const (
 type Dialer struct {
 	// Limit is how many dials may run at once; default 20.
 	Limit int
+	// JumpLimit is how many of them may go through the same first jump
+	// host at once; default 8. Every host behind a bastion is a new
+	// connection to that one sshd, so the fleet-wide Limit would exceed
+	// its MaxStartups and have connections dropped at random.
+	JumpLimit int
 	// Attempts is the number of tries per host; default 3.
 	Attempts int
 	// Backoff is the base delay before the second try, doubled for each
@@ -33,6 +41,9 @@ type Dialer struct {
 	once  sync.Once
 	sem   chan struct{}
 	hosts knownHostsCache // one parse of each known_hosts for all dials
+
+	jumpMu   sync.Mutex
+	jumpSems map[string]chan struct{} // by the first jump host's address
 }
 
 // Dial is Dial with the concurrency limit and retries. Errors wrapping
@@ -72,7 +83,28 @@ func (d *Dialer) dialOnce(ctx context.Context, host string, cfg Config) (*Client
 		return nil, fmt.Errorf("dial %s: %w", host, context.Cause(ctx))
 	}
 	defer func() { <-d.sem }()
-	return dial(ctx, host, cfg, &d.hosts)
+	return dial(ctx, host, cfg, &d.hosts, d.holdJump)
+}
+
+// holdJump waits for a slot among the dials through the jump host at addr
+// (host:port: MaxStartups is per sshd) and returns its release.
+func (d *Dialer) holdJump(ctx context.Context, addr string) (func(), error) {
+	d.jumpMu.Lock()
+	if d.jumpSems == nil {
+		d.jumpSems = make(map[string]chan struct{})
+	}
+	sem, ok := d.jumpSems[addr]
+	if !ok {
+		sem = make(chan struct{}, cmpOr(d.JumpLimit, defaultJumpLimit))
+		d.jumpSems[addr] = sem
+	}
+	d.jumpMu.Unlock()
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, nil
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 // jitter spreads retries of many hosts over [d/2, d) so they do not come

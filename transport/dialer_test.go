@@ -77,3 +77,43 @@ func TestDialer_HostKeyErrorsNotRetried(t *testing.T) {
 		t.Errorf("connections = %d, want 1", got)
 	}
 }
+
+// TestDialer_LimitsDialsThroughOneJumpHost: every host behind a bastion is
+// a new connection to that one sshd, so the Dialer holds dials through it
+// below OpenSSH's default MaxStartups (10), even with a larger Limit.
+func TestDialer_LimitsDialsThroughOneJumpHost(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		jumpLimit int
+		want      int
+	}{
+		{"default", 0, 8},
+		{"set", 3, 3},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			jump, target, cfg := jumpPairWith(t, transporttest.ServerOptions{User: "hop", HandshakeDelay: 100 * time.Millisecond})
+			cfg.Jump = "hop@" + jump.Addr
+			d := &transport.Dialer{Limit: 20, JumpLimit: tt.jumpLimit}
+			const hosts = 20
+			var wg sync.WaitGroup
+			for range hosts {
+				wg.Go(func() {
+					c, err := d.Dial(testContext(t), target.Addr, cfg)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					_ = c.Close()
+				})
+			}
+			wg.Wait()
+			if got := jump.Handshakes(); got != hosts {
+				t.Errorf("jump handshakes = %d, want %d", got, hosts)
+			}
+			if got := jump.MaxConcurrentHandshakes(); got > tt.want || got < 2 {
+				t.Errorf("at most %d handshakes at once at the jump host, want 2..%d", got, tt.want)
+			}
+			t.Logf("max concurrent handshakes at the jump host: %d", jump.MaxConcurrentHandshakes())
+		})
+	}
+}

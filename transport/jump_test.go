@@ -16,7 +16,13 @@ import (
 // client key, and a known_hosts file that trusts both.
 func jumpPair(t *testing.T) (jump, target *transporttest.Server, cfg transport.Config) {
 	t.Helper()
-	jump, cfg = newServer(t, transporttest.ServerOptions{User: "hop"})
+	return jumpPairWith(t, transporttest.ServerOptions{User: "hop"})
+}
+
+// jumpPairWith is jumpPair with the jump host's options.
+func jumpPairWith(t *testing.T, jumpOpts transporttest.ServerOptions) (jump, target *transporttest.Server, cfg transport.Config) {
+	t.Helper()
+	jump, cfg = newServer(t, jumpOpts)
 	target = transporttest.NewServer(t, transporttest.ServerOptions{
 		Exec:           shell,
 		User:           "app",
