@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -41,7 +42,7 @@ func (s *session) pruneReleases(keep int) (PruneResult, error) {
 		return res, ioError("prune", err)
 	}
 	removed := map[string]bool{}
-	for _, v := range pruneVictims(rels, keep, protected) {
+	for _, v := range pruneVictims(rels, keep, protected, st.failed()) {
 		if err := s.removeRelease(v); err != nil {
 			return res, ioError("prune", err)
 		}
@@ -83,19 +84,40 @@ func (s *session) protected(st state) (map[string]bool, error) {
 	return p, nil
 }
 
-// pruneVictims picks, from releases sorted oldest first, those older than
-// the keep newest, minus the protected ones.
-func pruneVictims(rels []releaseMeta, keep int, protected map[string]bool) []string {
+// pruneVictims picks, from releases sorted oldest first, those outside
+// the keep newest, minus the protected ones. A release that never passed
+// its gate here (state.failed) ranks below every other, whatever its age:
+// no rollback will return to it, so it must not push a good one out.
+func pruneVictims(rels []releaseMeta, keep int, protected, failed map[string]bool) []string {
 	if len(rels) <= keep {
 		return nil
 	}
+	ranked := slices.Clone(rels)
+	slices.SortStableFunc(ranked, func(a, b releaseMeta) int {
+		return cmpBool(!failed[a.Version], !failed[b.Version])
+	})
+	kept := map[string]bool{}
+	for _, m := range ranked[len(ranked)-keep:] {
+		kept[m.Version] = true
+	}
 	var out []string
-	for _, m := range rels[:len(rels)-keep] {
-		if !protected[m.Version] {
+	for _, m := range rels {
+		if !kept[m.Version] && !protected[m.Version] {
 			out = append(out, m.Version)
 		}
 	}
 	return out
+}
+
+// cmpBool orders false before true.
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case !a:
+		return -1
+	}
+	return 1
 }
 
 // removeRelease renames the directory out of the release namespace before

@@ -99,6 +99,20 @@ func (st state) previous(current string, installed func(string) bool) string {
 	return best
 }
 
+// failed is the set of versions judged here that never passed a gate: a
+// release that failed, or was rolled back from before it proved healthy.
+// One that passed and was later rolled back from is not: it was good here,
+// and `rollback --to` or a re-run may want it.
+func (st state) failed() map[string]bool {
+	m := map[string]bool{}
+	for v, h := range st.latest() {
+		if h.Result != resultHealthy && !st.healthyEver(v) {
+			m[v] = true
+		}
+	}
+	return m
+}
+
 // healthyEver reports whether v ever passed the gate here.
 func (st state) healthyEver(v string) bool {
 	for _, h := range st.History {

@@ -70,10 +70,16 @@ func TestPruneVictims(t *testing.T) {
 		{"oldest go first", rels("1", "2", "3", "4"), 2, prot("4"), []string{"1", "2"}},
 		{"protected survive keep=1", rels("1", "2", "3", "4"), 1, prot("1", "3"), []string{"2"}},
 		{"current older than keep", rels("1", "2", "3"), 1, prot("1"), []string{"2"}},
+		// 1 good, 2 current, bad failed its gate, 3 previous: the failed
+		// release goes, not the oldest good one.
+		{"a failed release goes before an older good one", rels("1", "2", "bad", "3"), 3, prot("2", "3"), []string{"bad"}},
+		{"failed releases go oldest first", rels("1", "bad1", "bad2", "2"), 2, prot("2"), []string{"bad1", "bad2"}},
+		{"a protected failed release stays", rels("1", "bad", "2"), 1, prot("bad", "2"), []string{"1"}},
 	}
+	failed := map[string]bool{"bad": true, "bad1": true, "bad2": true}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := pruneVictims(tt.rels, tt.keep, tt.protected); !slices.Equal(got, tt.want) {
+			if got := pruneVictims(tt.rels, tt.keep, tt.protected, failed); !slices.Equal(got, tt.want) {
 				t.Errorf("victims = %v, want %v", got, tt.want)
 			}
 		})
@@ -97,5 +103,22 @@ func TestState_RecordCompactsHistory(t *testing.T) {
 	if !st.healthyEver("1") || st.previous("3", func(string) bool { return true }) != "2" || st.LastGood != "1" {
 		t.Errorf("after compaction: healthyEver(1)=%v previous=%q last_good=%q",
 			st.healthyEver("1"), st.previous("3", func(string) bool { return true }), st.LastGood)
+	}
+}
+
+func TestState_FailedNeverPassedItsGate(t *testing.T) {
+	var st state
+	at := func(s int) time.Time { return time.Unix(int64(s), 0) }
+	st.record("good", at(1), resultHealthy)
+	st.record("bad", at(2), resultUnhealthy)
+	st.record("fell", at(3), resultHealthy)
+	st.record("fell", at(4), resultUnhealthy)
+	st.record("recovered", at(5), resultUnhealthy)
+	st.record("recovered", at(6), resultHealthy)
+	st.record("abandoned", at(7), resultSwitched)
+	st.record("abandoned", at(8), resultRejected)
+	got := st.failed()
+	if len(got) != 2 || !got["bad"] || !got["abandoned"] {
+		t.Errorf("failed = %v, want bad and abandoned (never healthy here); fell passed once", got)
 	}
 }

@@ -95,6 +95,11 @@ func TestRollout_Lifecycle(t *testing.T) {
 		if r.code != 0 {
 			t.Fatalf("rollout v3 to %s: exit %d", l.names[0], r.code)
 		}
+		// Four releases with keep: 3; the one that failed its gate is
+		// pruned, not v1, the oldest good one (and the rollback target).
+		if got := strings.Fields(l.ssh(t, l.names[0], "ls /opt/hello/releases")); strings.Join(got, " ") != "v1 v2 v3" {
+			t.Errorf("%s: releases after the v3 prune %v, want [v1 v2 v3]", l.names[0], got)
+		}
 		pids := l.pids(t)
 		// v3 is on the first host only.
 		r = l.fleet(t, "rollback", "-i", inv, "-o", "json", "--to", "v3")
