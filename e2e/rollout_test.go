@@ -80,14 +80,7 @@ func TestRollout_Lifecycle(t *testing.T) {
 	})
 
 	t.Run("fleet rollback returns every host to v1 without uploading", func(t *testing.T) {
-		r := l.fleet(t, "rollback", "-i", inv, "-o", "json")
-		if r.code != 0 {
-			t.Fatalf("rollback: exit %d\n%s", r.code, r.stdout)
-		}
-		if n := len(r.eventsOf("host_step", "upload")); n != 0 {
-			t.Errorf("rollback uploaded %d times", n)
-		}
-		l.assertAllOn(t, "v1")
+		l.rollbackWithoutUpload(t, inv, "v1")
 	})
 
 	t.Run("rollback --to a version missing on one host is refused, nothing changes", func(t *testing.T) {
@@ -115,6 +108,20 @@ func TestRollout_Lifecycle(t *testing.T) {
 			t.Errorf("pids changed %v → %v", pids, got)
 		}
 	})
+}
+
+// rollbackWithoutUpload runs fleet rollback, which must succeed, upload
+// nothing and leave every host on want.
+func (l *lab) rollbackWithoutUpload(t *testing.T, inv, want string) {
+	t.Helper()
+	r := l.fleet(t, "rollback", "-i", inv, "-o", "json")
+	if r.code != 0 {
+		t.Fatalf("rollback: exit %d\n%s", r.code, r.stdout)
+	}
+	if n := len(r.eventsOf("host_step", "upload")); n != 0 {
+		t.Errorf("rollback uploaded %d times", n)
+	}
+	l.assertAllOn(t, want)
 }
 
 func (l *lab) pids(t *testing.T) []string {
