@@ -31,8 +31,8 @@ func goarchOf(machine string) (string, error) {
 
 // agentBinary finds a fleet binary that runs on a Linux host of the given
 // architecture: the --agent-binary file if set, this very executable when the
-// controller is itself linux/<arch>, else fleet-linux-<arch> next to it (what
-// `make dist` produces).
+// controller is itself linux/<arch>, else fleet-linux-<arch> next to it
+// (README: "Running on a host of another architecture").
 func agentBinary(override, goarch string) (string, error) {
 	if override != "" {
 		return override, nil
@@ -48,7 +48,8 @@ func agentBinary(override, goarch string) (string, error) {
 	if _, err := os.Stat(sibling); err == nil {
 		return sibling, nil
 	}
-	return "", fmt.Errorf("no fleet binary for linux/%s: build one (make dist) and pass --agent-binary", goarch)
+	return "", fmt.Errorf("no fleet binary for linux/%s: build one (CGO_ENABLED=0 GOOS=linux GOARCH=%s go build -o %s ./cmd/fleet) or pass --agent-binary",
+		goarch, goarch, sibling)
 }
 
 // fileSHA256 returns the hex SHA-256 of a file.
