@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -92,10 +91,15 @@ func pruneVictims(rels []releaseMeta, keep int, protected, failed map[string]boo
 	if len(rels) <= keep {
 		return nil
 	}
-	ranked := slices.Clone(rels)
-	slices.SortStableFunc(ranked, func(a, b releaseMeta) int {
-		return cmpBool(!failed[a.Version], !failed[b.Version])
-	})
+	var bad, good []releaseMeta
+	for _, m := range rels {
+		if failed[m.Version] {
+			bad = append(bad, m)
+		} else {
+			good = append(good, m)
+		}
+	}
+	ranked := append(bad, good...) // oldest first, failed before any good
 	kept := map[string]bool{}
 	for _, m := range ranked[len(ranked)-keep:] {
 		kept[m.Version] = true
@@ -107,17 +111,6 @@ func pruneVictims(rels []releaseMeta, keep int, protected, failed map[string]boo
 		}
 	}
 	return out
-}
-
-// cmpBool orders false before true.
-func cmpBool(a, b bool) int {
-	switch {
-	case a == b:
-		return 0
-	case !a:
-		return -1
-	}
-	return 1
 }
 
 // removeRelease renames the directory out of the release namespace before

@@ -160,13 +160,17 @@ func checkSim(b *testing.B, f *hostsim.Fleet, r run, c simCase) {
 	b.ReportMetric(float64(sent)/(1<<20), "sent_MiB")
 	b.ReportMetric(float64(sent)/float64(int64(c.hosts)*int64(c.artifactMiB)<<20), "sent/artifact_bytes")
 	if lat := c.restart + c.health; lat > 0 {
-		window := planWindow(b, planned.Message)
-		waves := (c.hosts + window - 1) / window
-		floor := time.Duration(waves) * lat
+		floor := latencyFloor(c.hosts, planWindow(b, planned.Message), lat)
 		b.ReportMetric(floor.Seconds(), "floor_s")
 		b.ReportMetric(r.wall.Seconds()/floor.Seconds(), "wall/floor")
 		b.ReportMetric(activate.Seconds()/floor.Seconds(), "activate/floor")
 	}
+}
+
+// latencyFloor is what no rollout can beat: one wave per window of hosts,
+// each taking a restart and a health answer.
+func latencyFloor(hosts, window int, wave time.Duration) time.Duration {
+	return time.Duration((hosts+window-1)/window) * wave
 }
 
 var windowRE = regexp.MustCompile(`maxUnavailable=(\d+)`)

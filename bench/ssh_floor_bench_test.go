@@ -76,10 +76,9 @@ func reportSSHFloor(b *testing.B, bytes int64, wall, cpu time.Duration) {
 	b.ReportMetric(rate/1e6, "ssh_MB/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(bytes), "ssh_cpu_ns/B")
 	c := simDefaults(b)
-	window := max(c.hosts/10, 1) // maxUnavailable=10%, rounded down
-	waves := (c.hosts + window - 1) / window
 	wave := 2 * time.Second // restart 1s + health 1s
-	floor := time.Duration(waves) * wave
+	// The sim benchmarks' max_unavailable: 10%, rounded down.
+	floor := latencyFloor(c.hosts, max(c.hosts/10, 1), wave)
 	stage := time.Duration(float64(int64(c.hosts)*int64(c.artifactMiB)<<20) / rate * float64(time.Second))
 	b.ReportMetric(stage.Seconds(), "stage_bound_s")
 	b.ReportMetric(max(floor, stage+wave).Seconds()/floor.Seconds(), "bound_wall/floor")
