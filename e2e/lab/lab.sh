@@ -74,6 +74,17 @@ elapsed() { # seconds since $1 (an $EPOCHREALTIME value), one decimal
 }
 log() { printf '[lab %6ss] %s\n' "$(elapsed "$T0")" "$*" >&2; }
 die() { printf '[lab %6ss] ERROR: %s\n' "$(elapsed "$T0")" "$*" >&2; exit 1; }
+# die_log FILE MSG: die, with the last lines of FILE on stderr first (CI keeps
+# only what was printed, not the lab's state directory)
+die_log() {
+	local f=$1
+	shift
+	if [[ -s $f ]]; then
+		printf '[lab] --- last lines of %s\n' "$f" >&2
+		tail -n 20 -- "$f" | sed 's/^/[lab] | /' >&2
+	fi
+	die "$* (see $f)"
+}
 
 need_root() { [[ $EUID -eq 0 ]] || die "must run as root (nspawn, netns, overlay mounts)"; }
 
@@ -92,6 +103,23 @@ pid_alive() {
 	[[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
 	cmdline=$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) || return 1
 	[[ $cmdline == *"$word"* ]]
+}
+
+# await_exec PID WORD: wait until PID, just started with `cmd &`, runs its
+# program (its command line contains WORD). Until it has exec'd, /proc shows
+# a copy of this script, so a pid_alive check made right after `&` would call
+# a process that is starting "exited" (CI failed so once on haproxy). Fails
+# when the process ended first. Pid files are written only after it.
+await_exec() {
+	local pid=$1 word=$2 cmdline stat
+	for _ in $(seq 200); do # 10 s
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
+		[[ ${stat##*) } == Z* ]] && return 1
+		cmdline=$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) || return 1
+		[[ $cmdline == *"$word"* ]] && return 0
+		sleep 0.05
+	done
+	return 1
 }
 
 # host indexes that have a state dir, sorted numerically
@@ -216,7 +244,7 @@ ensure_rootfs() {
 		rm -rf "$build"
 		debootstrap --variant=minbase --include="$ROOTFS_INCLUDE" "$SUITE" "$build" "$mirror" \
 			>"$CACHE/debootstrap.log" 2>&1 ||
-			die "debootstrap failed, see $CACHE/debootstrap.log"
+			die_log "$CACHE/debootstrap.log" "debootstrap failed"
 		rm -f "$build"/var/cache/apt/archives/*.deb "$build"/var/lib/apt/lists/*_* 2>/dev/null || true
 		log "debootstrap done in $(elapsed "$t")s; packing $(du -sh "$build" | cut -f1) into $tarball"
 		tar -C "$build" --numeric-owner --xattrs --xattrs-include='*' -I 'zstd -T0 -3 -q' \
@@ -275,7 +303,7 @@ consul_bin() {
 		mkdir -p "$CACHE"
 		(cd "$CONSUL_MOD" && CGO_ENABLED=0 GONOSUMDB=github.com/hashicorp/consul \
 			"$gobin" build -o "$bin.tmp" github.com/hashicorp/consul) >"$CACHE/consul-build.log" 2>&1 ||
-			die "consul build failed, see $CACHE/consul-build.log"
+			die_log "$CACHE/consul-build.log" "consul build failed"
 		mv "$bin.tmp" "$bin"
 		log "Consul $ver built in $(elapsed "$t")s"
 	fi
@@ -302,15 +330,16 @@ start_consul_server() {
 		-dns-port="$CONSUL_DNS_PORT" -hcl="$CONSUL_DNS_CONFIG" \
 		-grpc-port=-1 -grpc-tls-port=-1 -log-level=info \
 		</dev/null >"$SERVER_DIR/consul.log" 2>&1 &
+	await_exec $! -node=lab-server || die_log "$SERVER_DIR/consul.log" "consul server exited"
 	echo $! >"$SERVER_DIR/consul.pid"
 	local deadline=$((SECONDS + 30)) leader=
 	while ((SECONDS < deadline)); do
 		leader=$(curl --noproxy "*" -sf --max-time 2 "http://$BRIDGE_ADDR:$CONSUL_PORT/v1/status/leader" 2>/dev/null || true)
 		[[ -n $leader && $leader != '""' ]] && break
-		consul_server_up || die "consul server exited, see $SERVER_DIR/consul.log"
+		consul_server_up || die_log "$SERVER_DIR/consul.log" "consul server exited"
 		sleep 0.2
 	done
-	[[ -n $leader && $leader != '""' ]] || die "consul server has no leader after 30 s, see $SERVER_DIR/consul.log"
+	[[ -n $leader && $leader != '""' ]] || die_log "$SERVER_DIR/consul.log" "consul server has no leader after 30 s"
 	log "consul server up on http://$BRIDGE_ADDR:$CONSUL_PORT (leader $leader) in $(elapsed "$t")s"
 }
 
@@ -353,15 +382,16 @@ start_lb() {
 	local envs=() t=$EPOCHREALTIME pid l bad=()
 	mapfile -t envs <"$LB_DIR/haproxy.env"
 	env "${envs[@]}" haproxy -c -q -f "$LB_DIR/haproxy.cfg" >"$LB_DIR/haproxy.log" 2>&1 ||
-		die "haproxy refuses $LB_EXAMPLE, see $LB_DIR/haproxy.log"
+		die_log "$LB_DIR/haproxy.log" "haproxy refuses $LB_EXAMPLE"
 	# -db: stay in the foreground (logs to haproxy.log, pid is ours)
 	setsid env "${envs[@]}" haproxy -db -f "$LB_DIR/haproxy.cfg" </dev/null >>"$LB_DIR/haproxy.log" 2>&1 &
 	pid=$!
+	await_exec "$pid" "$LB_DIR/haproxy.cfg" || die_log "$LB_DIR/haproxy.log" "haproxy exited"
 	echo "$pid" >"$LB_DIR/haproxy.pid"
 	local deadline=$((SECONDS + 10))
 	until [[ -S $LB_DIR/admin.sock ]] && lb_listeners "$pid" | grep -qx "$BRIDGE_ADDR:$LB_PORT"; do
-		lb_up || die "haproxy exited, see $LB_DIR/haproxy.log"
-		((SECONDS < deadline)) || die "haproxy not listening on $BRIDGE_ADDR:$LB_PORT after 10 s, see $LB_DIR/haproxy.log"
+		lb_up || die_log "$LB_DIR/haproxy.log" "haproxy exited"
+		((SECONDS < deadline)) || die_log "$LB_DIR/haproxy.log" "haproxy not listening on $BRIDGE_ADDR:$LB_PORT after 10 s"
 		sleep 0.1
 	done
 	# never anything but the bridge address or loopback
@@ -609,6 +639,7 @@ start_host() {
 
 	ensure_cgroup_root
 	setsid bash "$SELF" _run-host "$i" "$consul" </dev/null >>"$h/console.log" 2>&1 &
+	await_exec $! _run-host || die_log "$h/console.log" "$name: its launcher exited"
 	echo $! >"$h/launcher.pid"
 }
 
@@ -634,6 +665,7 @@ run_host() {
 			--resolv-conf=off --timezone=off --link-journal=no \
 			--bind-ro="$consul:/usr/local/bin/consul" &
 		pid=$!
+		await_exec "$pid" systemd-nspawn || true # an early exit: wait reports it
 		echo "$pid" >"$h/nspawn.pid"
 		rc=0
 		while :; do
@@ -751,8 +783,8 @@ collect_host_keys() {
 		while :; do
 			out=$(ssh-keyscan -T 2 -t "$KEY_TYPES" "$addr" 2>/dev/null || true)
 			[[ -n $out ]] && break
-			((SECONDS < deadline)) || die "$(host_name "$i") ($addr): no ssh host key after ${BOOT_TIMEOUT}s; see $(host_dir "$i")/console.log"
-			host_running "$i" || die "$(host_name "$i") died while booting; see $(host_dir "$i")/console.log"
+			((SECONDS < deadline)) || die_log "$(host_dir "$i")/console.log" "$(host_name "$i") ($addr): no ssh host key after ${BOOT_TIMEOUT}s"
+			host_running "$i" || die_log "$(host_dir "$i")/console.log" "$(host_name "$i") died while booting"
 			sleep 0.2
 		done
 		# The key must be the one this host generated into its own upper
@@ -791,7 +823,7 @@ wait_running() {
 				die "$(host_name "$i") is degraded (failed units above)" ;;
 			esac
 			((SECONDS < deadline)) || die "$(host_name "$i"): system state '${state:-no answer}' after ${BOOT_TIMEOUT}s"
-			host_running "$i" || die "$(host_name "$i") died while booting; see $(host_dir "$i")/console.log"
+			host_running "$i" || die_log "$(host_dir "$i")/console.log" "$(host_name "$i") died while booting"
 			sleep 0.2
 		done
 	done
