@@ -106,11 +106,21 @@ func writeHistory(w io.Writer, rs []history.Rollout) {
 				changed++
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s → %s\t%d/%d\t%s\t%s\n", r.Started.Local().Format("2006-01-02 15:04:05"),
-			r.ID, orWord(r.Command, "?"), r.User, r.Machine, versionList(r.From), versionList(r.To),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s@%s\t%s\t%d/%d\t%s\t%s\n", r.Started.Local().Format("2006-01-02 15:04:05"),
+			r.ID, orWord(r.Command, "?"), r.User, r.Machine, versionMove(r),
 			changed, len(r.Hosts), r.Result, (time.Duration(r.DurationMS) * time.Millisecond).Round(time.Second))
 	}
 	_ = tw.Flush()
+}
+
+// versionMove is "v1 → v2"; a run that moved no host (every host already
+// there, or refused before any switch) has no versions in the journals
+// (they hold its lock only), so it says that instead of "(none) → (none)".
+func versionMove(r history.Rollout) string {
+	if len(r.From) == 0 && len(r.To) == 0 {
+		return "(no host moved)"
+	}
+	return versionList(r.From) + " → " + versionList(r.To)
 }
 
 func versionList(vs []string) string {

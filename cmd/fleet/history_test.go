@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,12 +12,13 @@ import (
 	"github.com/fleetdeploy/fleet/hostsim"
 )
 
-// TestHistory merges the hosts' journals after four runs: two rollouts, a
-// failed one rolled back, and a rollback.
+// TestHistory merges the hosts' journals after five runs: two rollouts, a
+// failed one rolled back, a rollback, and a rollout that found every host
+// already there.
 func TestHistory(t *testing.T) {
 	s := newSim(t, 3, hostsim.Options{Unhealthy: unhealthy, HealthyDeadline: failingDeadline}, "")
 	var ids []string
-	for _, r := range []result{s.mustRollout("v1"), s.mustRollout("v2"), s.rollout("bad"), s.run(t.Context(), "rollback")} {
+	for _, r := range []result{s.mustRollout("v1"), s.mustRollout("v2"), s.rollout("bad"), s.run(t.Context(), "rollback"), s.mustRollout("v1")} {
 		ids = append(ids, r.events(t)[0].RolloutID)
 	}
 
@@ -38,6 +40,7 @@ func TestHistory(t *testing.T) {
 		ids[1] + " rollout [v1]>[v2] succeeded",
 		ids[2] + " rollout [v2]>[bad] rolled-back",
 		ids[3] + " rollback [v2]>[v1] succeeded",
+		ids[4] + " rollout []>[] no-change",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("history\n got %q\nwant %q", got, want)
@@ -49,13 +52,14 @@ func TestHistory(t *testing.T) {
 	}
 
 	last := s.run(t.Context(), "history", "--last", "1")
-	if err := json.Unmarshal([]byte(last.stdout), &rs); err != nil || len(rs) != 1 || rs[0].ID != ids[3] {
+	if err := json.Unmarshal([]byte(last.stdout), &rs); err != nil || len(rs) != 1 || rs[0].ID != ids[4] {
 		t.Errorf("--last 1: %v %+v", err, rs)
 	}
 	text := runArgs(t.Context(), []string{"fleet", "history", "-i", s.inv, "--agent-binary", s.agentBin})
 	text.wantCode(t, exitOK)
 	if !strings.HasPrefix(text.stdout, "STARTED") || !strings.Contains(text.stdout, "v2 → bad") ||
-		!strings.Contains(text.stdout, "rolled-back") || strings.Count(text.stdout, "\n") != 5 {
+		!strings.Contains(text.stdout, "rolled-back") || strings.Count(text.stdout, "\n") != 6 ||
+		!regexp.MustCompile(`\(no host moved\)\s+0/3\s+no-change`).MatchString(text.stdout) {
 		t.Errorf("text:\n%s", text.stdout)
 	}
 }
