@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 )
 
 // Client errors. Remote failures are *Error instead.
@@ -22,6 +23,7 @@ var (
 // serialized: one request is in flight at a time.
 type Client struct {
 	mu     sync.Mutex // serializes calls; guards nextID, broken
+	wmu    sync.Mutex // serializes writes to to: requests and heartbeats
 	to     io.WriteCloser
 	nextID uint64
 	broken error
@@ -29,6 +31,8 @@ type Client struct {
 	lines     chan inputLine // from the reader goroutine
 	done      chan struct{}  // closed by Close
 	closeOnce sync.Once
+
+	heartbeatOnce sync.Once
 }
 
 // NewClient wraps the agent's stdin (toAgent) and stdout (fromAgent).
@@ -73,6 +77,31 @@ func (c *Client) Close() error {
 	return err
 }
 
+func (c *Client) write(line []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	_, err := c.to.Write(line)
+	return err
+}
+
+// heartbeat writes an empty line every interval until Close or a failed
+// write, so the agent knows this controller is still there even while it
+// waits for a long call or for other hosts (HelloArgs.IdleTimeout).
+func (c *Client) heartbeat(interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-t.C:
+			if c.write([]byte{'\n'}) != nil {
+				return
+			}
+		}
+	}
+}
+
 // call sends one request and waits for its response, passing events to
 // onEvent (which may be nil). It decodes the result into out.
 func (c *Client) call(ctx context.Context, op Op, args, out any, onEvent func(Event)) error {
@@ -99,7 +128,7 @@ func (c *Client) call(ctx context.Context, op Op, args, out any, onEvent func(Ev
 	if err != nil {
 		return fmt.Errorf("agent %s: encode request: %w", op, err)
 	}
-	if _, err := c.to.Write(append(line, '\n')); err != nil {
+	if err := c.write(append(line, '\n')); err != nil {
 		c.broken = fmt.Errorf("%w: %w", ErrClosed, err)
 		return fmt.Errorf("agent %s: send: %w", op, err)
 	}

@@ -3,10 +3,14 @@ package agent
 import "context"
 
 // Hello opens the session; it must be the first call. Protocol 0 is filled
-// in with ProtocolVersion.
+// in with ProtocolVersion. With an IdleTimeout, heartbeats start with it
+// and run until Close.
 func (c *Client) Hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
 	if a.Protocol == 0 {
 		a.Protocol = ProtocolVersion
+	}
+	if t := a.IdleTimeout.Std(); t > 0 {
+		c.heartbeatOnce.Do(func() { go c.heartbeat(t / 4) })
 	}
 	var r HelloResult
 	err := c.call(ctx, OpHello, a, &r, nil)

@@ -7,6 +7,10 @@ type HelloArgs struct {
 	Protocol   int     `json:"protocol"` // 0: the client fills in ProtocolVersion
 	App        AppSpec `json:"app"`
 	Controller Holder  `json:"controller"` // Since is ignored; lock sets it
+	// IdleTimeout: the agent ends the session (releasing the lock) when
+	// no line, request or heartbeat, arrives for this long; the client
+	// sends a heartbeat every IdleTimeout/4. 0 turns both off.
+	IdleTimeout Duration `json:"idle_timeout,omitempty"`
 }
 
 // HelloResult carries host facts and the current state.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -148,7 +149,7 @@ func TestServe_RejectsBadRequests(t *testing.T) {
 		{"unknown envelope field", `{"id":2,"op":"status","sudo":true}`, 2},
 		{"id zero", `{"id":0,"op":"status"}`, 0},
 		{"before hello", `{"id":3,"op":"status"}`, 3},
-		{"unknown args field", `{"id":4,"op":"hello","args":` + strings.Replace(string(helloArgs), `"protocol":0`, `"protocol":1,"extra":1`, 1) + `}`, 4},
+		{"unknown args field", `{"id":4,"op":"hello","args":` + strings.Replace(string(helloArgs), `"protocol":0`, fmt.Sprintf(`"protocol":%d,"extra":1`, agent.ProtocolVersion), 1) + `}`, 4},
 		{"line too long", `{"id":5,"op":"status","args":"` + strings.Repeat("x", agent.MaxRequestLine) + `"}`, 0},
 	}
 	for _, tt := range tests {
@@ -158,7 +159,7 @@ func TestServe_RejectsBadRequests(t *testing.T) {
 		}
 	}
 	// After all that the session still works.
-	ok := r.roundTrip(t, `{"id":9,"op":"hello","args":`+strings.Replace(string(helloArgs), `"protocol":0`, `"protocol":1`, 1)+`}`)
+	ok := r.roundTrip(t, `{"id":9,"op":"hello","args":`+strings.Replace(string(helloArgs), `"protocol":0`, fmt.Sprintf(`"protocol":%d`, agent.ProtocolVersion), 1)+`}`)
 	if !ok.OK || ok.ID != 9 {
 		t.Fatalf("hello after bad requests: %+v %+v", ok, ok.Error)
 	}

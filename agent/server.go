@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,6 +31,12 @@ type Deps struct {
 	NewRegistry func(ConsulSpec) (Registry, error)
 
 	Logger *slog.Logger // nil discards
+
+	// Abandon is called when a session whose controller went silent
+	// (SilentError) has not ended 10 s after being cancelled, e.g. stuck
+	// writing to a pipe nobody reads. cmd/fleet exits the process, which
+	// drops the lock as SIGKILL would. nil: wait.
+	Abandon func()
 
 	// Host facts reported by hello.
 	Hostname     string
@@ -82,11 +89,14 @@ type inputLine struct {
 
 // Serve runs one agent session: it reads requests from in and writes
 // responses and events to out, handling one request at a time, in order.
+// Empty lines are heartbeats: they only prove the controller is there.
 //
 // When in reaches EOF — the controller's SSH session ended, however it
 // ended — the op in progress is cancelled and Serve returns nil, releasing
-// the lock. That is what keeps the lock from ever going stale. Serve also
-// returns when ctx is done; the goroutine reading in then lingers until in
+// the lock. When nothing, not even a heartbeat, arrives for the idle
+// timeout (idle.go), the same happens and Serve returns a *SilentError.
+// That is what keeps the lock from ever going stale. Serve also returns
+// when ctx is done; the goroutine reading in then lingers until in
 // returns, which for stdin is process exit.
 func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 	deps, err := deps.withDefaults()
@@ -96,13 +106,18 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 
+	finished := make(chan struct{})
+	defer close(finished) // after s.close below: the lock is released first
+	idle := newIdleWatch()
+	go idle.run(finished, cancel, deps.Abandon)
 	lines := make(chan inputLine)
-	go readInput(ctx, newLineReader(in, MaxRequestLine), lines, cancel)
+	go readInput(ctx, newLineReader(in, MaxRequestLine), lines, cancel, idle)
 
 	s := newSession(deps, out)
+	s.idle = idle
 	// Once the input is gone, nobody reads the output either: writing
 	// would at best fail and at worst (stdout is a dead pipe) raise SIGPIPE.
-	s.inputGone = func() bool { return errors.Is(context.Cause(ctx), io.EOF) }
+	s.inputGone = func() bool { return controllerGone(context.Cause(ctx)) }
 	defer s.close()
 	for {
 		select {
@@ -111,6 +126,9 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 			if errors.Is(cause, io.EOF) {
 				deps.Logger.Info("controller closed the session")
 				return nil
+			}
+			if controllerGone(cause) {
+				deps.Logger.Warn("controller went silent", keyError, cause)
 			}
 			return fmt.Errorf("agent serve: %w", cause)
 		case l := <-lines:
@@ -121,9 +139,19 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 	}
 }
 
-// readInput feeds lines to the serve loop. At EOF or a read error it
-// cancels the session with that cause, which aborts the op in flight.
-func readInput(ctx context.Context, lr *lineReader, lines chan<- inputLine, cancel context.CancelCauseFunc) {
+// controllerGone: the session ended because the controller left, closing
+// its input or going silent.
+func controllerGone(cause error) bool {
+	var silent *SilentError
+	return errors.Is(cause, io.EOF) || errors.As(cause, &silent)
+}
+
+// readInput feeds lines to the serve loop, and every line, heartbeats
+// included, to the idle watch. Heartbeats go no further: they arrive while
+// a request is in flight, when the serve loop is not reading. At EOF or a
+// read error it cancels the session with that cause, which aborts the op
+// in flight.
+func readInput(ctx context.Context, lr *lineReader, lines chan<- inputLine, cancel context.CancelCauseFunc, idle *idleWatch) {
 	for {
 		data, err := lr.next()
 		if err != nil && !errors.Is(err, errLineTooLong) {
@@ -132,6 +160,10 @@ func readInput(ctx context.Context, lr *lineReader, lines chan<- inputLine, canc
 			}
 			cancel(err)
 			return
+		}
+		idle.poke()
+		if err == nil && len(bytes.TrimSpace(data)) == 0 {
+			continue
 		}
 		select {
 		case lines <- inputLine{data: data, err: err}:

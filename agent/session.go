@@ -16,7 +16,8 @@ type session struct {
 	log   *slog.Logger
 	reqID uint64 // request in flight, for emit
 
-	inputGone func() bool // the controller's input reached EOF
+	inputGone func() bool // the controller left: its input reached EOF or went silent
+	idle      *idleWatch  // hello sets its limit
 
 	spec    *AppSpec // set by hello
 	ctrl    Holder
@@ -137,12 +138,18 @@ func (s *session) hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
 	if err := a.Controller.Validate(); err != nil {
 		return HelloResult{}, errorf(CodeBadRequest, "hello: %w", err)
 	}
+	if t := a.IdleTimeout.Std(); t < 0 || (t > 0 && t < minIdleTimeout) {
+		return HelloResult{}, errorf(CodeBadRequest, "hello: idle_timeout %s: want 0 (off) or at least %s", t, minIdleTimeout)
+	}
 	spec := a.App
 	if spec.Consul != nil {
 		c := spec.Consul.withDefaults(spec.Name)
 		spec.Consul = &c
 	}
 	s.spec, s.ctrl, s.layout = &spec, a.Controller, layout{root: spec.Root}
+	if s.idle != nil {
+		s.idle.setLimit(a.IdleTimeout.Std())
+	}
 	s.log = s.deps.Logger.With(keyApp, spec.Name, keyRollout, a.Controller.RolloutID)
 	st, err := s.status(ctx)
 	if err != nil {

@@ -124,3 +124,55 @@ func TestHostKey_MismatchRefused(t *testing.T) {
 		}
 	}
 }
+
+// A controller that stops without closing anything — a laptop put to
+// sleep, a ^Z, a network gone quiet: its TCP connections stay up, so the
+// hosts' sshd never sees an end — loses its locks once the agents have
+// heard nothing from it for the idle timeout (ssh.keepalive 1s here: 10 s),
+// not after TCP keepalive's ~2 h. Another rollout can then run, and the
+// stopped controller, resumed, does not undo it.
+func TestLock_StoppedControllerLosesItsLocks(t *testing.T) {
+	l := theLab
+	l.resetHosts(t)
+	quick := l.writeInventory(t, inventoryOptions{})
+	if r := l.fleet(t, "rollout", "-i", quick, "-o", "json", "--artifact", l.hello["v1"], "--version", "v1"); r.code != 0 {
+		t.Fatalf("setup rollout v1: exit %d", r.code)
+	}
+	slow := l.writeInventory(t, inventoryOptions{keepalive: "1s", minHealthyTime: "60s", deadline: "90s"})
+	first := l.fleetBackground(t, "rollout", "-i", slow, "-o", "json", "--artifact", l.hello["v2"], "--version", "v2")
+	first.waitEvent(t, "the first controller's health gate", 60*time.Second, stepIs(l.names[0], "gate"))
+	locked := func() bool {
+		r := l.fleet(t, "status", "-i", quick, "-o", "json")
+		return r.code != 0 || strings.Contains(r.stdout, `"lock":{`)
+	}
+	if !locked() {
+		t.Fatal("the first controller holds no lock while in its gate")
+	}
+
+	if err := first.cmd.Process.Signal(syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	stopped := time.Now()
+	time.Sleep(5 * time.Second)
+	if !locked() {
+		t.Fatalf("locks freed %s after the stop, before the 10 s idle timeout", time.Since(stopped).Round(time.Second))
+	}
+	waitFor(t, "every lock to be free after the idle timeout", 40*time.Second, func() bool { return !locked() })
+	t.Logf("locks free %.1f s after the controller was stopped (idle timeout 10 s)", time.Since(stopped).Seconds())
+	for _, h := range l.names {
+		if n := l.ssh(t, h, "pgrep -fc '[a]gent serve' || true"); n != "0" {
+			t.Errorf("%s: %s agent processes left", h, n)
+		}
+	}
+
+	if r := l.fleet(t, "rollout", "-i", quick, "-o", "json", "--artifact", l.hello["v3"], "--version", "v3"); r.code != 0 {
+		t.Fatalf("rollout while the first controller is stopped: exit %d\n%s", r.code, r.stderr)
+	}
+	if err := first.cmd.Process.Signal(syscall.SIGCONT); err != nil {
+		t.Fatal(err)
+	}
+	if r := first.wait(t, 60*time.Second); r.code == 0 {
+		t.Errorf("the resumed controller exited 0: its sessions were gone")
+	}
+	l.assertAllOn(t, "v3")
+}

@@ -53,6 +53,13 @@ func runAgent(c *cli.Context) error {
 		AgentVersion: version,
 		SudoUID:      envID("SUDO_UID"),
 		SudoGID:      envID("SUDO_GID"),
+		// The controller went silent and the session could not end:
+		// exiting is what frees the lock (the kernel drops the flock,
+		// as on SIGKILL, which every step is built to survive).
+		Abandon: func() {
+			log.Error("session stuck after its controller went silent; exiting to free the lock")
+			os.Exit(1)
+		},
 	}
 	return agent.Serve(c.Context, os.Stdin, os.Stdout, deps)
 }

@@ -91,7 +91,8 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 	s.proc = proc
 	go s.drainStderr(proc.Stderr)
 	s.agent = agent.NewClient(proc.Stdin, proc.Stdout)
-	hello, err := s.agent.Hello(ctx, agent.HelloArgs{App: o.app, Controller: o.identity})
+	hello, err := s.agent.Hello(ctx, agent.HelloArgs{App: o.app, Controller: o.identity,
+		IdleTimeout: agent.Duration(agentIdleTimeout(s.host.SSH.Keepalive))})
 	if err != nil {
 		return fmt.Errorf("%w%s", err, s.stderr.suffix()) // err names the op
 	}
@@ -197,6 +198,20 @@ func (t *tailBuffer) suffix() string {
 // to ask.
 func lockError(err error) error {
 	return fmt.Errorf("lock: %w", err)
+}
+
+// agentIdleTimeout is how long the agent waits without hearing from this
+// controller (requests or heartbeats, sent every quarter of it) before it
+// ends the session and frees the lock: a vanished controller (laptop
+// asleep, network gone, ^Z) must not hold the lock for TCP keepalive's
+// ~2 h. It follows ssh.keepalive, the inventory's word for how quickly a
+// dead peer should be noticed: four intervals, at least 10 s so a busy
+// controller's late heartbeat is no false alarm. keepalive 0 turns it off.
+func agentIdleTimeout(keepalive time.Duration) time.Duration {
+	if keepalive <= 0 {
+		return 0
+	}
+	return max(4*keepalive, 10*time.Second)
 }
 
 // keepalive maps the inventory's 0 (off) to the transport's negative (off);

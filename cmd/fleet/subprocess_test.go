@@ -137,6 +137,7 @@ func TestSubprocess_Interrupt(t *testing.T) {
 	case <-g.entered:
 	case <-time.After(30 * time.Second):
 		_ = c.Process.Kill()
+		_ = c.Wait() // stderr is written until the process is reaped
 		t.Fatalf("never reached a gate:\n%s", stderr.String())
 	}
 	if err := c.Process.Signal(syscall.SIGINT); err != nil {
