@@ -29,6 +29,11 @@ const (
 	// it could not drain.
 	CodeConsulUnavailable Code = "consul_unavailable"
 	CodeNoSpace           Code = "no_space"
+	// CodeSessionExpired: the agent ended the session because the
+	// controller sent nothing, not even a heartbeat, for its idle timeout
+	// (idle.go); the op in flight was cancelled and the lock released. A
+	// controller that was stopped reads it when it resumes.
+	CodeSessionExpired Code = "session_expired"
 )
 
 // Error implements error so a Code works as a sentinel.
@@ -39,7 +44,7 @@ func (c Code) Known() bool {
 	switch c {
 	case CodeBadRequest, CodeLockHeld, CodeChecksumMismatch, CodeVersionConflict,
 		CodeNotFound, CodeUnitFailed, CodeStartLimitHit, CodeUnhealthy, CodeIO, CodeInternal,
-		CodeConsulUnavailable, CodeNoSpace:
+		CodeConsulUnavailable, CodeNoSpace, CodeSessionExpired:
 		return true
 	}
 	return false

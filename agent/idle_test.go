@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 	"time"
 
@@ -27,9 +28,13 @@ func TestServe_SilentControllerEndsTheSessionAndFreesTheLock(t *testing.T) {
 		_ = outW.Close()
 	}()
 	out := bufio.NewScanner(outR)
+	last := make(chan string, 1)
 	go func() { // read what the agent writes, like a live SSH session would
+		var line string
 		for out.Scan() {
+			line = out.Text()
 		}
+		last <- line
 	}()
 	hello := h.hello()
 	hello.Protocol = agent.ProtocolVersion
@@ -50,6 +55,11 @@ func TestServe_SilentControllerEndsTheSessionAndFreesTheLock(t *testing.T) {
 	}
 	if waited := time.Since(start); waited < time.Second {
 		t.Errorf("ended after %s, before the 1s idle timeout", waited)
+	}
+	var bye agent.Response
+	if line := <-last; json.Unmarshal([]byte(line), &bye) != nil || bye.ID != 0 || bye.Error == nil ||
+		bye.Error.Code != agent.CodeSessionExpired || !strings.Contains(bye.Error.Message, "silent for 1s") {
+		t.Errorf("last line %q, want a session_expired error for id 0", line)
 	}
 	if _, err := h.open(t).c.Status(context.Background()); err != nil {
 		t.Errorf("a new session: %v", err)

@@ -127,8 +127,10 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 				deps.Logger.Info("controller closed the session")
 				return nil
 			}
-			if controllerGone(cause) {
+			var silent *SilentError
+			if errors.As(cause, &silent) {
 				deps.Logger.Warn("controller went silent", keyError, cause)
+				s.sayExpired(silent)
 			}
 			return fmt.Errorf("agent serve: %w", cause)
 		case l := <-lines:
@@ -211,6 +213,14 @@ func (s *session) reply(id uint64, result any, err error) error {
 		}
 	}
 	return s.write(resp)
+}
+
+// sayExpired leaves a last line for a controller that was only stopped:
+// when it resumes, the call it was waiting for (or its next one) fails
+// with session_expired and why, instead of a bare end of output. Nothing
+// waits for it to be read; a write that blocks is Deps.Abandon's case.
+func (s *session) sayExpired(silent *SilentError) {
+	_ = s.write(Response{Error: &WireError{Code: CodeSessionExpired, Message: silent.Error()}})
 }
 
 // emit sends progress for the request in flight.

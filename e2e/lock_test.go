@@ -171,8 +171,12 @@ func TestLock_StoppedControllerLosesItsLocks(t *testing.T) {
 	if err := first.cmd.Process.Signal(syscall.SIGCONT); err != nil {
 		t.Fatal(err)
 	}
-	if r := first.wait(t, 60*time.Second); r.code == 0 {
+	r := first.wait(t, 60*time.Second)
+	if r.code == 0 {
 		t.Errorf("the resumed controller exited 0: its sessions were gone")
+	}
+	if !strings.Contains(r.stderr, "session_expired: controller silent for 10s") {
+		t.Errorf("the resumed controller does not say its sessions expired:\n%s", r.stderr)
 	}
 	l.assertAllOn(t, "v3")
 }
