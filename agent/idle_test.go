@@ -61,8 +61,15 @@ func TestServe_SilentControllerEndsTheSessionAndFreesTheLock(t *testing.T) {
 		bye.Error.Code != agent.CodeSessionExpired || !strings.Contains(bye.Error.Message, "silent for 1s") {
 		t.Errorf("last line %q, want a session_expired error for id 0", line)
 	}
-	if _, err := h.open(t).c.Status(context.Background()); err != nil {
-		t.Errorf("a new session: %v", err)
+	next := h.start(t)
+	if _, err := next.c.Hello(context.Background(), h.hello()); err != nil {
+		t.Fatalf("Hello: %v", err)
+	}
+	if e := lastJournal(t, next.c); e.Op != agent.OpLock || e.Result != "expired" || !strings.Contains(e.Error, "silent for 1s") {
+		t.Errorf("journal %+v, want the lock given up for silence", e)
+	}
+	if _, err := next.c.Lock(context.Background()); err != nil {
+		t.Errorf("a new session's lock: %v", err)
 	}
 }
 

@@ -190,6 +190,7 @@ const (
 	resultOK        = "ok"
 	resultError     = "error"
 	resultHealthy   = "healthy"
+	resultExpired   = "expired" // a lock entry: the session ended because its controller went silent
 	resultUnhealthy = "unhealthy"
 	resultRejected  = "rejected" // rolled back from; a verdict like unhealthy
 	resultSwitched  = "switched" // made current, not judged yet

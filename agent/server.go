@@ -130,6 +130,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 			var silent *SilentError
 			if errors.As(cause, &silent) {
 				deps.Logger.Warn("controller went silent", keyError, cause)
+				s.journalExpired(silent)
 				s.sayExpired(silent)
 			}
 			return fmt.Errorf("agent serve: %w", cause)
@@ -213,6 +214,15 @@ func (s *session) reply(id uint64, result any, err error) error {
 		}
 	}
 	return s.write(resp)
+}
+
+// journalExpired records, while the lock is still held, that this
+// session's lock is being given up for silence: fleet history shows it as
+// the host's error, the only trace on the host of why the rollout stopped.
+func (s *session) journalExpired(silent *SilentError) {
+	if s.lock != nil {
+		s.journal(JournalEntry{Op: OpLock, Result: resultExpired}, silent)
+	}
 }
 
 // sayExpired leaves a last line for a controller that was only stopped:

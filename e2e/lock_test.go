@@ -179,4 +179,26 @@ func TestLock_StoppedControllerLosesItsLocks(t *testing.T) {
 		t.Errorf("the resumed controller does not say its sessions expired:\n%s", r.stderr)
 	}
 	l.assertAllOn(t, "v3")
+
+	// The hosts' journals keep why: fleet history shows the stopped
+	// rollout's host in its gate as incomplete, its session expired.
+	h := l.fleet(t, "history", "-i", quick, "-o", "json")
+	var rollouts []struct {
+		Command string `json:"command"`
+		Result  string `json:"result"`
+		Hosts   []struct{ Host, Result, Error string }
+	}
+	if err := json.Unmarshal([]byte(h.stdout), &rollouts); err != nil || len(rollouts) < 3 {
+		t.Fatalf("history: %v\n%s", err, h.stdout)
+	}
+	stoppedRun := rollouts[len(rollouts)-2] // then the v3 rollout
+	found := false
+	for _, host := range stoppedRun.Hosts {
+		if host.Host == l.names[0] {
+			found = host.Result == "incomplete" && strings.Contains(host.Error, "session expired: controller silent for 10s")
+		}
+	}
+	if !found || stoppedRun.Result != "incomplete" {
+		t.Errorf("history of the stopped rollout: %+v, want %s incomplete with its session expired", stoppedRun, l.names[0])
+	}
 }

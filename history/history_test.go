@@ -157,3 +157,26 @@ func TestMerge_CommandOf(t *testing.T) {
 		}
 	}
 }
+
+// TestMerge_ExpiredSession: a host whose agent gave the lock up because the
+// controller went silent is incomplete, and its error says so; the expiry
+// of a host that had finished leaves its result alone.
+func TestMerge_ExpiredSession(t *testing.T) {
+	const cmd = "fleet rollout"
+	expired := (&journal{host: "web1", id: "r", cmd: cmd}).add("lock", "ok", "", "", "", "").
+		add("switch", "ok", "v1", "v2", "v2", "").add("restart", "ok", "", "", "", "").add("lock", "expired", "", "", "", "")
+	expired.entries[len(expired.entries)-1].Error = "controller silent for 10s"
+	done := inPlace("web2", "r", cmd, 0, "v1", "v2", "healthy").add("lock", "expired", "", "", "", "")
+
+	rs := merge(expired, done)
+	if len(rs) != 1 || rs[0].Result != history.Incomplete {
+		t.Fatalf("rollouts %+v, want one, incomplete", rs)
+	}
+	want := map[string]string{"web1": "incomplete v1>v2", "web2": "changed v1>v2"}
+	if got := results(rs[0]); !reflect.DeepEqual(got, want) {
+		t.Errorf("hosts %v, want %v", got, want)
+	}
+	if e := rs[0].Hosts[0].Error; e != "session expired: controller silent for 10s" {
+		t.Errorf("web1 error %q", e)
+	}
+}

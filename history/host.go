@@ -17,6 +17,7 @@ type trail struct {
 	switched bool // a switch succeeded
 	settled  bool // a health verdict or a failure came after the last switch
 	failed   bool
+	expired  string // the agent ended the session: its controller went silent
 }
 
 // host decides what one rollout did to one host from its entries, in time
@@ -32,6 +33,9 @@ func host(name string, es []Entry) Host {
 }
 
 func (t *trail) read(e Entry) {
+	if e.Op == "lock" && e.Result == "expired" {
+		t.expired = firstNonEmpty(e.Error, "controller silent")
+	}
 	if failing[e.Op] && (e.Result == "error" || e.Result == "unhealthy") {
 		t.fail(e)
 	}
@@ -80,6 +84,9 @@ func (t *trail) verdict() Host {
 		h.Result = HostRolledBack
 	default:
 		h.Result = HostChanged
+	}
+	if h.Error == "" && t.expired != "" {
+		h.Error = "session expired: " + t.expired
 	}
 	return h
 }
