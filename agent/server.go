@@ -113,8 +113,7 @@ func Serve(ctx context.Context, in io.Reader, out io.Writer, deps Deps) error {
 	lines := make(chan inputLine)
 	go readInput(ctx, newLineReader(in, MaxRequestLine), lines, cancel, idle)
 
-	s := newSession(deps, out)
-	s.idle = idle
+	s := newSession(deps, out, idle)
 	// Once the input is gone, nobody reads the output either: writing
 	// would at best fail and at worst (stdout is a dead pipe) raise SIGPIPE.
 	s.inputGone = func() bool { return controllerGone(context.Cause(ctx)) }

@@ -39,9 +39,9 @@ type pendingUpload struct {
 // noArgs is the args type of ops that take none.
 type noArgs struct{}
 
-func newSession(deps Deps, out io.Writer) *session {
+func newSession(deps Deps, out io.Writer, idle *idleWatch) *session {
 	return &session{
-		deps: deps, out: out, log: deps.Logger, pending: map[string]pendingUpload{},
+		deps: deps, out: out, log: deps.Logger, pending: map[string]pendingUpload{}, idle: idle,
 		inputGone: func() bool { return false },
 	}
 }
@@ -147,9 +147,7 @@ func (s *session) hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
 		spec.Consul = &c
 	}
 	s.spec, s.ctrl, s.layout = &spec, a.Controller, layout{root: spec.Root}
-	if s.idle != nil {
-		s.idle.setLimit(a.IdleTimeout.Std())
-	}
+	s.idle.setLimit(a.IdleTimeout.Std())
 	s.log = s.deps.Logger.With(keyApp, spec.Name, keyRollout, a.Controller.RolloutID)
 	st, err := s.status(ctx)
 	if err != nil {

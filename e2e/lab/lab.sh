@@ -97,12 +97,17 @@ host_dir() { echo "$HOSTS_DIR/lab$1"; }
 # pid_alive PIDFILE WORD: the pid in PIDFILE is running and its command
 # line contains WORD (guards against a recycled pid)
 pid_alive() {
-	local f=$1 word=$2 pid cmdline
+	local f=$1 word=$2 pid
 	[[ -s $f ]] || return 1
 	pid=$(<"$f")
-	[[ $pid =~ ^[0-9]+$ && -r /proc/$pid/cmdline ]] || return 1
-	cmdline=$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) || return 1
-	[[ $cmdline == *"$word"* ]]
+	[[ $pid =~ ^[0-9]+$ ]] && cmdline_has "$pid" "$word"
+}
+
+# cmdline_has PID WORD: PID's command line contains WORD
+cmdline_has() {
+	local cmdline
+	cmdline=$(tr '\0' ' ' </proc/"$1"/cmdline 2>/dev/null) || return 1
+	[[ $cmdline == *"$2"* ]]
 }
 
 # await_exec PID WORD: wait until PID, just started with `cmd &`, runs its
@@ -111,12 +116,11 @@ pid_alive() {
 # a process that is starting "exited" (CI failed so once on haproxy). Fails
 # when the process ended first. Pid files are written only after it.
 await_exec() {
-	local pid=$1 word=$2 cmdline stat
+	local pid=$1 word=$2 stat
 	for _ in $(seq 200); do # 10 s
 		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || return 1
 		[[ ${stat##*) } == Z* ]] && return 1
-		cmdline=$(tr '\0' ' ' </proc/"$pid"/cmdline 2>/dev/null) || return 1
-		[[ $cmdline == *"$word"* ]] && return 0
+		cmdline_has "$pid" "$word" && return 0
 		sleep 0.05
 	done
 	return 1
