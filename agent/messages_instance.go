@@ -88,6 +88,9 @@ type PendingArgs struct {
 	Version   string `json:"version,omitempty"`
 	RolloutID string `json:"rollout_id,omitempty"`
 	Clear     bool   `json:"clear,omitempty"`
+	// Abandon, with Clear: a new rollout goes over the paused one; the
+	// journal says so instead of "cleared".
+	Abandon bool `json:"abandon,omitempty"`
 }
 
 // PendingResult is the record after the op (nil once cleared).

@@ -45,6 +45,8 @@ func (s *session) pendingOp(_ context.Context, a PendingArgs) (PendingResult, er
 	switch {
 	case a.Clear && (a.Version != "" || a.RolloutID != ""):
 		return PendingResult{}, errorf(CodeBadRequest, "pending: clear takes no version or rollout id")
+	case a.Abandon && !a.Clear:
+		return PendingResult{}, errorf(CodeBadRequest, "pending: abandon goes with clear")
 	case !a.Clear:
 		if err := ValidateVersion(a.Version); err != nil {
 			return PendingResult{}, errorf(CodeBadRequest, "pending: %w", err)
@@ -71,6 +73,9 @@ func (s *session) pendingOp(_ context.Context, a PendingArgs) (PendingResult, er
 		st.Pending = mark
 	})
 	entry := JournalEntry{Op: OpPending, Version: cleared, Reason: "cleared"}
+	if a.Abandon {
+		entry.Reason = "abandoned"
+	}
 	if mark != nil {
 		entry.Version, entry.Reason = mark.Version, "paused canary, rollout "+mark.RolloutID
 	}

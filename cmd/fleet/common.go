@@ -40,6 +40,7 @@ type target struct {
 	cmdline     string         // the command line, for the lock holder and the journal
 	rec         *runRecord     // mutating commands only
 	ask         confirmOptions // mutating commands only
+	overPaused  bool           // rollout --abandon-paused: go over a paused rollout
 }
 
 // newOutput sets up progress (stdout) and logs (stderr).

@@ -57,15 +57,28 @@ func runHistory(c *cli.Context) error {
 func (t *target) journals(ctx context.Context, n int) ([]history.Entry, error) {
 	fc, err := t.connect(ctx, "", false)
 	defer fc.Close()
-	var mu sync.Mutex
-	var all []history.Entry
 	var live []string
 	for _, h := range t.hosts {
 		if fc.get(h.Name) != nil {
 			live = append(live, h.Name)
 		}
 	}
-	jerr := fc.eachHost(ctx, live, t.inv.Strategy.Parallel, "journal", func(ctx context.Context, s *hostSession) error {
+	all, jerr := t.readJournals(ctx, fc, live, n)
+	if err != nil || jerr != nil {
+		for _, he := range append(hostErrors(err), hostErrors(jerr)...) {
+			t.log.Warn("history: host did not answer", "host", he.Host, "err", he.Err)
+		}
+		return all, withExit(exitCannotStart, fmt.Errorf("some hosts did not answer; their rollouts are missing: %w", errors.Join(err, jerr)))
+	}
+	return all, nil
+}
+
+// readJournals reads the last n entries of each named host's journal over
+// sessions already open; it returns what the hosts that answered said.
+func (t *target) readJournals(ctx context.Context, fc *fleetConn, names []string, n int) ([]history.Entry, error) {
+	var mu sync.Mutex
+	var all []history.Entry
+	err := fc.eachHost(ctx, names, t.inv.Strategy.Parallel, "journal", func(ctx context.Context, s *hostSession) error {
 		j, err := s.agent.Journal(ctx, agent.JournalArgs{Last: n})
 		if err != nil {
 			return err
@@ -77,13 +90,7 @@ func (t *target) journals(ctx context.Context, n int) ([]history.Entry, error) {
 		}
 		return nil
 	})
-	if err != nil || jerr != nil {
-		for _, he := range append(hostErrors(err), hostErrors(jerr)...) {
-			t.log.Warn("history: host did not answer", "host", he.Host, "err", he.Err)
-		}
-		return all, withExit(exitCannotStart, fmt.Errorf("some hosts did not answer; their rollouts are missing: %w", errors.Join(err, jerr)))
-	}
-	return all, nil
+	return all, err
 }
 
 func historyEntry(host string, e agent.JournalEntry) history.Entry {

@@ -99,11 +99,10 @@ func planUploads(p plan.Plan, seen map[string]agent.StatusResult, art artifact) 
 				continue
 			}
 			u.bytes, u.present = 0, true
-			// The version names the release: a host already on it is
-			// skipped, as the rollout would, whatever its bytes.
-			if rel.SHA256 != art.sha256 && hp.Action == plan.ActionUpdate {
-				u.conflict = fmt.Sprintf("has %s with sha256 %.12s, the artifact is %.12s", rel.Version, rel.SHA256, art.sha256)
-			}
+			// The version names the release: other bytes under the same
+			// name are refused wherever they are, current, previous or
+			// only installed (versionConflicts).
+			u.conflict = conflictWith(rel, art)
 		}
 		if hp.Action != plan.ActionUpdate {
 			u.bytes = 0
@@ -113,11 +112,20 @@ func planUploads(p plan.Plan, seen map[string]agent.StatusResult, art artifact) 
 	return out
 }
 
+// conflictWith says how rel, a release of the artifact's version, differs
+// from the artifact; "" when the bytes are the same.
+func conflictWith(rel agent.Release, art artifact) string {
+	if rel.SHA256 == art.sha256 {
+		return ""
+	}
+	return fmt.Sprintf("has %s with sha256 %.12s, the artifact is %.12s: give this build another version", rel.Version, rel.SHA256, art.sha256)
+}
+
 func conflicts(p plan.Plan, uploads map[string]hostUpload) error {
 	var errs []error
 	for _, hp := range p.Hosts {
 		if c := uploads[hp.Host].conflict; c != "" {
-			errs = append(errs, &plan.HostError{Host: hp.Host, Op: "stage", Err: errors.New(c)})
+			errs = append(errs, &plan.HostError{Host: hp.Host, Op: "stage", Err: fmt.Errorf("%w: %s", agent.CodeVersionConflict, c)})
 		}
 	}
 	return errors.Join(errs...)
@@ -168,6 +176,12 @@ func emitPlanEvents(out *progress, p plan.Plan, uploads map[string]hostUpload, c
 func writePlan(w io.Writer, p plan.Plan, uploads map[string]hostUpload, art artifact, consul *inventory.Consul) {
 	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n\n",
 		art.version, byteSize(art.size), art.sha256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, drainNote(consul))
+	writePlanTable(w, p, uploads, consul)
+}
+
+// writePlanTable is the plan's table, hosts in the order they would go,
+// then one sentence.
+func writePlanTable(w io.Writer, p plan.Plan, uploads map[string]hostUpload, consul *inventory.Consul) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WAVE\tHOST\tMODE\tFROM\tTO\tACTION\tDRAIN\tUPLOAD")
 	for _, h := range p.Hosts {

@@ -15,11 +15,17 @@ import (
 func rollbackCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollback",
-		Usage: "return every selected host to its previous healthy release (or --to a version), with the rollout's limits and gates",
+		Usage: "return the selected hosts to one version, what they ran before the last rollout (or --to VERSION), with the rollout's limits and gates",
 		Flags: concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags(), []cli.Flag{
-			&cli.StringFlag{Name: "to", EnvVars: []string{"FLEET_ROLLBACK_TO"}, Usage: "version to return to (must already be on every selected host)"},
+			&cli.StringFlag{Name: "to", EnvVars: []string{"FLEET_ROLLBACK_TO"}, Usage: "version to return to (must already be on every selected host; default: what they ran before the last rollout)"},
+			&cli.BoolFlag{Name: "dry-run", EnvVars: []string{"FLEET_DRY_RUN"}, Usage: "show each host's target and the waves, change nothing"},
 		}),
-		Action: runRollback,
+		Action: func(c *cli.Context) error {
+			if c.Bool("dry-run") {
+				return runRollbackDryRun(c)
+			}
+			return runRollback(c)
+		},
 	}
 }
 
@@ -29,18 +35,9 @@ var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) erro
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	strategy, err := strategyOf(c, t.inv.Strategy)
+	strategy, to, err := rollbackInput(c, t)
 	if err != nil {
-		return withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
-	}
-	// A rollback that fails is not rolled back again: that would pick a
-	// target nobody chose. It halts and says where each host is.
-	strategy.AutoRollback = false
-	to := c.String("to")
-	if to != "" {
-		if err := agent.ValidateVersion(to); err != nil {
-			return withExit(exitCannotStart, fmt.Errorf("--to: %w", err))
-		}
+		return err
 	}
 	id := newRolloutID()
 	rec.begin(id)
@@ -50,17 +47,14 @@ var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) erro
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	targets, err := t.rollbackTargets(ctx, fc, to)
+	p, why, err := t.planRollback(ctx, fc, strategy, to)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	p, err := plan.Compute(plan.KindRollback, targets, strategy)
-	if err != nil {
-		return withExit(exitCannotStart, fmt.Errorf("plan: %w", err))
-	}
-	rec.plan = &p
+	to = p.Hosts[0].To
+	rec.version, rec.plan = to, &p
 	t.out.emit(event{Kind: "rollout_started", Command: rec.command, To: to, Hosts: len(t.hosts),
-		Message: fmt.Sprintf("rollback %s: %d to change, maxUnavailable=%d", id, p.Changes(), p.Window)})
+		Message: fmt.Sprintf("rollback %s to %s (%s): %d to change, maxUnavailable=%d", id, to, why, p.Changes(), p.Window)})
 	t.emitPlan(p, "")
 	if err := t.confirm(p, "rollback"); err != nil {
 		return withExit(exitCannotStart, err)
@@ -74,11 +68,48 @@ var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) erro
 	return resultExit(ctx, res)
 })
 
-// rollbackTargets decides each host's target before anything changes: --to
-// must be present on every host; without it each host goes to its previous
-// healthy release, and a host without one refuses the whole rollback.
-func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) ([]plan.Target, error) {
-	var targets []plan.Target
+// rollbackInput reads what a rollback and its dry run take from the
+// flags: the strategy and --to (empty: the journals decide).
+func rollbackInput(c *cli.Context, t *target) (plan.Strategy, string, error) {
+	strategy, err := strategyOf(c, t.inv.Strategy)
+	if err != nil {
+		return strategy, "", withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
+	}
+	// A rollback that fails is not rolled back again: that would pick a
+	// target nobody chose. It halts and says where each host is.
+	strategy.AutoRollback = false
+	to := c.String("to")
+	if to != "" {
+		if err := agent.ValidateVersion(to); err != nil {
+			return strategy, "", withExit(exitCannotStart, fmt.Errorf("--to: %w", err))
+		}
+	}
+	return strategy, to, nil
+}
+
+// planRollback asks every host what it runs, decides the one target and
+// computes the waves; it also says where the target came from.
+func (t *target) planRollback(ctx context.Context, fc *fleetConn, s plan.Strategy, to string) (plan.Plan, string, error) {
+	targets, why, err := t.rollbackTargets(ctx, fc, to)
+	if err != nil {
+		return plan.Plan{}, "", err
+	}
+	p, err := plan.Compute(plan.KindRollback, targets, s)
+	if err != nil {
+		return p, "", fmt.Errorf("plan: %w", err)
+	}
+	return p, why, nil
+}
+
+// rollbackTargets decides every host's target before anything changes:
+// one version for all the selected hosts, --to or else what they ran
+// before the last rollout (journalTarget), and every host must hold it.
+// A host already on it whose last switch there has no verdict (an
+// interrupted gate) is stepped again. It also says where the target came
+// from.
+func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) ([]plan.Target, string, error) {
+	seen := make(map[string]agent.StatusResult, len(t.hosts))
+	surge := make(map[string]bool, len(t.hosts))
 	var errs []error
 	for _, h := range t.hosts {
 		hs := fc.get(h.Name)
@@ -91,26 +122,30 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "consul", Err: err})
 			continue
 		}
-		surge := t.learn(hs, st)
-		want := to
-		switch {
-		case to != "" && !hasRelease(st, to):
-			errs = append(errs, &plan.HostError{Host: h.Name, Op: "rollback", Err: fmt.Errorf("release %s is not on this host", to)})
-		case to == "" && st.Pending != nil && st.Current != st.Pending.Version:
-			// Undoing a rollout paused after its canary: this host never
-			// got the new release, so it stays where it is.
-			want = st.Current
-		case to == "" && st.Previous == "":
-			errs = append(errs, &plan.HostError{Host: h.Name, Op: "rollback", Err: errors.New("no previous healthy release to return to")})
-		case to == "":
-			want = st.Previous
-		}
-		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: want, Surge: surge})
+		seen[h.Name], surge[h.Name] = st, t.learn(hs, st)
 	}
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("rollback refused, nothing changed: %w", errors.Join(errs...))
+		return nil, "", fmt.Errorf("rollback refused, nothing changed: %w", errors.Join(errs...))
 	}
-	return targets, nil
+	why := "--to"
+	if to == "" {
+		var err error
+		if to, why, err = t.journalTarget(ctx, fc, seen); err != nil {
+			return nil, "", fmt.Errorf("rollback refused, nothing changed: %w", err)
+		}
+	}
+	targets := make([]plan.Target, 0, len(t.hosts))
+	for _, h := range t.hosts {
+		st := seen[h.Name]
+		if !hasRelease(st, to) {
+			errs = append(errs, &plan.HostError{Host: h.Name, Op: "rollback", Err: fmt.Errorf("release %s is not on this host", to)})
+		}
+		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: to, Surge: surge[h.Name], Unsettled: unsettled(st, to)})
+	}
+	if len(errs) > 0 {
+		return nil, "", fmt.Errorf("rollback to %s refused, nothing changed: %w", to, errors.Join(errs...))
+	}
+	return targets, why, nil
 }
 
 func hasRelease(st agent.StatusResult, version string) bool {

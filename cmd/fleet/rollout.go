@@ -21,6 +21,7 @@ func rolloutCommand() *cli.Command {
 			[]cli.Flag{
 				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
 				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
+				&cli.BoolFlag{Name: "abandon-paused", EnvVars: []string{"FLEET_ABANDON_PAUSED"}, Usage: "roll out even though a rollout is paused after its canary; the hosts' journals record it as abandoned"},
 				&cli.StringFlag{Name: "stage", EnvVars: []string{"FLEET_STAGE"}, Usage: "when to upload: before (every host holds the release before any host changes) or ahead (every host is checked first, uploads run while hosts are activated) (default: inventory, else before)"},
 			}),
 		Action: runRollout,
@@ -71,6 +72,7 @@ var runRollout = mutating("rollout", func(c *cli.Context, rec *runRecord) error 
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
+	t.overPaused = c.Bool("abandon-paused")
 	return t.rollout(c.Context, strategy, co, &art, art.version)
 })
 
@@ -106,14 +108,31 @@ func (t *target) rollout(ctx context.Context, strategy plan.Strategy, co canaryO
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	p, _, err := t.planRollout(ctx, fc, strategy, version)
+	p, seen, err := t.planRollout(ctx, fc, strategy, version)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
 	t.rec.plan = &p
+	if art != nil {
+		// A host already on the version is skipped, so staging alone would
+		// never see other bytes under its name there.
+		if err := conflicts(p, planUploads(p, seen, *art)); err != nil {
+			return withExit(exitCannotStart, fmt.Errorf("version %s names other bytes on some hosts, nothing changed: %w", version, err))
+		}
+	}
+	// promote finishes the paused rollout; a new one must not drop it.
+	paused := findPaused(seen)
+	if paused != nil && art != nil && !t.overPaused {
+		return withExit(exitCannotStart, errPaused(paused))
+	}
 	t.emitPlan(p, t.stageNote(art))
 	if err := t.confirm(p, fmt.Sprintf("%s of %s", t.rec.command, version)); err != nil {
 		return withExit(exitCannotStart, err)
+	}
+	if paused != nil && art != nil {
+		if err := t.abandonPaused(ctx, fc, paused); err != nil {
+			return withExit(exitCannotStart, err)
+		}
 	}
 	var ahead *stager
 	if art != nil {

@@ -112,7 +112,21 @@ func runStatus(c *cli.Context) error {
 	if note != "" {
 		fmt.Fprintln(c.App.Writer, "\n"+note)
 	}
+	if p := findPaused(answered(rows)); p != nil {
+		fmt.Fprintf(c.App.Writer, "\npaused: %s; continue with `fleet promote`, undo with `fleet rollback`\n", p)
+	}
 	return err
+}
+
+// answered is what each host that answered said.
+func answered(rows []hostStatus) map[string]agent.StatusResult {
+	seen := make(map[string]agent.StatusResult, len(rows))
+	for _, r := range rows {
+		if r.Status != nil {
+			seen[r.Host] = *r.Status
+		}
+	}
+	return seen
 }
 
 func runReleases(c *cli.Context) error {
