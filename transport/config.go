@@ -56,8 +56,8 @@ type Config struct {
 	// HostKeyMode is HostKeyStrict when empty.
 	HostKeyMode HostKeyMode
 	// Jump is a jump host, "[user@]host[:port]", or a comma-separated chain
-	// of them, dialled in order. "" takes ssh_config's ProxyJump; "none"
-	// disables jumping.
+	// of them, dialled in order. Like ssh -J it beats ssh_config: "" takes
+	// ssh_config's ProxyJump or ProxyCommand; "none" disables both.
 	Jump string
 	// ConnectTimeout bounds TCP connect plus SSH handshake, for all hops
 	// together. Default 10s.
@@ -68,7 +68,10 @@ type Config struct {
 	Keepalive time.Duration
 	// SSHConfigFile is the ssh_config file to read: "" means ~/.ssh/config
 	// if it exists, "none" means no lookup. HostName, User, Port,
-	// IdentityFile and ProxyJump are honoured.
+	// IdentityFile, ProxyJump and ProxyCommand are honoured; of the last
+	// two the first one set wins, as in ssh. A ProxyCommand (%h %n %p %r
+	// %% expanded) runs as `$SHELL -c "exec COMMAND"` for the first hop
+	// and lives as long as the connection; see ProxyCommandError.
 	SSHConfigFile string
 	// Logger receives debug logs (and a warning for each key accept-new
 	// records); Dial adds an "ssh" attribute, "user@host:port". nil

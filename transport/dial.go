@@ -25,17 +25,22 @@ const logKeySSH = "ssh"
 // Close.
 //
 // Errors wrap ErrHostKeyUnknown, ErrHostKeyMismatch or ErrAuthFailed where
-// they apply; those and configuration errors also wrap ErrNonRetryable.
+// they apply; those and configuration errors also wrap ErrNonRetryable. A
+// known_hosts file that cannot be read is a *KnownHostsError, and a
+// connection through ssh_config's ProxyCommand that does not come up a
+// *ProxyCommandError.
 func Dial(ctx context.Context, host string, cfg Config) (*Client, error) {
 	return dial(ctx, host, cfg, nil, nil)
 }
 
-// jumpHolder waits until a dial may go through the jump host at addr and
-// returns what gives it back (Dialer.holdJump).
-type jumpHolder func(ctx context.Context, addr string) (release func(), err error)
+// jumpHolder waits until a dial may go through the jump host or the
+// ProxyCommand named by key (route.sharedHop) and returns what gives it
+// back (Dialer.holdJump).
+type jumpHolder func(ctx context.Context, key string) (release func(), err error)
 
 // dial is Dial with known_hosts parses taken from cache (nil: none), and
-// holdJump (nil: none) held around the dial when the route has jump hosts.
+// holdJump (nil: none) held around the dial when the route goes through a
+// jump host or a ProxyCommand.
 func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache, holdJump jumpHolder) (*Client, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -45,10 +50,10 @@ func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache, 
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", host, nonRetryable(err))
 	}
-	if holdJump != nil && len(r.jumps) > 0 {
-		release, err := holdJump(ctx, r.jumps[0].addr())
+	if key, label := r.sharedHop(); holdJump != nil && key != "" {
+		release, err := holdJump(ctx, key)
 		if err != nil {
-			return nil, fmt.Errorf("dial %s: jump host %s: %w", r.target, r.jumps[0], err)
+			return nil, fmt.Errorf("dial %s: %s: %w", r.target, label, err)
 		}
 		defer release()
 	}
@@ -89,7 +94,7 @@ func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, cach
 		return nil, nonRetryable(err)
 	}
 	defer closeAuth()
-	conn, err := dialConn(ctx, via, addr)
+	conn, err := dialConn(ctx, via, ep)
 	if err != nil {
 		return nil, fmt.Errorf("connect %s: %w", addr, causeIfDone(ctx, err))
 	}
@@ -99,20 +104,36 @@ func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, cach
 		HostKeyCallback:   hk.callback,
 		HostKeyAlgorithms: hk.algorithms(),
 	}
-	log.Debug("ssh handshake", "addr", addr, "known_keys", len(hk.known), "host_key_algorithms", conf.HostKeyAlgorithms)
+	log.Debug("ssh handshake", "addr", addr, "proxy_command", ep.proxy.command, "known_keys", len(hk.known), "host_key_algorithms", conf.HostKeyAlgorithms)
 	sc, chans, reqs, err := handshake(ctx, conn, addr, conf)
 	if err != nil {
-		return nil, classifyHandshake(ctx, err)
+		err = classifyHandshake(ctx, err)
+		if pc, ok := conn.(*proxyConn); ok && !errors.Is(err, ErrNonRetryable) {
+			// The connection never came up: what the proxy command said
+			// is the likely reason.
+			return nil, pc.failure(ctx, err)
+		}
+		return nil, err
 	}
 	return ssh.NewClient(sc, chans, reqs), nil
 }
 
-func dialConn(ctx context.Context, via *ssh.Client, addr string) (net.Conn, error) {
-	if via != nil {
-		return via.DialContext(ctx, "tcp", addr)
+// dialConn opens the byte stream to ep: a channel through via, the stdin
+// and stdout of ep's ProxyCommand, or a TCP connection.
+func dialConn(ctx context.Context, via *ssh.Client, ep endpoint) (net.Conn, error) {
+	switch {
+	case via != nil:
+		return via.DialContext(ctx, "tcp", ep.addr())
+	case ep.proxy.command != "":
+		c, err := startProxyCommand(ep.proxy, ep.addr())
+		if err != nil {
+			// No shell, or no pipes: dialling again will not help.
+			return nil, nonRetryable(err)
+		}
+		return c, nil
 	}
 	var d net.Dialer
-	return d.DialContext(ctx, "tcp", addr)
+	return d.DialContext(ctx, "tcp", ep.addr())
 }
 
 // handshake runs the SSH handshake on conn within ctx. A TCP conn gets ctx's

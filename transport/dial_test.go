@@ -71,6 +71,18 @@ func TestDial_StrictNeedsExistingKnownHosts(t *testing.T) {
 	if !errors.Is(err, os.ErrNotExist) || !errors.Is(err, transport.ErrNonRetryable) {
 		t.Fatalf("err = %v, want a non-retryable not-exist error", err)
 	}
+	// Which file, for which host: what the CLI's hint needs to say how to
+	// record the key (cmd/fleet/hostkeyhint.go).
+	var khErr *transport.KnownHostsError
+	if !errors.As(err, &khErr) || khErr.File != cfg.KnownHostsFile || khErr.Host != "127.0.0.1" || khErr.Port != srv.Port() {
+		t.Fatalf("err = %#v, want a *KnownHostsError for %s, 127.0.0.1 port %d", err, cfg.KnownHostsFile, srv.Port())
+	}
+	if want := "known_hosts file " + cfg.KnownHostsFile + " does not exist"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not say %q", err, want)
+	}
+	if _, err := new(transport.Dialer).Dial(testContext(t), srv.Addr, cfg); !errors.As(err, &khErr) {
+		t.Errorf("Dialer (cached known_hosts): err = %v, want a *KnownHostsError", err)
+	}
 	cfg.KnownHostsFile = ""
 	if _, err := transport.Dial(testContext(t), srv.Addr, cfg); !errors.Is(err, transport.ErrNonRetryable) {
 		t.Fatalf("empty KnownHostsFile: err = %v, want ErrNonRetryable", err)

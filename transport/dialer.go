@@ -28,9 +28,10 @@ type Dialer struct {
 	// Limit is how many dials may run at once; default 20.
 	Limit int
 	// JumpLimit is how many of them may go through the same first jump
-	// host at once; default 8. Every host behind a bastion is a new
-	// connection to that one sshd, so the fleet-wide Limit would exceed
-	// its MaxStartups and have connections dropped at random.
+	// host, or the same ssh_config ProxyCommand, at once; default 8. Every
+	// host behind a bastion is a new connection to that one sshd, so the
+	// fleet-wide Limit would exceed its MaxStartups and have connections
+	// dropped at random.
 	JumpLimit int
 	// Attempts is the number of tries per host; default 3.
 	Attempts int
@@ -43,7 +44,7 @@ type Dialer struct {
 	hosts knownHostsCache // one parse of each known_hosts for all dials
 
 	jumpMu   sync.Mutex
-	jumpSems map[string]chan struct{} // by the first jump host's address
+	jumpSems map[string]chan struct{} // by route.sharedHop
 }
 
 // Dial is Dial with the concurrency limit and retries. Errors wrapping
@@ -86,17 +87,18 @@ func (d *Dialer) dialOnce(ctx context.Context, host string, cfg Config) (*Client
 	return dial(ctx, host, cfg, &d.hosts, d.holdJump)
 }
 
-// holdJump waits for a slot among the dials through the jump host at addr
-// (host:port: MaxStartups is per sshd) and returns its release.
-func (d *Dialer) holdJump(ctx context.Context, addr string) (func(), error) {
+// holdJump waits for a slot among the dials that share key
+// (route.sharedHop: a jump host's host:port, MaxStartups being per sshd,
+// or one ProxyCommand) and returns its release.
+func (d *Dialer) holdJump(ctx context.Context, key string) (func(), error) {
 	d.jumpMu.Lock()
 	if d.jumpSems == nil {
 		d.jumpSems = make(map[string]chan struct{})
 	}
-	sem, ok := d.jumpSems[addr]
+	sem, ok := d.jumpSems[key]
 	if !ok {
 		sem = make(chan struct{}, cmpOr(d.JumpLimit, defaultJumpLimit))
-		d.jumpSems[addr] = sem
+		d.jumpSems[key] = sem
 	}
 	d.jumpMu.Unlock()
 	select {

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 )
 
@@ -61,3 +62,69 @@ type nonRetryableError struct{ err error }
 
 func (e nonRetryableError) Error() string   { return e.err.Error() }
 func (e nonRetryableError) Unwrap() []error { return []error{ErrNonRetryable, e.err} }
+
+// ProxyCommandError reports an SSH connection through ssh_config's
+// ProxyCommand that failed before it was up, with what the command said.
+// It wraps Err, so a timeout still matches context.DeadlineExceeded.
+type ProxyCommandError struct {
+	Command string // as the shell ran it, tokens expanded
+	// ExitCode is the command's exit status, or -1 when it did not exit by
+	// itself: fleet stopped it (timeout, cancel) or a signal killed it.
+	// With 126 or 127, the shell's "cannot run" and "not found", the error
+	// Dial returns is also ErrNonRetryable.
+	ExitCode int
+	Stderr   string // the last 4 KiB of its stderr
+	Err      error  // why the connection failed
+}
+
+func (e *ProxyCommandError) Error() string {
+	var b strings.Builder
+	stderr := joinLines(e.Stderr)
+	if e.ExitCode >= 0 {
+		// Its own exit is the story; the handshake only saw the pipe close.
+		fmt.Fprintf(&b, "proxy command %q exited with status %d", e.Command, e.ExitCode)
+		if stderr != "" {
+			fmt.Fprintf(&b, ": %s", stderr)
+		}
+		fmt.Fprintf(&b, " (%s)", e.Err)
+		return b.String()
+	}
+	fmt.Fprintf(&b, "proxy command %q: %s", e.Command, e.Err)
+	if stderr != "" {
+		fmt.Fprintf(&b, "; its stderr: %s", stderr)
+	}
+	return b.String()
+}
+
+func (e *ProxyCommandError) Unwrap() error { return e.Err }
+
+// joinLines puts the non-blank lines of s on one line, for an error that
+// is printed as one line per host.
+func joinLines(s string) string {
+	var lines []string
+	for l := range strings.Lines(s) {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	return strings.Join(lines, "; ")
+}
+
+// KnownHostsError reports a known_hosts file that could not be read before
+// verifying a host; in strict mode, most often one that does not exist
+// yet. Err wraps fs.ErrNotExist then.
+type KnownHostsError struct {
+	File string // the known_hosts file
+	Host string // the host it was to verify: the name or address dialled
+	Port int
+	Err  error
+}
+
+func (e *KnownHostsError) Error() string {
+	if errors.Is(e.Err, fs.ErrNotExist) {
+		return fmt.Sprintf("known_hosts file %s does not exist", e.File)
+	}
+	return fmt.Sprintf("read known_hosts: %s", e.Err)
+}
+
+func (e *KnownHostsError) Unwrap() error { return e.Err }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strconv"
 	"sync"
 
 	"golang.org/x/crypto/ssh"
@@ -68,7 +69,7 @@ func (c *knownHostsCache) hostKeys(file string, mode HostKeyMode, addr string, l
 	case errors.Is(err, fs.ErrNotExist) && mode == HostKeyAcceptNew:
 		return hk, nil
 	case err != nil:
-		return nil, fmt.Errorf("read known_hosts: %w", err)
+		return nil, knownHostsError(file, addr, err)
 	}
 	hk.check = db.check
 	known, err := probeKnown(db.check, addr)
@@ -79,6 +80,17 @@ func (c *knownHostsCache) hostKeys(file string, mode HostKeyMode, addr string, l
 	hk.known = withoutCALines(known, db.caLines)
 	hk.hasCA = probeCA(db.check, addr, db.cas)
 	return hk, nil
+}
+
+// knownHostsError says which file could not be read to verify addr
+// ("host:port").
+func knownHostsError(file, addr string, err error) *KnownHostsError {
+	e := &KnownHostsError{File: file, Host: addr, Err: err}
+	if host, port, splitErr := net.SplitHostPort(addr); splitErr == nil {
+		e.Host = host
+		e.Port, _ = strconv.Atoi(port)
+	}
+	return e
 }
 
 // knownHostsCache keeps the parse of each known_hosts file a Dialer reads,

@@ -21,6 +21,10 @@ type endpoint struct {
 	// the others (ssh_config, OpenSSH defaults) are skipped when missing.
 	identityFiles []string
 	explicitIDs   bool
+	// proxy, when set, is the command whose stdin and stdout reach this
+	// endpoint instead of a TCP connection; only a route's first hop has
+	// one.
+	proxy proxyCommand
 }
 
 // addr is the "host:port" that is dialled and verified.
@@ -39,6 +43,20 @@ type route struct {
 	target endpoint
 }
 
+// sharedHop names what every dial of this route goes through and so shares
+// with other routes: the first jump host's address, or the ProxyCommand as
+// written in ssh_config (a bastion, most often); "" for a direct dial. The
+// label is for errors.
+func (r route) sharedHop() (key, label string) {
+	switch {
+	case len(r.jumps) > 0:
+		return r.jumps[0].addr(), "jump host " + r.jumps[0].String()
+	case r.target.proxy.command != "":
+		return keyProxyCommand + " " + r.target.proxy.template, "proxy command"
+	}
+	return "", ""
+}
+
 // resolveRoute applies ssh_config and cfg to host and its jump hosts.
 func resolveRoute(host string, cfg Config) (route, error) {
 	sc, err := loadSSHConfig(cfg.SSHConfigFile)
@@ -53,27 +71,56 @@ func resolveRoute(host string, cfg Config) (route, error) {
 	if err != nil {
 		return route{}, err
 	}
-	jump := cfg.Jump
-	if jump == "" {
-		if jump, err = sc.get(target.name, "ProxyJump"); err != nil {
-			return route{}, err
-		}
+	// Config.Jump is ssh's -J: given, it beats both ssh_config keywords,
+	// and "none" turns both off.
+	key, value := keyProxyJump, cfg.Jump
+	if value == "" {
+		key, value = sc.proxy(target.name)
 	}
 	r := route{target: target}
-	if jump == "" || jump == sshConfigNone {
+	switch {
+	case value == "" || isNone(value):
+		return r, nil
+	case key == keyProxyCommand:
+		if r.target.proxy, err = newProxyCommand(value, target); err != nil {
+			return route{}, err
+		}
 		return r, nil
 	}
-	for _, hop := range strings.Split(jump, ",") {
-		// Config.User and Config.Port are the target's, as with ssh -l/-p;
-		// a jump host takes its own from the spec or ssh_config.
-		ep, err := resolveEndpoint(sc, strings.TrimSpace(hop), "", 0, cfg.IdentityFiles, local)
-		if err != nil {
-			return route{}, fmt.Errorf("jump host %q: %w", hop, err)
-		}
-		r.jumps = append(r.jumps, ep)
+	if r.jumps, err = resolveJumps(sc, value, cfg.IdentityFiles, local); err != nil {
+		return route{}, err
 	}
 	return r, nil
 }
+
+// resolveJumps resolves a ProxyJump list, "hop[,hop...]".
+func resolveJumps(sc *sshConfig, spec string, ids []string, local string) ([]endpoint, error) {
+	var jumps []endpoint
+	for _, hop := range strings.Split(spec, ",") {
+		// Config.User and Config.Port are the target's, as with ssh -l/-p;
+		// a jump host takes its own from the spec or ssh_config.
+		ep, err := resolveEndpoint(sc, strings.TrimSpace(hop), "", 0, ids, local)
+		if err != nil {
+			return nil, fmt.Errorf("jump host %q: %w", hop, err)
+		}
+		jumps = append(jumps, ep)
+	}
+	// ssh reaches the first jump host as it would reach it directly, so
+	// through its own ProxyCommand if it has one (a bastion behind AWS SSM).
+	// A ProxyJump of the jump host's own is not followed.
+	first := &jumps[0]
+	if key, value := sc.proxy(first.name); key == keyProxyCommand && !isNone(value) {
+		var err error
+		if first.proxy, err = newProxyCommand(value, *first); err != nil {
+			return nil, fmt.Errorf("jump host %q: %w", first.name, err)
+		}
+	}
+	return jumps, nil
+}
+
+// isNone reports whether a ProxyJump or ProxyCommand value is "none",
+// which ssh matches in any case.
+func isNone(value string) bool { return strings.EqualFold(value, sshConfigNone) }
 
 // resolveEndpoint turns "[user@]host[:port]" into an endpoint. Values
 // written in spec win over user/port/ids, which win over ssh_config, which

@@ -69,6 +69,48 @@ func (s *sshConfig) getAll(alias, key string) ([]string, error) {
 	return v, nil
 }
 
+// The two ssh_config keywords that say how to reach a host.
+const (
+	keyProxyJump    = "ProxyJump"
+	keyProxyCommand = "ProxyCommand"
+)
+
+// proxy returns whichever of ProxyJump and ProxyCommand comes first for
+// alias, as key and value (value may be "none"); "", "" when neither is
+// set. OpenSSH keeps the first value it obtains of each keyword, and once
+// one of these two is set it ignores the other, so the earlier line wins
+// whatever its keyword. The first-match order is the one Get uses.
+func (s *sshConfig) proxy(alias string) (key, value string) {
+	if s == nil {
+		return "", ""
+	}
+	for _, h := range s.cfg.Hosts {
+		if !h.Matches(alias) {
+			continue
+		}
+		for _, n := range h.Nodes {
+			switch n := n.(type) {
+			case *ssh_config.KV:
+				for _, k := range []string{keyProxyJump, keyProxyCommand} {
+					if strings.EqualFold(n.Key, k) && n.Value != "" {
+						return k, n.Value
+					}
+				}
+			case *ssh_config.Include:
+				// An Include answers one keyword at a time, so the order
+				// of the two inside the included files is lost; ProxyJump,
+				// the one fleet also takes from its inventory, goes first.
+				for _, k := range []string{keyProxyJump, keyProxyCommand} {
+					if v := n.Get(alias, k); v != "" {
+						return k, v
+					}
+				}
+			}
+		}
+	}
+	return "", ""
+}
+
 // port returns the Port entry for alias, 0 when there is none.
 func (s *sshConfig) port(alias string) (int, error) {
 	v, err := s.get(alias, "Port")
