@@ -133,6 +133,13 @@ func (c *Client) call(ctx context.Context, op Op, args, out any, onEvent func(Ev
 		return fmt.Errorf("agent %s: send: %w", op, err)
 	}
 	if err := c.await(ctx, id, out, onEvent); err != nil {
+		// The agent's errors name their op ("health v2: …"), except the
+		// internal ones, which wrap whatever failed; this client's own
+		// (closed, broken, cancelled) do not.
+		var remote *Error
+		if errors.As(err, &remote) && remote.Code != CodeInternal {
+			return err
+		}
 		return fmt.Errorf("agent %s: %w", op, err)
 	}
 	return nil

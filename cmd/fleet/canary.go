@@ -118,7 +118,7 @@ var runPromote = mutating("promote", func(c *cli.Context, rec *runRecord) error 
 	}
 	strategy, err := strategyOf(c, t.inv.Strategy)
 	if err != nil {
-		return withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
+		return withExit(exitCannotStart, strategyError(t.inv.File, err))
 	}
 	strategy.BlueGreen = false
 	version, err := t.pendingVersion(c.Context)

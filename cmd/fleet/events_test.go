@@ -171,7 +171,7 @@ func TestUploadTicker(t *testing.T) {
 	}
 	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 	p.now = func() time.Time { return clock }
-	tick := uploadTicker(p, "web1", artifact{version: "v2", size: 4 << 20})
+	tick := uploadTicker(p, "web1", "v1", artifact{version: "v2", size: 4 << 20})
 	for _, step := range []struct {
 		after   time.Duration
 		written int64
@@ -184,7 +184,7 @@ func TestUploadTicker(t *testing.T) {
 	if len(evs) != 2 {
 		t.Fatalf("%d upload_progress events, want 2:\n%s", len(evs), out.String())
 	}
-	if e := evs[0]; e.Host != "web1" || e.Bytes != 2<<20 || e.Total != 4<<20 || e.Rate != 1906501 { // 2 MiB in 1.1 s
+	if e := evs[0]; e.Host != "web1" || e.From != "v1" || e.To != "v2" || e.Bytes != 2<<20 || e.Total != 4<<20 || e.Rate != 1906501 { // 2 MiB in 1.1 s
 		t.Errorf("first %+v", e)
 	}
 }

@@ -66,7 +66,8 @@ func TestExitCodes(t *testing.T) {
 			args: func(s *sim) []string {
 				return []string{"-a", s.artifact("v2"), "--version", "v2", "--max-unavailable", "lots"}
 			},
-			want: want{code: exitCannotStart, result: report.NotStarted, message: "max-unavailable",
+			// The flag's error, not the inventory's ("fleet.yaml: strategy: …").
+			want: want{code: exitCannotStart, result: report.NotStarted, message: `fleet: --max-unavailable: invalid count or percentage "lots"`,
 				hosts: map[string]string{}, junit: map[string]string{"fleet.rollout/start": "failure"}},
 		},
 		{

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"errors"
+	"flag"
+	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -77,5 +80,121 @@ _fleet_complete; echo "${COMPREPLY[*]}"`
 	}
 	if got := complete("fleet", "completion", "--"); strings.Contains(got, "--inventory") {
 		t.Errorf("completion offers inventory flags: %q", got)
+	}
+}
+
+// TestFlags_BadFlagIsOneLine: a flag fleet cannot read gets one line that
+// names it with two dashes and says what it takes; no help unless asked.
+func TestFlags_BadFlagIsOneLine(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  [2]string
+		args []string
+		want string
+	}{
+		{name: "Duration", args: []string{"rollout", "-a", "x", "--canary-bake", "x"},
+			want: `fleet rollout: --canary-bake "x": want a duration such as 30s or 2m`},
+		{name: "DurationWithEquals", args: []string{"rollout", "--canary-bake=soon", "-a", "x"},
+			want: `fleet rollout: --canary-bake "soon": want a duration such as 30s or 2m`},
+		{name: "Int", args: []string{"history", "--last", "many"},
+			want: `fleet history: --last "many": want a whole number`},
+		{name: "Bool", args: []string{"status", "--help=maybe"},
+			want: `fleet status: --help "maybe": want true or false`},
+		{name: "Undefined", args: []string{"rollout", "--limt", "web1"},
+			want: `fleet rollout: unknown flag --limt (did you mean "--limit"?); see fleet rollout --help`},
+		{name: "UndefinedNoSuggestion", args: []string{"status", "--zzzzzz"},
+			want: `fleet status: unknown flag --zzzzzz; see fleet status --help`},
+		{name: "UndefinedOneDash", args: []string{"agent", "serve", "-q"},
+			want: `fleet agent serve: unknown flag -q; see fleet agent serve --help`},
+		{name: "NoValue", args: []string{"status", "--limit"},
+			want: `fleet status: --limit needs a value; see fleet status --help`},
+		{name: "BeforeTheCommand", args: []string{"--limit", "web1", "status"},
+			want: `fleet: --limit goes after the command name (fleet <command> --limit); see fleet --help`},
+		{name: "UndefinedAtTheTop", args: []string{"--zzzzzz"},
+			want: `fleet: unknown flag --zzzzzz; see fleet --help`},
+		{name: "FromEnv", env: [2]string{"FLEET_CANARY_BAKE", "soon"}, args: []string{"rollout", "-a", "x"},
+			want: `fleet rollout: FLEET_CANARY_BAKE "soon" (for --canary-bake): want a duration such as 30s or 2m`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.env[0] != "" {
+				t.Setenv(tc.env[0], tc.env[1])
+			}
+			r, got := runRecorded(t, append([]string{"fleet"}, tc.args...)...)
+			if r.code != exitCannotStart || r.stderr != tc.want+"\n" || r.stdout != "" || len(got) != 0 {
+				t.Errorf("exit %d, ran %+v\nstdout: %s\nstderr: %q\nwant:   %q", r.code, got, r.stdout, r.stderr, tc.want)
+			}
+		})
+	}
+	r := runArgs(t.Context(), []string{"fleet", "rollout", "--help"})
+	if r.code != exitOK || !strings.Contains(r.stdout, "--canary-bake") || r.stderr != "" {
+		t.Errorf("--help: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// TestFlags_ReadFlagError pins the flag package's error formats that
+// readFlagError takes apart, straight from the package.
+func TestFlags_ReadFlagError(t *testing.T) {
+	parse := func(args ...string) error {
+		set := flag.NewFlagSet("x", flag.ContinueOnError)
+		set.SetOutput(io.Discard)
+		set.Duration("bake", 0, "")
+		set.Bool("yes", false, "")
+		set.String("limit", "", "")
+		return set.Parse(args)
+	}
+	for _, tc := range []struct {
+		err  error
+		want flagProblem
+	}{
+		{parse("--nope"), flagProblem{kind: flagUnknown, name: "nope"}},
+		{parse("-nope"), flagProblem{kind: flagUnknown, name: "nope"}},
+		{parse("--limit"), flagProblem{kind: flagNoValue, name: "limit"}},
+		{parse("--bake", `a "b"`), flagProblem{kind: flagBadValue, name: "bake", value: `a "b"`}},
+		{parse("--yes=maybe"), flagProblem{kind: flagBadValue, name: "yes", value: "maybe"}},
+		{errors.New(`could not parse "x:y" as duration value from environment variable "FLEET_BAKE" for flag bake: time: invalid duration "x:y"`),
+			flagProblem{kind: flagBadValue, name: "bake", value: "x:y", env: "FLEET_BAKE"}},
+	} {
+		if got, ok := readFlagError(tc.err); !ok || got != tc.want {
+			t.Errorf("%v: %+v, %v; want %+v", tc.err, got, ok, tc.want)
+		}
+	}
+	if _, ok := readFlagError(parse("---x")); ok {
+		t.Error("bad flag syntax read as a known error")
+	}
+	if err := flagUsage("fleet x", nil, errors.New("something else")); err.Error() != "fleet x: something else; see fleet x --help" {
+		t.Errorf("unknown format: %v", err)
+	}
+}
+
+// TestFlags_Version: --version prints what the version command prints.
+func TestFlags_Version(t *testing.T) {
+	want := versionString() + "\n"
+	if r := runArgs(t.Context(), []string{"fleet", "version"}); r.code != exitOK || r.stdout != want {
+		t.Fatalf("fleet version: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	// It answers before any command runs.
+	for _, args := range [][]string{{"fleet", "--version"}, {"fleet", "--version", "status"}} {
+		r, got := runRecorded(t, args...)
+		if r.code != exitOK || r.stdout != want || r.stderr != "" || len(got) != 0 {
+			t.Errorf("%v: exit %d, ran %+v\nstdout %q, want %q\nstderr: %s", args, r.code, got, r.stdout, want, r.stderr)
+		}
+	}
+}
+
+// TestFlags_UnknownCommand: one line, with a suggestion when one is close.
+func TestFlags_UnknownCommand(t *testing.T) {
+	for args, want := range map[string]string{
+		"rollot":      `fleet: unknown command "rollot" (did you mean "rollout"?)`,
+		"stauts -l x": `fleet: unknown command "stauts" (did you mean "status"?)`,
+		"deploy":      `fleet: unknown command "deploy"; see fleet --help`,
+		"agent serv":  `fleet agent: unknown command "serv" (did you mean "serve"?)`,
+	} {
+		r := runArgs(t.Context(), append([]string{"fleet"}, strings.Fields(args)...))
+		if r.code != exitCannotStart || r.stderr != want+"\n" || r.stdout != "" {
+			t.Errorf("fleet %s: exit %d\nstdout: %s\nstderr: %q\nwant:   %q", args, r.code, r.stdout, r.stderr, want)
+		}
+	}
+	if r := runArgs(t.Context(), []string{"fleet"}); r.code != exitOK || !strings.Contains(r.stdout, "COMMANDS:") {
+		t.Errorf("fleet alone: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }

@@ -133,19 +133,19 @@ func (in *instanceOps) start(ctx context.Context, slot string) error {
 	a := in.hs.agent
 	in.note("switch", slot)
 	if _, err := a.Switch(ctx, agent.SwitchArgs{Version: in.s.To, Slot: slot, Reject: in.s.Kind == plan.StepRevert}); err != nil {
-		return fmt.Errorf("switch %s to %s: %w", slotName(slot), in.s.To, err)
+		return onSlot(slot, err)
 	}
 	if slot != "" {
 		in.hs.slotVersion[slot] = in.s.To
 	}
 	in.note("restart", slot)
 	if _, err := a.Restart(ctx, agent.RestartArgs{Slot: slot}); err != nil {
-		return fmt.Errorf("restart %s: %w", slotName(slot), err)
+		return onSlot(slot, err)
 	}
 	if in.st.consul {
 		in.note("register", slot)
 		if _, err := a.Register(ctx, agent.RegisterArgs{Slot: slot, Version: in.s.To}); err != nil {
-			return fmt.Errorf("register %s: %w", slotName(slot), err)
+			return onSlot(slot, err)
 		}
 	}
 	return in.gate(ctx, slot)
@@ -165,7 +165,7 @@ func (in *instanceOps) gate(ctx context.Context, slot string) error {
 			Message: slotPrefix(slot) + gateText(ev.Health)}, ev.Health.Passing)
 	})
 	if err != nil {
-		return fmt.Errorf("health %s: %w", slotName(slot), err)
+		return onSlot(slot, err)
 	}
 	return nil
 }
@@ -177,12 +177,12 @@ func (in *instanceOps) admit(ctx context.Context, slot string) error {
 	if in.st.consul {
 		in.note("enable", slot)
 		if _, err := a.Enable(ctx, agent.EnableArgs{Slot: slot}); err != nil {
-			return fmt.Errorf("enable %s: %w", slotName(slot), err)
+			return onSlot(slot, err)
 		}
 	}
 	if slot != "" {
 		if _, err := a.ServeSlot(ctx, agent.ServeArgs{Slot: slot}); err != nil {
-			return fmt.Errorf("serve %s: %w", slotName(slot), err)
+			return onSlot(slot, err)
 		}
 		in.hs.serving = slot
 	}
@@ -198,7 +198,7 @@ func (in *instanceOps) drain(ctx context.Context, slot string) error {
 	in.note("drain", slot)
 	reason := fmt.Sprintf("fleet %s %s: %s -> %s", in.s.Kind, in.st.rolloutID, orNone(in.s.From), in.s.To)
 	if _, err := in.hs.agent.Drain(ctx, agent.DrainArgs{Slot: slot, Reason: reason}); err != nil {
-		return fmt.Errorf("drain %s: %w", slotName(slot), err)
+		return onSlot(slot, err)
 	}
 	return nil
 }
@@ -221,7 +221,7 @@ func (in *instanceOps) stop(ctx context.Context, slot string) error {
 	}
 	in.note("stop", slot)
 	if _, err := in.hs.agent.Stop(ctx, agent.StopArgs{Slot: slot}); err != nil {
-		return fmt.Errorf("stop %s: %w", slotName(slot), err)
+		return onSlot(slot, err)
 	}
 	return nil
 }
@@ -230,11 +230,14 @@ func (in *instanceOps) note(step, slot string) {
 	in.st.step(in.s, step, slot, slotPrefix(slot))
 }
 
-func slotName(slot string) string {
+// onSlot is an agent call's error on the instance: the error already
+// names the op (the agent's message, or the client's "agent <op>"), so
+// this layer adds only the slot, on a host that has slots.
+func onSlot(slot string, err error) error {
 	if slot == "" {
-		return "instance"
+		return err
 	}
-	return "slot " + slot
+	return fmt.Errorf("slot %s: %w", slot, err)
 }
 
 func slotPrefix(slot string) string {

@@ -30,12 +30,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // runIO is run with its input too: the terminal a confirmation is read
 // from.
 func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp()
+	return runApp(ctx, newApp(), args, stdin, stdout, stderr)
+}
+
+// runApp runs app on args, prints its error and returns the exit code.
+func runApp(ctx context.Context, app *cli.App, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app.Reader, app.Writer, app.ErrWriter = stdin, stdout, stderr
 	app.Metadata = map[string]any{metaArgs: args}
 	err := app.RunContext(ctx, args)
 	var ec *exitError
-	if err != nil && !(errors.As(err, &ec) && ec.err == nil) {
+	var ue *usageError
+	switch {
+	case err == nil, errors.As(err, &ec) && ec.err == nil:
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, err) // it starts with the command: "fleet rollout: …"
+	default:
 		fmt.Fprintln(stderr, "fleet:", err)
 	}
 	return exitCodeOf(ctx, err)
@@ -58,13 +67,21 @@ func interruptContext() (context.Context, func()) {
 	return ctx, func() { signal.Stop(sigs); cancel() }
 }
 
+// newApp is the command line. Every command refuses words it does not
+// take and reports a bad flag in one line (args.go, usage.go).
 func newApp() *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "fleet",
 		Usage:                "roll versioned binaries out to Linux hosts over SSH, in safe batches",
 		Version:              version,
 		EnableBashCompletion: true,
 		HideVersion:          true,
+		Flags:                []cli.Flag{versionFlag()},
+		Before:               rootBefore,
+		Action:               rootAction,
+		// Errors go back to runApp, which prints them and picks the exit
+		// code; urfave/cli's handler would os.Exit on some.
+		ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{
 			rolloutCommand(),
 			rollbackCommand(),
@@ -79,4 +96,6 @@ func newApp() *cli.App {
 			agentCommand(),
 		},
 	}
+	guardCommands(app)
+	return app
 }

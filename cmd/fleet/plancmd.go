@@ -49,7 +49,7 @@ func runPlan(c *cli.Context) error {
 	}
 	strategy, _, err := rolloutStrategy(c, t.inv.Strategy)
 	if err != nil {
-		return withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
+		return withExit(exitCannotStart, strategyError(t.inv.File, err))
 	}
 	// The same check as rollout's: a plan must not show what a rollout
 	// would refuse.

@@ -73,7 +73,7 @@ var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) erro
 func rollbackInput(c *cli.Context, t *target) (plan.Strategy, string, error) {
 	strategy, err := strategyOf(c, t.inv.Strategy)
 	if err != nil {
-		return strategy, "", withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
+		return strategy, "", withExit(exitCannotStart, strategyError(t.inv.File, err))
 	}
 	// A rollback that fails is not rolled back again: that would pick a
 	// target nobody chose. It halts and says where each host is.

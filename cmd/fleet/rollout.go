@@ -55,7 +55,7 @@ var runRollout = mutating("rollout", func(c *cli.Context, rec *runRecord) error 
 	}
 	strategy, co, err := rolloutStrategy(c, t.inv.Strategy)
 	if err != nil {
-		return withExit(exitCannotStart, fmt.Errorf("%s: strategy: %w", t.inv.File, err))
+		return withExit(exitCannotStart, strategyError(t.inv.File, err))
 	}
 	if v := c.String("version"); v != "" {
 		if err := agent.ValidateVersion(v); err != nil {

@@ -36,10 +36,13 @@ type hostSession struct {
 	slotVersion map[string]string
 	prepared    *[2]string
 	pending     bool // a paused canary is recorded on the host
+
+	current string // the version the host ran when the run asked (learn)
 }
 
 // learn records what the host said about its instances.
 func (s *hostSession) learn(st agent.StatusResult) {
+	s.current = st.Current
 	s.serving = st.Serving
 	s.pending = st.Pending != nil
 	s.slotVersion = map[string]string{}

@@ -35,7 +35,7 @@ func beginStage(ctx context.Context, s *hostSession, a artifact, out *progress) 
 		return begin, err // the agent's message names the version
 	}
 	if begin.Present {
-		out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "already present"})
+		out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", From: s.current, To: a.version, Message: "already present"})
 	}
 	return begin, nil
 }
@@ -43,26 +43,26 @@ func beginStage(ctx context.Context, s *hostSession, a artifact, out *progress) 
 // upload sends the artifact to the path beginStage got and has the agent
 // verify and install it.
 func upload(ctx context.Context, s *hostSession, a artifact, begin agent.StageBeginResult, out *progress) (int64, error) {
-	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "upload", To: a.version, Total: a.size, Message: fmt.Sprintf("%d bytes", a.size)})
+	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "upload", From: s.current, To: a.version, Total: a.size, Message: fmt.Sprintf("%d bytes", a.size)})
 	f, err := os.Open(a.path)
 	if err != nil {
 		return 0, fmt.Errorf("artifact: %w", err)
 	}
 	defer f.Close()
-	n, err := s.client.Upload(ctx, begin.UploadPath, f, 0o600, uploadTicker(out, s.host.Name, a))
+	n, err := s.client.Upload(ctx, begin.UploadPath, f, 0o600, uploadTicker(out, s.host.Name, s.current, a))
 	if err != nil {
 		return n, fmt.Errorf("upload %s: %w", a.version, err)
 	}
 	if _, err := s.agent.StageCommit(ctx, agent.StageCommitArgs{Version: a.version, SHA256: a.sha256, UploadPath: begin.UploadPath}); err != nil {
 		return n, err // the agent's message names the version
 	}
-	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", To: a.version, Message: "verified"})
+	out.emit(event{Kind: "host_step", Host: s.host.Name, Step: "stage", From: s.current, To: a.version, Message: "verified"})
 	return n, nil
 }
 
 // uploadTicker reports an upload's progress as upload_progress events:
 // every 200 ms for a live terminal, every second otherwise.
-func uploadTicker(out *progress, host string, a artifact) func(int64) {
+func uploadTicker(out *progress, host, from string, a artifact) func(int64) {
 	every := time.Second
 	if out.live {
 		every = 200 * time.Millisecond
@@ -75,7 +75,7 @@ func uploadTicker(out *progress, host string, a artifact) func(int64) {
 			return
 		}
 		last = now
-		ev := event{Kind: "upload_progress", Host: host, To: a.version, Bytes: written, Total: a.size}
+		ev := event{Kind: "upload_progress", Host: host, From: from, To: a.version, Bytes: written, Total: a.size}
 		if secs := now.Sub(start).Seconds(); secs > 0 {
 			ev.Rate = int64(float64(written) / secs)
 		}

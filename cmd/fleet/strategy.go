@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -20,30 +21,46 @@ func strategyFlags() []cli.Flag {
 }
 
 // strategyOf merges the inventory's strategy with command-line overrides.
+// A bad value is a *flagError when a flag gave it; strategyError says
+// where the others came from.
 func strategyOf(c *cli.Context, s inventory.Strategy) (plan.Strategy, error) {
-	mu, mf, ms := s.MaxUnavailable, s.MaxFailures, s.MaxSurge
-	if v := c.String("max-unavailable"); v != "" {
-		mu = v
-	}
-	if v := c.String("max-failures"); v != "" {
-		mf = v
-	}
-	if v := c.String("max-surge"); v != "" {
-		ms = v
-	}
 	var st plan.Strategy
 	var err error
-	if st.MaxUnavailable, err = parseLimit("max-unavailable", mu); err != nil {
+	if st.MaxUnavailable, err = limitOf(c, "max-unavailable", "max_unavailable", s.MaxUnavailable); err != nil {
 		return st, err
 	}
-	if st.MaxFailures, err = parseLimit("max-failures", mf); err != nil {
+	if st.MaxFailures, err = limitOf(c, "max-failures", "max_failures", s.MaxFailures); err != nil {
 		return st, err
 	}
-	if st.MaxSurge, err = parseLimit("max-surge", ms); err != nil {
+	if st.MaxSurge, err = limitOf(c, "max-surge", "max_surge", s.MaxSurge); err != nil {
 		return st, err
 	}
 	st.AutoRollback = s.AutoRollback && !c.Bool("no-auto-rollback")
 	return st, nil
+}
+
+// limitOf is a count or percentage: the flag's, when it has a value, else
+// the inventory's key.
+func limitOf(c *cli.Context, flag, key, inv string) (plan.IntOrPercent, error) {
+	v := c.String(flag)
+	if v == "" {
+		return parseLimit(key, inv)
+	}
+	p, err := plan.ParseIntOrPercent(v)
+	if err != nil {
+		return p, &flagError{Flag: flag, Err: err}
+	}
+	return p, nil
+}
+
+// strategyError says where a bad strategy setting came from: a flag's
+// error names the flag; any other is the inventory file's.
+func strategyError(file string, err error) error {
+	var fe *flagError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return fmt.Errorf("%s: strategy: %w", file, err)
 }
 
 // canaryFlags are rollout-only: a first wave, then a bake or a pause.
@@ -69,14 +86,9 @@ func rolloutStrategy(c *cli.Context, s inventory.Strategy) (plan.Strategy, canar
 	if err != nil {
 		return st, canaryOptions{}, err
 	}
-	canary := s.Canary
-	if v := c.String("canary"); v != "" {
-		canary = v
-	}
 	if c.Bool("resume") {
-		canary = "0" // the canary already ran: the rest go now
-	}
-	if st.Canary, err = parseLimit("canary", canary); err != nil {
+		st.Canary = plan.IntOrPercent{} // the canary already ran: the rest go now
+	} else if st.Canary, err = limitOf(c, "canary", "canary", s.Canary); err != nil {
 		return st, canaryOptions{}, err
 	}
 	co := canaryOptions{bake: s.CanaryBake, pause: s.PauseAfterCanary}
@@ -94,7 +106,7 @@ func rolloutStrategy(c *cli.Context, s inventory.Strategy) (plan.Strategy, canar
 	case "blue-green":
 		st.BlueGreen = true
 	default:
-		return st, co, fmt.Errorf("--strategy %q: want rolling or blue-green", c.String("strategy"))
+		return st, co, &flagError{Flag: "strategy", Value: c.String("strategy"), Want: "want rolling or blue-green"}
 	}
 	return st, co, nil
 }

@@ -29,3 +29,29 @@ func versionCommand() *cli.Command {
 		},
 	}
 }
+
+// versionFlag is fleet --version. urfave/cli's own (HideVersion) would
+// print only "fleet version dev".
+func versionFlag() cli.Flag {
+	return &cli.BoolFlag{Name: "version", Usage: "print the version, as fleet version does"}
+}
+
+// rootBefore answers --version before any command runs.
+func rootBefore(c *cli.Context) error {
+	if !c.Bool("version") {
+		return nil
+	}
+	if _, err := fmt.Fprintln(c.App.Writer, versionString()); err != nil {
+		return err
+	}
+	return exitStatus(exitOK)
+}
+
+// rootAction runs when no command was named: the help, or a word that is
+// no command.
+func rootAction(c *cli.Context) error {
+	if c.Args().Present() {
+		return unknownCommand(c.App.Name, c.App.Commands, c.Args().First())
+	}
+	return cli.ShowAppHelp(c)
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"io"
+	"testing"
+
+	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/plan"
+)
+
+// scriptedSession is a host session whose agent answers every request
+// with answer's response; no host, no SSH.
+func scriptedSession(t *testing.T, name string, answer func(agent.Request) agent.Response) *hostSession {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	go func() {
+		defer outW.Close()
+		sc := bufio.NewScanner(inR)
+		for sc.Scan() {
+			var req agent.Request
+			if len(sc.Bytes()) == 0 || json.Unmarshal(sc.Bytes(), &req) != nil {
+				continue
+			}
+			resp := answer(req)
+			resp.ID = req.ID
+			line, _ := json.Marshal(resp)
+			if _, err := outW.Write(append(line, '\n')); err != nil {
+				return
+			}
+		}
+	}()
+	c := agent.NewClient(inW, outR)
+	t.Cleanup(func() { _ = c.Close(); _ = inR.Close() })
+	return &hostSession{host: inventory.Host{Name: name}, agent: c, slotVersion: map[string]string{}}
+}
+
+// TestInstance_GateErrorReadsOnce: a failed gate says health once, as the
+// agent said it, with the host and the step around it and the slot on a
+// host with slots; errors.Is still finds the code.
+func TestInstance_GateErrorReadsOnce(t *testing.T) {
+	out, err := newProgress(io.Discard, formatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := scriptedSession(t, "web1", func(agent.Request) agent.Response {
+		return agent.Response{Error: &agent.WireError{Code: agent.CodeUnhealthy,
+			Message: "health v2: not healthy within 2s (41 rounds); last failure: http GET /healthz: status 500"}}
+	})
+	step := plan.Step{Host: "web1", Kind: plan.StepActivate, From: "v1", To: "v2"}
+	in := &instanceOps{st: &stepper{out: out}, hs: hs, s: step}
+	for slot, want := range map[string]string{
+		"":     "host web1: activate: unhealthy: health v2: not healthy within 2s (41 rounds); last failure: http GET /healthz: status 500",
+		"blue": "host web1: activate: slot blue: unhealthy: health v2: not healthy within 2s (41 rounds); last failure: http GET /healthz: status 500",
+	} {
+		err := error(&plan.HostError{Host: "web1", Op: string(step.Kind), Err: in.gate(t.Context(), slot)})
+		if err.Error() != want || !errors.Is(err, agent.CodeUnhealthy) {
+			t.Errorf("slot %q:\n got %v\nwant %s", slot, err, want)
+		}
+	}
+}
+
+// TestStage_FromIsWhatTheHostRuns: the staging events name the version
+// the host runs (learned from its status), not "(none)".
+func TestStage_FromIsWhatTheHostRuns(t *testing.T) {
+	var buf lockedBuffer
+	out, err := newProgress(&buf, formatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := scriptedSession(t, "web1", func(agent.Request) agent.Response {
+		res, _ := json.Marshal(agent.StageBeginResult{Present: true})
+		return agent.Response{OK: true, Result: res}
+	})
+	hs.learn(agent.StatusResult{Current: "v1"})
+	if _, err := stage(t.Context(), hs, artifact{version: "v2", sha256: "ab", size: 1}, out); err != nil {
+		t.Fatal(err)
+	}
+	evs := result{stdout: buf.String()}.kind(t, "host_step:stage")
+	if len(evs) != 1 || evs[0].From != "v1" || evs[0].To != "v2" {
+		t.Fatalf("stage events %+v", evs)
+	}
+	if got := renderText(evs[0]); got != evs[0].Time.Format("15:04:05")+" web1         stage     v1 → v2 already present" {
+		t.Errorf("plain line %q", got)
+	}
+}
