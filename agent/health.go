@@ -11,8 +11,8 @@ import (
 // candidate), unhealthy rules it out as previous. A cancelled gate (the
 // controller went away) is no verdict and records nothing.
 func (s *session) health(ctx context.Context, a HealthArgs) (HealthResult, error) {
-	if len(s.spec.Health.Checks) == 0 && !s.consulGate() {
-		return HealthResult{}, errorf(CodeBadRequest, "health: the spec has no checks")
+	if err := s.spec.Gate(); err != nil {
+		return HealthResult{}, errorf(CodeBadRequest, "health: %w", err)
 	}
 	inst, err := s.instance(OpHealth, a.Slot)
 	if err != nil {

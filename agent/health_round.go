@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // consulCheckName is the check the Consul gate adds to every round.
@@ -23,7 +25,7 @@ func (s *session) consulGate() bool {
 func (s *session) roundFor(ctx context.Context, op Op, inst instance) (func(context.Context) []CheckResult, error) {
 	if inst.port == 0 && healthUsesPort(s.spec.Health) {
 		return nil, errorf(CodeBadRequest, "%s: a check uses %s but instance %q has no port",
-			op, PortPlaceholder, inst.slot)
+			op, appspec.PortPlaceholder, inst.slot)
 	}
 	spec := s.spec.Health.forPort(inst.port)
 	if !s.consulGate() {
@@ -67,15 +69,4 @@ func consulProbe(ctx context.Context, reg Registry, id string) CheckResult {
 		res.OK = true
 	}
 	return res
-}
-
-// healthUsesPort reports whether a check of h needs the instance's port.
-func healthUsesPort(h HealthSpec) bool {
-	for _, c := range h.Checks {
-		if c.HTTP != nil && strings.Contains(c.HTTP.URL, PortPlaceholder) ||
-			c.TCP != nil && strings.Contains(c.TCP.Address, PortPlaceholder) {
-			return true
-		}
-	}
-	return false
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"os/exec"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -89,13 +90,24 @@ func TestHealth_DeadlineFailsWithLastReason(t *testing.T) {
 	}
 }
 
+// program is the absolute path of a command on PATH: a command check's
+// argv[0] must be one (appspec.Arg).
+func program(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		t.Fatalf("%s is not on PATH: %v", name, err)
+	}
+	return p
+}
+
 func TestHealth_AllCheckKinds(t *testing.T) {
 	srv := scripted(t, 200)
 	addr := strings.TrimPrefix(srv.URL, "http://")
 	pass := []agent.CheckSpec{
 		{HTTP: &agent.HTTPCheck{URL: srv.URL + "/healthz", Body: "status: ok"}},
 		{TCP: &agent.TCPCheck{Address: addr}},
-		{Command: &agent.CommandCheck{Argv: []string{"true"}}},
+		{Command: &agent.CommandCheck{Argv: []string{program(t, "true")}}},
 		{Systemd: &agent.SystemdCheck{Unit: testUnit}},
 	}
 	h := newHost(t)
@@ -112,8 +124,8 @@ func TestHealth_AllCheckKinds(t *testing.T) {
 		{agent.CheckSpec{HTTP: &agent.HTTPCheck{URL: srv.URL, Body: "absent"}}, `body does not contain "absent"`},
 		{agent.CheckSpec{HTTP: &agent.HTTPCheck{URL: srv.URL, Status: 204}}, "status 200, want 204"},
 		{agent.CheckSpec{TCP: &agent.TCPCheck{Address: "127.0.0.1:1"}}, "connection refused"},
-		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{"sh", "-c", "echo boom >&2; exit 3"}}}, "exit status 3: boom"},
-		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{"sleep", "30"}, Timeout: agent.Duration(50 * time.Millisecond)}}, "killed"},
+		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{program(t, "sh"), "-c", "echo boom >&2; exit 3"}}}, "exit status 3: boom"},
+		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{program(t, "sleep"), "30"}, Timeout: agent.Duration(50 * time.Millisecond)}}, "killed"},
 		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{"/nonexistent/probe"}}}, "no such file"},
 		{agent.CheckSpec{Systemd: &agent.SystemdCheck{Unit: "other.service"}}, "ActiveState inactive, want active"},
 	}
@@ -148,4 +160,29 @@ func TestHealth_NoChecksIsRefused(t *testing.T) {
 	h.checks = nil
 	_, _, err := gate(t, h)
 	wantCode(t, err, agent.CodeBadRequest)
+}
+
+// TestHealth_RefusesAGateThatCannotFail: without a check, or with only a
+// Consul gate over no Consul check, the health op judges nothing and
+// records no verdict (appspec.Gate, the rule the inventory applies when
+// it loads). hello accepts such a spec, for the ops that need no gate.
+func TestHealth_RefusesAGateThatCannotFail(t *testing.T) {
+	for name, setup := range map[string]func(h *host){
+		"no check":                         func(h *host) { h.checks = nil },
+		"consul gate over no consul check": func(h *host) { h.checks = nil; h.withConsul().Gate = true; h.consul.Checks = nil },
+		"consul checks without the gate":   func(h *host) { h.checks = nil; h.withConsul() },
+	} {
+		t.Run(name, func(t *testing.T) {
+			h := newHost(t)
+			setup(h)
+			_, events, err := gate(t, h)
+			e := wantCode(t, err, agent.CodeBadRequest)
+			if !strings.Contains(e.Message, "no health check: a rollout could not tell a good release from a bad one") {
+				t.Errorf("message %q does not say why", e.Message)
+			}
+			if len(events) != 0 {
+				t.Errorf("%d rounds ran, want none", len(events))
+			}
+		})
+	}
 }

@@ -1,6 +1,6 @@
 package agent
 
-import "strings"
+import "github.com/fleetdeploy/fleet/appspec"
 
 // instance is one running copy of the app on the host: either the host's
 // single service (slot "") or one slot of the template unit.
@@ -14,8 +14,7 @@ type instance struct {
 // instanceUnit names the template's instance for slot: "hello@.service"
 // and "blue" give "hello@blue.service".
 func (s SlotSpec) instanceUnit(slot string) string {
-	prefix, suffix, _ := strings.Cut(s.Unit, "@")
-	return prefix + "@" + slot + suffix
+	return appspec.InstanceUnit(s.Unit, slot)
 }
 
 // instance resolves an op's Slot argument. A slot name needs slots in the

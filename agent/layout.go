@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // File and directory names of the host layout (DESIGN.md, "On the host").
@@ -13,7 +15,7 @@ const (
 	releasesDir  = "releases"
 	fleetDir     = ".fleet"
 	incomingDir  = ".incoming"
-	releaseFile  = "release.json"
+	releaseFile  = appspec.ReleaseFile // the binary may not be named so (appspec.Binary)
 	stateFile    = "state.json"
 	journalFile  = "journal.jsonl"
 	lockFile     = "lock"

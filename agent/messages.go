@@ -130,7 +130,7 @@ type RestartResult struct {
 }
 
 // HealthArgs runs the gate on current, or with Slot on the slot's
-// instance (its port replaces PortPlaceholder in the checks). When Version
+// instance (its port replaces appspec.PortPlaceholder in the checks). When Version
 // is set the agent refuses to run unless the instance runs that version,
 // so a verdict is never recorded against the wrong release.
 type HealthArgs struct {

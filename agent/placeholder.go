@@ -1,41 +1,28 @@
 package agent
 
-import (
-	"fmt"
-	"net"
-	"strconv"
-	"strings"
-)
-
-// PortPlaceholder in a health check's URL or address, or in a Consul
-// check, stands for the port of the instance being checked: with slots,
-// one spec serves both instances.
-const PortPlaceholder = "{port}"
-
-// withPort replaces PortPlaceholder in s with port.
-func withPort(s string, port int) string {
-	return strings.ReplaceAll(s, PortPlaceholder, strconv.Itoa(port))
-}
-
-// validateHostPort checks a host:port that may hold the placeholder.
-func validateHostPort(what, addr string) error {
-	if _, _, err := net.SplitHostPort(withPort(addr, 1)); err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	return nil
-}
+import "github.com/fleetdeploy/fleet/appspec"
 
 // usesPort reports whether any check of the health spec or of Consul
-// needs the instance's port.
+// needs the instance's port (appspec.PortPlaceholder).
 func (s AppSpec) usesPort() bool {
 	if healthUsesPort(s.Health) {
 		return true
 	}
 	if s.Consul != nil {
 		for _, c := range s.Consul.Checks {
-			if strings.Contains(c.HTTP+c.TCP, PortPlaceholder) {
+			if appspec.UsesPort(c.HTTP) || appspec.UsesPort(c.TCP) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// healthUsesPort reports whether a check of h needs the instance's port.
+func healthUsesPort(h HealthSpec) bool {
+	for _, c := range h.Checks {
+		if c.HTTP != nil && appspec.UsesPort(c.HTTP.URL) || c.TCP != nil && appspec.UsesPort(c.TCP.Address) {
+			return true
 		}
 	}
 	return false
@@ -50,11 +37,11 @@ func (h HealthSpec) forPort(port int) HealthSpec {
 		switch {
 		case c.HTTP != nil:
 			hc := *c.HTTP
-			hc.URL = withPort(hc.URL, port)
+			hc.URL = appspec.WithPort(hc.URL, port)
 			c.HTTP = &hc
 		case c.TCP != nil:
 			tc := *c.TCP
-			tc.Address = withPort(tc.Address, port)
+			tc.Address = appspec.WithPort(tc.Address, port)
 			c.TCP = &tc
 		}
 		out.Checks[i] = c

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"maps"
 	"strconv"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // register (re)registers an instance with Consul for the version it runs,
@@ -91,8 +93,8 @@ func (s *session) registration(inst instance, m releaseMeta) Registration {
 			// Consul's own naming for a service's checks, made explicit so
 			// that a re-registration updates them in place.
 			ID:       "service:" + inst.serviceID + ":" + strconv.Itoa(i+1),
-			HTTP:     withPort(ck.HTTP, inst.port),
-			TCP:      withPort(ck.TCP, inst.port),
+			HTTP:     appspec.WithPort(ck.HTTP, inst.port),
+			TCP:      appspec.WithPort(ck.TCP, inst.port),
 			Interval: ck.Interval.Std(), Timeout: ck.Timeout.Std(),
 			DeregisterCriticalAfter: c.DeregisterCriticalAfter.Std(),
 		}

@@ -13,7 +13,7 @@ type AppSpec struct {
 	Root   string     `json:"root"`   // absolute, clean; e.g. /opt/<name>
 	Binary string     `json:"binary"` // file name inside releases/<v>/
 	Units  []string   `json:"units"`  // systemd units restarted in order
-	Keep   int        `json:"keep"`   // releases prune keeps (>= 1)
+	Keep   int        `json:"keep"`   // releases prune keeps (>= appspec.MinKeep)
 	Health HealthSpec `json:"health"`
 
 	// Consul, when set, makes the host's instances Consul services the
@@ -45,7 +45,7 @@ type CheckSpec struct {
 
 // HTTPCheck passes when GET URL answers Status (200 when 0) and, if Body
 // is set, the first 64 KiB of the body contain it. URL may contain
-// PortPlaceholder, replaced by the instance's port.
+// appspec.PortPlaceholder, replaced by the instance's port.
 type HTTPCheck struct {
 	URL     string   `json:"url"`
 	Status  int      `json:"status,omitempty"`
@@ -54,7 +54,7 @@ type HTTPCheck struct {
 }
 
 // TCPCheck passes when Address accepts a connection. Address may contain
-// PortPlaceholder, replaced by the instance's port.
+// appspec.PortPlaceholder, replaced by the instance's port.
 type TCPCheck struct {
 	Address string   `json:"address"`
 	Timeout Duration `json:"timeout,omitempty"`

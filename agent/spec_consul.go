@@ -44,7 +44,7 @@ type ConsulSpec struct {
 
 // ConsulCheck is one check Consul runs against the instance; exactly one
 // of HTTP (a URL) and TCP (host:port) is set, either may contain
-// PortPlaceholder. Consul raises intervals under 1s to 1s.
+// appspec.PortPlaceholder. Consul raises intervals under 1s to 1s.
 type ConsulCheck struct {
 	HTTP     string   `json:"http,omitempty"`
 	TCP      string   `json:"tcp,omitempty"`

@@ -40,7 +40,6 @@ func TestAppSpec_ValidateConsulAndSlots(t *testing.T) {
 		"no deregistration":  func(s *AppSpec) { s.Consul.DeregisterCriticalAfter = 0 },
 		"slots, no consul":   func(s *AppSpec) { s.Consul = nil },
 		"dotted slot name":   func(s *AppSpec) { s.Slots.Slots[0].Name = "a.1" },
-		"socket template":    func(s *AppSpec) { s.Slots.Unit = "app@.socket" },
 		"consul, no port ok": func(s *AppSpec) { s.Slots, s.Health.Checks, s.Consul.Checks = nil, nil, nil },
 	}
 	for name, mutate := range good {
@@ -82,6 +81,15 @@ func TestAppSpec_ValidateConsulAndSlots(t *testing.T) {
 		"plain unit":           func(s *AppSpec) { s.Slots.Unit = "app.service" },
 		"instance unit":        func(s *AppSpec) { s.Slots.Unit = "app@x.service" },
 		"template no prefix":   func(s *AppSpec) { s.Slots.Unit = "@.service" },
+		"socket template":      func(s *AppSpec) { s.Slots.Unit = "app@.socket" },
+		"slot name dots":       func(s *AppSpec) { s.Slots.Slots[0].Name = "a..b" },
+		"service with dot":     func(s *AppSpec) { s.Consul.Service = "a.b" },
+		"address no host":      func(s *AppSpec) { s.Consul.Address = ":8500" },
+		"tag with space":       func(s *AppSpec) { s.Consul.Tags = []string{"a b"} },
+		"meta value NUL":       func(s *AppSpec) { s.Consul.Meta["a"] = "x\x00" },
+		"long token file":      func(s *AppSpec) { s.Consul.Token, s.Consul.TokenFile = "", "/"+strings.Repeat("t", 1024) },
+		"check tcp no host":    func(s *AppSpec) { s.Consul.Checks[1].TCP = ":{port}" },
+		"check url port host":  func(s *AppSpec) { s.Consul.Checks[0].HTTP = "http://{port}/" },
 		"port nowhere":         func(s *AppSpec) { s.Slots = nil },
 		"port, no consul":      func(s *AppSpec) { s.Slots, s.Consul = nil, nil },
 	}

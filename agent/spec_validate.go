@@ -3,31 +3,30 @@ package agent
 import (
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
-// Validate checks everything hello receives before any of it is used.
+// Validate checks everything hello receives before any of it is used,
+// with package appspec's rules: the inventory applied the same ones when
+// it was loaded.
 func (s AppSpec) Validate() error {
-	if err := validateName("name", s.Name); err != nil {
+	if err := named("name", s.Name, appspec.Name(s.Name)); err != nil {
 		return err
 	}
-	if err := validateRoot(s.Root); err != nil {
+	if err := named("root", s.Root, appspec.Root(s.Root)); err != nil {
 		return err
 	}
-	if err := validateName("binary", s.Binary); err != nil {
+	if err := named("binary", s.Binary, appspec.Binary(s.Binary)); err != nil {
 		return err
-	}
-	if s.Binary == releaseFile {
-		return fmt.Errorf("binary must not be named %s", releaseFile)
 	}
 	for _, u := range s.Units {
 		if err := ValidateUnitName(u); err != nil {
 			return err
 		}
 	}
-	if s.Keep < 1 {
-		return fmt.Errorf("keep %d: must be >= 1", s.Keep)
+	if err := appspec.Keep(s.Keep); err != nil {
+		return fmt.Errorf("keep: %w", err)
 	}
 	if err := s.Health.Validate(); err != nil {
 		return fmt.Errorf("health: %w", err)
@@ -35,15 +34,29 @@ func (s AppSpec) Validate() error {
 	return s.validateInstances()
 }
 
-// Validate checks the gate's timing and every check. A spec without checks
-// is valid here (an app may never be gated); the health op refuses it.
-func (h HealthSpec) Validate() error {
-	if h.Interval <= 0 || h.Deadline <= 0 || h.MinHealthyTime < 0 {
-		return fmt.Errorf("interval and deadline must be > 0, min_healthy_time >= 0")
+// Gate says why the health op cannot judge a release with this spec: no
+// check, and no Consul gate with a check of its own (appspec.Gate). hello
+// accepts such a spec, for the ops that need no gate; the inventory
+// refuses it when it is loaded.
+func (s AppSpec) Gate() error {
+	consulGate, consulChecks := false, 0
+	if s.Consul != nil {
+		consulGate, consulChecks = s.Consul.Gate, len(s.Consul.Checks)
 	}
-	if h.MinHealthyTime > h.Deadline {
-		return fmt.Errorf("min_healthy_time %s exceeds deadline %s: the gate could never pass",
-			h.MinHealthyTime, h.Deadline)
+	return appspec.Gate(len(s.Health.Checks), consulGate, consulChecks)
+}
+
+// Validate checks the gate's timing and every check. A spec without checks
+// is valid here; the health op refuses it (AppSpec.Gate).
+func (h HealthSpec) Validate() error {
+	if err := appspec.Positive(h.Interval.Std()); err != nil {
+		return fmt.Errorf("interval: %w", err)
+	}
+	if err := appspec.Positive(h.Deadline.Std()); err != nil {
+		return fmt.Errorf("deadline: %w", err)
+	}
+	if err := appspec.MinHealthyTime(h.MinHealthyTime.Std(), h.Deadline.Std()); err != nil {
+		return fmt.Errorf("min_healthy_time: %w", err)
 	}
 	for i, c := range h.Checks {
 		if err := c.Validate(); err != nil {
@@ -80,15 +93,13 @@ func (c CheckSpec) Validate() error {
 }
 
 func (c *HTTPCheck) validate() error {
-	u, err := url.Parse(withPort(c.URL, 1)) // any port: the placeholder must leave a valid URL
-	if err != nil {
-		return fmt.Errorf("http url: %w", err)
+	if err := named("http url", c.URL, appspec.HTTPURL(c.URL)); err != nil {
+		return err
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("http url %q: want http(s)://host/...", c.URL)
-	}
-	if c.Status != 0 && (c.Status < 100 || c.Status > 599) {
-		return fmt.Errorf("http status %d: not an HTTP status", c.Status)
+	if c.Status != 0 { // 0: 200
+		if err := appspec.HTTPStatus(c.Status); err != nil {
+			return fmt.Errorf("http status: %w", err)
+		}
 	}
 	if c.Timeout < 0 {
 		return errors.New("http timeout must be >= 0")
@@ -97,7 +108,7 @@ func (c *HTTPCheck) validate() error {
 }
 
 func (c *TCPCheck) validate() error {
-	if err := validateHostPort("tcp address", c.Address); err != nil {
+	if err := named("tcp address", c.Address, appspec.CheckAddress(c.Address)); err != nil {
 		return err
 	}
 	if c.Timeout < 0 {
@@ -107,13 +118,8 @@ func (c *TCPCheck) validate() error {
 }
 
 func (c *CommandCheck) validate() error {
-	if len(c.Argv) == 0 || c.Argv[0] == "" {
-		return errors.New("command argv is empty")
-	}
-	for _, a := range c.Argv {
-		if strings.IndexByte(a, 0) >= 0 {
-			return errors.New("command argv contains NUL")
-		}
+	if err := appspec.Argv(c.Argv); err != nil {
+		return fmt.Errorf("command: %w", err)
 	}
 	if c.Timeout < 0 {
 		return errors.New("command timeout must be >= 0")
@@ -125,12 +131,10 @@ func (c *SystemdCheck) validate() error {
 	if err := ValidateUnitName(c.Unit); err != nil {
 		return err
 	}
-	switch c.State {
-	case "", "active", "reloading", "inactive", "failed", "activating",
-		"deactivating", "maintenance", "refreshing":
+	if c.State == "" { // "": active
 		return nil
 	}
-	return fmt.Errorf("systemd state %q: not an ActiveState", c.State)
+	return named("systemd state", c.State, appspec.UnitState(c.State))
 }
 
 // Validate bounds the free-text fields that end up in the lock file and

@@ -77,6 +77,26 @@ func TestAppSpec_Validate(t *testing.T) {
 		"bad state": func(s *AppSpec) {
 			s.Health.Checks = []CheckSpec{{Systemd: &SystemdCheck{Unit: "a.service", State: "up"}}}
 		},
+		// What the inventory refused and the agent took, before both used appspec.
+		"name with @":           func(s *AppSpec) { s.Name = "a@b" },
+		"binary starting _":     func(s *AppSpec) { s.Binary = "_app" },
+		"root with @":           func(s *AppSpec) { s.Root = "/opt/a@b" },
+		"keep 1":                func(s *AppSpec) { s.Keep = 1 },
+		"min equals deadline":   func(s *AppSpec) { s.Health.MinHealthyTime = s.Health.Deadline },
+		"url without host":      func(s *AppSpec) { s.Health.Checks[0].HTTP.URL = "http://:8080/" },
+		"{port} in url host":    func(s *AppSpec) { s.Health.Checks[0].HTTP.URL = "http://{port}/" },
+		"body with NUL":         func(s *AppSpec) { s.Health.Checks[0].HTTP.Body = "a\x00" },
+		"tcp without host":      func(s *AppSpec) { s.Health.Checks = []CheckSpec{{TCP: &TCPCheck{Address: ":8080"}}} },
+		"tcp port out of range": func(s *AppSpec) { s.Health.Checks = []CheckSpec{{TCP: &TCPCheck{Address: "h:65536"}}} },
+		"relative program": func(s *AppSpec) {
+			s.Health.Checks = []CheckSpec{{Command: &CommandCheck{Argv: []string{"true"}}}}
+		},
+		// What the inventory took and the agent refused.
+		"unit starting -":  func(s *AppSpec) { s.Units = []string{"-x.service"} },
+		"unit with two @":  func(s *AppSpec) { s.Units = []string{"a@b@c.service"} },
+		"unit backslash":   func(s *AppSpec) { s.Units = []string{`a\b.service`} },
+		"root component .": func(s *AppSpec) { s.Root = "/opt/.app" },
+		"root component -": func(s *AppSpec) { s.Root = "/opt/-app" },
 	}
 	for name, mutate := range tests {
 		s := valid

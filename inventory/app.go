@@ -1,11 +1,7 @@
 package inventory
 
 import (
-	"errors"
-	"fmt"
-	"path"
-	"strings"
-
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -15,18 +11,13 @@ type App struct {
 	Binary string   // file name inside releases/<version>/; default Name
 	Root   string   // absolute and clean; default /opt/<Name>
 	Units  []string // systemd units restarted on switch; default [<Name>.service]
-	Keep   int      // releases kept per host; default 5, at least 2
+	Keep   int      // releases kept per host; default 5, at least appspec.MinKeep
 	Health Health
 	Consul *Consul // nil: fleet does not touch Consul
 	Slots  *Slots  // nil: one instance per host, run by Units
 }
 
-const (
-	defaultKeep = 5
-	// minKeep is two so the previous release survives prune and a
-	// rollback never has to upload again.
-	minKeep = 2
-)
+const defaultKeep = 5
 
 var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots"}
 
@@ -35,7 +26,7 @@ var appFields = []string{"name", "binary", "root", "units", "keep", "health", "c
 func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 	f := d.fields(n, a, appFields...)
 	app := App{Keep: defaultKeep}
-	name := optional(d, f, "name", a, d.str, ValidName)
+	name := optional(d, f, "name", a, d.str, appspec.Name)
 	if _, ok := f["name"]; !ok {
 		d.errorf(orAt(n, parent), a.key("name"), "is required")
 	}
@@ -46,22 +37,74 @@ func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 		app.Binary = *name
 		app.Root = "/opt/" + *name
 		app.Units = []string{*name + ".service"}
+		d.nameDefaults(f, a, app)
 	}
-	setIf(&app.Binary, optional(d, f, "binary", a, d.str, ValidName))
-	setIf(&app.Root, optional(d, f, "root", a, d.str, validRoot))
-	setIf(&app.Keep, optional(d, f, "keep", a, d.integer, validKeep))
+	setIf(&app.Binary, optional(d, f, "binary", a, d.str, appspec.Binary))
+	setIf(&app.Root, optional(d, f, "root", a, d.str, appspec.Root))
+	setIf(&app.Keep, optional(d, f, "keep", a, d.integer, appspec.Keep))
 	if un, ok := f["units"]; ok {
 		if units, ok := d.units(un, a.key("units")); ok {
 			app.Units = units
 		}
 	}
+	before := len(d.errs)
 	portBroken := d.instances(f, a, &app)
 	app.Health = d.health(f["health"], orAt(n, parent), a.key("health"))
+	if len(d.errs) == before {
+		// Cross-checks of health and consul, once both decoded cleanly.
+		d.gate(f, orAt(n, parent), a, app)
+		d.deregisterAfter(f["consul"], a.key("consul"), app)
+	}
 	return app, d.slotRules(f, app, portBroken)
 }
 
+// nameDefaults checks what the app name gives the fields left out: a
+// valid name can still be a binary or a unit name the agent refuses
+// ("release.json", "a+b.service"). The root /opt/<name> always is valid.
+func (d *decoder) nameDefaults(f map[string]*yaml.Node, a at, app App) {
+	n := deref(f["name"])
+	if _, set := f["binary"]; !set {
+		if err := appspec.Binary(app.Binary); err != nil {
+			d.errorf(n, a.key("binary"), "defaults to the app name %q, which %s; set binary", app.Binary, err)
+		}
+	}
+	if _, set := f["units"]; !set {
+		if err := appspec.Unit(app.Units[0]); err != nil {
+			d.errorf(n, a.key("units"), "defaults to [%s], which %s; set units", app.Units[0], err)
+		}
+	}
+}
+
+// gate refuses a health gate that could never fail (appspec.Gate): no
+// health check, and no Consul gate with a Consul check to wait for. A
+// rollout would pass any release, and a host whose agent then refuses to
+// judge it would be left switched.
+func (d *decoder) gate(f map[string]*yaml.Node, parent *yaml.Node, a at, app App) {
+	consulGate, consulChecks := false, 0
+	if app.Consul != nil {
+		consulGate, consulChecks = app.Consul.Gate, len(app.Consul.Checks)
+	}
+	err := appspec.Gate(len(app.Health.Checks), consulGate, consulChecks)
+	if err == nil {
+		return
+	}
+	hn := f["health"]
+	d.errorf(orAt(lookup(hn, "checks"), orAt(hn, parent)), a.key("health").key("checks"), "%s", err)
+}
+
+// deregisterAfter refuses a consul.deregister_critical_after that lets
+// Consul reap an instance while its health gate runs.
+func (d *decoder) deregisterAfter(n *yaml.Node, a at, app App) {
+	if app.Consul == nil {
+		return
+	}
+	if err := appspec.DeregisterAfter(app.Consul.DeregisterCriticalAfter, app.Health.HealthyDeadline); err != nil {
+		d.invalid(deref(lookup(n, "deregister_critical_after")), a.key("deregister_critical_after"), err)
+	}
+}
+
 // instances decodes app.slots and app.consul, which say where instances
-// listen, and sets how PortPlaceholder in app.health resolves. It reports
+// listen, and sets how appspec.PortPlaceholder in app.health resolves. It reports
 // whether consul.port was written but is wrong.
 func (d *decoder) instances(f map[string]*yaml.Node, a at, app *App) (portBroken bool) {
 	sn, slotsSet := f["slots"]
@@ -98,7 +141,7 @@ func (d *decoder) slotRules(f map[string]*yaml.Node, app App, portBroken bool) s
 	case consulSet:
 		r.portless = "app.consul registers every instance at its port"
 	case d.portUser != "":
-		r.portless = d.portUser + " uses " + PortPlaceholder
+		r.portless = d.portUser + " uses " + appspec.PortPlaceholder
 	}
 	return r
 }
@@ -115,7 +158,7 @@ func (d *decoder) units(n *yaml.Node, a at) ([]string, bool) {
 	for i, item := range items {
 		u, good := d.str(item, a.index(i))
 		if good {
-			if err := validUnit(u); err != nil {
+			if err := appspec.Unit(u); err != nil {
 				d.invalid(deref(item), a.index(i), err)
 				good = false
 			} else if j, dup := seen[u]; dup {
@@ -128,37 +171,4 @@ func (d *decoder) units(n *yaml.Node, a at) ([]string, bool) {
 		ok = ok && good
 	}
 	return units, ok
-}
-
-// validRoot keeps the app root a plain absolute path: it is where fleet
-// creates, renames and prunes directories as root, so anything surprising
-// ("..", "/", spaces, shell characters) is refused outright.
-func validRoot(s string) error {
-	if !strings.HasPrefix(s, "/") {
-		return fmt.Errorf("must be an absolute path, got %q", s)
-	}
-	for elem := range strings.SplitSeq(s, "/") {
-		if elem == ".." {
-			return errors.New("must not contain ..")
-		}
-	}
-	if c := path.Clean(s); c != s {
-		return fmt.Errorf("must be a clean path (did you mean %s?)", c)
-	}
-	if s == "/" {
-		return errors.New("must not be /")
-	}
-	for elem := range strings.SplitSeq(s[1:], "/") {
-		if r, bad := firstBad(elem, isNameChar); bad {
-			return fmt.Errorf("must not contain %q", r)
-		}
-	}
-	return nil
-}
-
-func validKeep(k int) error {
-	if k < minKeep {
-		return fmt.Errorf("must be at least %d, got %d", minKeep, k)
-	}
-	return nil
 }

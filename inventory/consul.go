@@ -3,12 +3,9 @@ package inventory
 import (
 	"errors"
 	"fmt"
-	"path"
-	"slices"
-	"strings"
 	"time"
-	"unicode"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -28,12 +25,12 @@ type Consul struct {
 	Drain                   time.Duration     // time in maintenance before the instance is stopped; default 5s
 	LBRefresh               time.Duration     // the load balancer's worst-case time to drop a critical instance; 0: not given
 	Gate                    bool              // the health gate also waits for the instance's Consul checks; default true
-	DeregisterCriticalAfter time.Duration     // 0: never; else at least 1m
+	DeregisterCriticalAfter time.Duration     // 0: never; else at least 1m and app.health.healthy_deadline
 	Checks                  []ConsulCheck
 }
 
 // ConsulCheck is one check registered with the service. Exactly one of
-// HTTP and TCP is set; either may hold PortPlaceholder.
+// HTTP and TCP is set; either may hold appspec.PortPlaceholder.
 type ConsulCheck struct {
 	HTTP     string        // URL Consul GETs
 	TCP      string        // host:port Consul connects to
@@ -41,22 +38,13 @@ type ConsulCheck struct {
 	Timeout  time.Duration // default 1s
 }
 
-// reservedMeta are the service meta keys fleet sets itself.
-var reservedMeta = []string{"version", "sha256", "fleet_rollout"}
-
 const (
 	defaultConsulAddress = "127.0.0.1:8500"
 	defaultDrain         = 5 * time.Second
 	defaultConsulCheck   = time.Second
-	// minConsulInterval and minDeregister are Consul's own floors: it
-	// silently raises shorter values, so a shorter setting would lie.
+	// minConsulInterval is Consul's own floor: it silently raises shorter
+	// intervals, so a shorter setting would lie.
 	minConsulInterval = time.Second
-	minDeregister     = time.Minute // spelt "1m" in messages
-	// Consul's limits on service meta.
-	maxMetaPairs    = 64
-	maxMetaKey      = 128
-	maxMetaValue    = 512
-	maxServiceLabel = 63
 )
 
 var (
@@ -81,21 +69,22 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 	}
 	c = &Consul{Service: app, Address: defaultConsulAddress, Drain: defaultDrain, Gate: true}
 	if _, set := f["service"]; set {
-		setIf(&c.Service, optional(d, f, "service", a, d.str, validServiceName))
+		setIf(&c.Service, optional(d, f, "service", a, d.str, appspec.ServiceName))
 	} else if app != "" {
-		if err := validServiceName(app); err != nil {
+		if err := appspec.ServiceName(app); err != nil {
 			d.errorf(m, a.key("service"), "defaults to the app name %q, which %s; set service", app, err)
 		}
 	}
-	setIf(&c.Address, optional(d, f, "address", a, d.str, validHostPort))
+	// host:port only, though the agent also takes http(s)://host:port.
+	setIf(&c.Address, optional(d, f, "address", a, d.str, appspec.HostPort))
 	setIf(&c.TokenEnv, optional(d, f, "token_env", a, d.str, validEnvName))
-	setIf(&c.TokenFile, optional(d, f, "token_file", a, d.str, validHostFile))
+	setIf(&c.TokenFile, optional(d, f, "token_file", a, d.str, appspec.HostFile))
 	if _, env := f["token_env"]; env {
 		if tf, file := f["token_file"]; file {
 			d.errorf(deref(tf), a.key("token_file"), "set at most one of token_env and token_file")
 		}
 	}
-	port := optional(d, f, "port", a, d.integer, validPort)
+	port := optional(d, f, "port", a, d.integer, appspec.Port)
 	setIf(&c.Port, port)
 	if _, set := f["port"]; !set && !slots {
 		d.errorf(m, a.key("port"), "is required when app.slots is not set: it is the port Consul sends traffic to")
@@ -106,7 +95,9 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 	c.Meta = d.meta(f["meta"], a.key("meta"))
 	d.drain(f, a, c)
 	setIf(&c.Gate, optional(d, f, "gate", a, d.boolean, nil))
-	setIf(&c.DeregisterCriticalAfter, optional(d, f, "deregister_critical_after", a, d.duration, validDeregister))
+	// Its floor here; against the health deadline once health is decoded.
+	setIf(&c.DeregisterCriticalAfter, optional(d, f, "deregister_critical_after", a, d.duration,
+		func(v time.Duration) error { return appspec.DeregisterAfter(v, 0) }))
 	for i, cn := range d.seq(f["checks"], a.key("checks")) {
 		if ch, ok := d.consulCheck(cn, a.key("checks").index(i)); ok {
 			c.Checks = append(c.Checks, ch)
@@ -131,10 +122,10 @@ func (d *decoder) consulCheck(n *yaml.Node, a at) (ConsulCheck, bool) {
 		d.errorf(m, a, "sets http and tcp; a check has exactly one kind")
 	}
 	c := ConsulCheck{Interval: defaultConsulCheck, Timeout: defaultConsulCheck}
-	setIf(&c.HTTP, optional(d, f, "http", a, d.str, validHTTPURL))
-	setIf(&c.TCP, optional(d, f, "tcp", a, d.str, validCheckAddress))
+	setIf(&c.HTTP, optional(d, f, "http", a, d.str, appspec.HTTPURL))
+	setIf(&c.TCP, optional(d, f, "tcp", a, d.str, appspec.CheckAddress))
 	setIf(&c.Interval, optional(d, f, "interval", a, d.duration, validConsulInterval))
-	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, positive))
+	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
 	return c, len(kinds) == 1 && len(d.errs) == before
 }
 
@@ -146,7 +137,7 @@ func (d *decoder) consulTags(n *yaml.Node, a at) []string {
 		if !ok {
 			continue
 		}
-		if err := validTag(tag); err != nil {
+		if err := appspec.Tag(tag); err != nil {
 			d.invalid(deref(item), a.index(i), err)
 			continue
 		}
@@ -172,8 +163,8 @@ func (d *decoder) meta(n *yaml.Node, a at) map[string]string {
 		d.errorf(n, a, "must be a mapping of keys to values, got %s", describe(n))
 		return out
 	}
-	if pairs := len(n.Content) / 2; pairs > maxMetaPairs-len(reservedMeta) {
-		d.errorf(n, a, "has %d keys; Consul allows %d and fleet sets %d itself", pairs, maxMetaPairs, len(reservedMeta))
+	if err := appspec.MetaPairs(len(n.Content) / 2); err != nil {
+		d.invalid(n, a, err)
 	}
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
@@ -182,7 +173,7 @@ func (d *decoder) meta(n *yaml.Node, a at) map[string]string {
 		if !ok {
 			continue
 		}
-		if err := validMetaKey(key); err != nil {
+		if err := appspec.MetaKey(key); err != nil {
 			d.errorf(k, a.key(key), "key %s", err)
 			continue
 		}
@@ -190,31 +181,13 @@ func (d *decoder) meta(n *yaml.Node, a at) map[string]string {
 			d.errorf(v, a.key(key), "must be a string, got %s", describe(v))
 			continue
 		}
-		if len(v.Value) > maxMetaValue {
-			d.errorf(v, a.key(key), "must be at most %d characters", maxMetaValue)
+		if err := appspec.MetaValue(v.Value); err != nil {
+			d.invalid(v, a.key(key), err)
 			continue
 		}
 		out[key] = v.Value
 	}
 	return out
-}
-
-// validServiceName keeps the name usable in Consul DNS, which is how most
-// clients find the service: letters, digits and '-', as one DNS label.
-func validServiceName(s string) error {
-	if s == "" {
-		return errors.New("must not be empty")
-	}
-	if len(s) > maxServiceLabel {
-		return fmt.Errorf("must be at most %d characters (one DNS label)", maxServiceLabel)
-	}
-	if r, bad := firstBad(s, func(r rune) bool { return isAlnum(r) || r == '-' }); bad {
-		return fmt.Errorf("must not contain %q (Consul DNS allows letters, digits and '-')", r)
-	}
-	if s[0] == '-' || s[len(s)-1] == '-' {
-		return errors.New("must not start or end with '-'")
-	}
-	return nil
 }
 
 // validEnvName accepts POSIX environment variable names.
@@ -231,68 +204,9 @@ func validEnvName(s string) error {
 	return nil
 }
 
-// validHostFile accepts an absolute, clean path on the host. ~ would be
-// expanded on the controller, not the host, so it is refused.
-func validHostFile(s string) error {
-	if strings.HasPrefix(s, "~") {
-		return fmt.Errorf("is a path on the host, where ~ is not expanded; write an absolute path, got %q", s)
-	}
-	if strings.ContainsRune(s, 0) {
-		return errors.New("must not contain NUL")
-	}
-	if !path.IsAbs(s) {
-		return fmt.Errorf("must be an absolute path on the host, got %q", s)
-	}
-	if c := path.Clean(s); c != s {
-		return fmt.Errorf("must be a clean path (did you mean %s?)", c)
-	}
-	if s == "/" {
-		return errors.New("must name a file, not /")
-	}
-	return nil
-}
-
-func validTag(s string) error {
-	if s == "" {
-		return errors.New("must not be empty")
-	}
-	if i := strings.IndexFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }); i >= 0 {
-		return fmt.Errorf("must not contain %q", []rune(s[i:])[0])
-	}
-	return nil
-}
-
-// validMetaKey applies Consul's rules for service meta keys and keeps
-// fleet's own keys for fleet.
-func validMetaKey(s string) error {
-	if slices.Contains(reservedMeta, s) {
-		return fmt.Errorf("is reserved: fleet sets %s itself", strings.Join(reservedMeta, ", "))
-	}
-	if s == "" {
-		return errors.New("must not be empty")
-	}
-	if len(s) > maxMetaKey {
-		return fmt.Errorf("must be at most %d characters", maxMetaKey)
-	}
-	if r, bad := firstBad(s, func(r rune) bool { return isAlnum(r) || r == '_' || r == '-' }); bad {
-		return fmt.Errorf("must not contain %q (Consul allows letters, digits, '_' and '-')", r)
-	}
-	if strings.HasPrefix(s, "consul-") {
-		return errors.New("must not start with consul-, which Consul reserves")
-	}
-	return nil
-}
-
 func validConsulInterval(v time.Duration) error {
 	if v < minConsulInterval {
 		return fmt.Errorf("must be at least %s; Consul raises shorter intervals to %s, got %s", minConsulInterval, minConsulInterval, v)
-	}
-	return nil
-}
-
-func validDeregister(v time.Duration) error {
-	if v != 0 && v < minDeregister {
-		return fmt.Errorf("must be 0 (never) or at least 1m; Consul raises shorter values to 1m, got %s", v)
 	}
 	return nil
 }

@@ -47,6 +47,7 @@ app:
     drain: 0s
     gate: false
     deregister_critical_after: 90s
+  health: {checks: [{http: {url: "http://127.0.0.1:9000/healthz"}}], healthy_deadline: 90s}
 `+hostsOK)
 	want := &Consul{
 		Service: "greeter", Address: "[::1]:8501", TokenEnv: "CONSUL_HTTP_TOKEN", Port: 9000,

@@ -17,7 +17,7 @@ type decoder struct {
 	home string // $HOME for ~ expansion; "" when unset
 	errs Errors
 
-	// ports says whether app.health may use PortPlaceholder; app sets it
+	// ports says whether app.health may use appspec.PortPlaceholder; app sets it
 	// before decoding health. portUser is the first field that does.
 	ports    portRule
 	portUser string
@@ -194,4 +194,20 @@ func orAt(n, parent *yaml.Node) *yaml.Node {
 		return n
 	}
 	return parent
+}
+
+// lookup returns the value of key in mapping n, nil when n is not a
+// mapping or has no such key: for cross-checks that report at a field
+// decoded earlier.
+func lookup(n *yaml.Node, key string) *yaml.Node {
+	n = deref(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if k := deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
 }

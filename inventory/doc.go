@@ -10,5 +10,9 @@
 // groups, and AddHosts adds hosts from such another source under the same
 // rules and ssh resolution as the file's own.
 //
-// The package imports only the standard library and gopkg.in/yaml.v3.
+// The app section is checked with package appspec's rules, the ones the
+// agent applies on the host, so an inventory that loads is one every
+// agent accepts; this package adds the positions and the cross-checks
+// between fields. It imports only the standard library, gopkg.in/yaml.v3
+// and appspec.
 package inventory

@@ -8,7 +8,7 @@ import (
 // TestParse_Drain: the drain and lb_refresh fleet accepts, and what it
 // keeps of them.
 func TestParse_Drain(t *testing.T) {
-	const app = "app: {name: hello, consul: "
+	const app = "app: {name: hello, health: {checks: [{http: {url: 'http://x/'}}]}, consul: "
 	for _, tt := range []struct {
 		name             string
 		consul           string

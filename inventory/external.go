@@ -6,6 +6,8 @@ import (
 	"maps"
 	"os"
 	"slices"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // LoadSettings reads a fleet.yaml that holds app, ssh and strategy but no
@@ -87,7 +89,7 @@ func (inv *Inventory) AddHosts(hosts []ExternalHost) error {
 }
 
 func (inv *Inventory) external(e ExternalHost) (Host, error) {
-	if err := ValidName(e.Name); err != nil {
+	if err := appspec.Name(e.Name); err != nil {
 		return Host{}, fmt.Errorf("name %w", err)
 	}
 	h := Host{Name: e.Name, Address: e.Address, Group: e.Group, Labels: maps.Clone(e.Labels),
@@ -103,7 +105,7 @@ func (inv *Inventory) external(e ExternalHost) (Host, error) {
 		return Host{}, fmt.Errorf("address %q %w", h.Address, err)
 	}
 	if e.Group != "" {
-		if err := ValidName(e.Group); err != nil {
+		if err := appspec.Name(e.Group); err != nil {
 			return Host{}, fmt.Errorf("group %q %w", e.Group, err)
 		}
 	}

@@ -3,8 +3,9 @@ package inventory
 import (
 	"errors"
 	"os"
-	"strings"
 	"testing"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // FuzzParse: no input may panic, and the result is either an inventory
@@ -40,17 +41,24 @@ func checkErrors(t *testing.T, err error) {
 }
 
 func checkInventory(t *testing.T, inv *Inventory) {
-	if err := ValidName(inv.App.Name); err != nil {
+	if err := appspec.Name(inv.App.Name); err != nil {
 		t.Fatalf("accepted app name %q: %v", inv.App.Name, err)
 	}
-	if err := validRoot(inv.App.Root); err != nil {
+	if err := appspec.Root(inv.App.Root); err != nil {
 		t.Fatalf("accepted root %q: %v", inv.App.Root, err)
 	}
-	if inv.App.Keep < minKeep || len(inv.App.Units) == 0 {
+	if appspec.Binary(inv.App.Binary) != nil || appspec.Keep(inv.App.Keep) != nil || len(inv.App.Units) == 0 {
 		t.Fatalf("accepted app %+v", inv.App)
 	}
 	if h := inv.App.Health; h.MinHealthyTime >= h.HealthyDeadline || h.Interval <= 0 {
 		t.Fatalf("accepted health %+v", h)
+	}
+	consulGate, consulChecks := false, 0
+	if c := inv.App.Consul; c != nil {
+		consulGate, consulChecks = c.Gate, len(c.Checks)
+	}
+	if err := appspec.Gate(len(inv.App.Health.Checks), consulGate, consulChecks); err != nil {
+		t.Fatalf("accepted a gate that cannot fail: %v", err)
 	}
 	for _, c := range inv.App.Health.Checks {
 		n := 0
@@ -63,7 +71,7 @@ func checkInventory(t *testing.T, inv *Inventory) {
 			t.Fatalf("accepted check with %d kinds: %+v", n, c)
 		}
 	}
-	checkConsul(t, inv.App.Consul, inv.App.Slots)
+	checkConsul(t, inv.App.Consul, inv.App.Slots, inv.App.Health)
 	checkSlots(t, inv.App.Slots)
 	if s := inv.Strategy; (s.BlueGreen && inv.App.Slots == nil) || validAmount(s.Canary) != nil ||
 		(isZeroAmount(s.Canary) && (s.CanaryBake != 0 || s.PauseAfterCanary)) {
@@ -74,7 +82,7 @@ func checkInventory(t *testing.T, inv *Inventory) {
 	}
 	seen := map[string]bool{}
 	for _, h := range inv.Hosts {
-		if ValidName(h.Name) != nil || validAddress(h.Address) != nil || seen[h.Name] {
+		if appspec.Name(h.Name) != nil || validAddress(h.Address) != nil || seen[h.Name] {
 			t.Fatalf("accepted host %+v", h)
 		}
 		seen[h.Name] = true
@@ -87,7 +95,7 @@ func checkInventory(t *testing.T, inv *Inventory) {
 		}
 		for _, c := range inv.App.Health.Checks {
 			if usesPort(c) && len(ports) == 0 {
-				t.Fatalf("host %s cannot resolve %s in %+v", h.Name, PortPlaceholder, c)
+				t.Fatalf("host %s cannot resolve %s in %+v", h.Name, appspec.PortPlaceholder, c)
 			}
 		}
 	}
@@ -97,22 +105,21 @@ func checkInventory(t *testing.T, inv *Inventory) {
 }
 
 func usesPort(c Check) bool {
-	return (c.HTTP != nil && strings.Contains(c.HTTP.URL, PortPlaceholder)) ||
-		(c.TCP != nil && strings.Contains(c.TCP.Address, PortPlaceholder))
+	return (c.HTTP != nil && appspec.UsesPort(c.HTTP.URL)) || (c.TCP != nil && appspec.UsesPort(c.TCP.Address))
 }
 
-func checkConsul(t *testing.T, c *Consul, slots *Slots) {
+func checkConsul(t *testing.T, c *Consul, slots *Slots, h Health) {
 	if c == nil {
 		return
 	}
-	if validServiceName(c.Service) != nil || validHostPort(c.Address) != nil || (c.TokenEnv != "" && c.TokenFile != "") ||
-		c.Meta == nil || c.Drain < 0 || validDeregister(c.DeregisterCriticalAfter) != nil ||
-		(c.Port == 0 && slots == nil) || (c.Port != 0 && validPort(c.Port) != nil) {
+	if appspec.ServiceName(c.Service) != nil || appspec.HostPort(c.Address) != nil || (c.TokenEnv != "" && c.TokenFile != "") ||
+		c.Meta == nil || c.Drain < 0 || appspec.DeregisterAfter(c.DeregisterCriticalAfter, h.HealthyDeadline) != nil ||
+		(c.Port == 0 && slots == nil) || (c.Port != 0 && appspec.Port(c.Port) != nil) {
 		t.Fatalf("accepted consul %+v", c)
 	}
-	for k := range c.Meta {
-		if validMetaKey(k) != nil {
-			t.Fatalf("accepted meta key %q", k)
+	for k, v := range c.Meta {
+		if appspec.MetaKey(k) != nil || appspec.MetaValue(v) != nil {
+			t.Fatalf("accepted meta %q: %q", k, v)
 		}
 	}
 	for _, ch := range c.Checks {
@@ -126,12 +133,13 @@ func checkSlots(t *testing.T, s *Slots) {
 	if s == nil {
 		return
 	}
-	if validTemplateUnit(s.Unit) != nil || len(s.Instances) != slotCount {
+	if appspec.TemplateUnit(s.Unit) != nil || len(s.Instances) != appspec.SlotCount {
 		t.Fatalf("accepted slots %+v", s)
 	}
 	a, b := s.Instances[0], s.Instances[1]
-	if a.Name == b.Name || a.Port == b.Port || validPort(a.Port) != nil || validPort(b.Port) != nil ||
-		validUnit(s.UnitOf(a)) != nil || validUnit(s.UnitOf(b)) != nil {
+	if a.Name == b.Name || a.Port == b.Port || appspec.Port(a.Port) != nil || appspec.Port(b.Port) != nil ||
+		appspec.SlotName(a.Name) != nil || appspec.SlotName(b.Name) != nil ||
+		appspec.Unit(s.UnitOf(a)) != nil || appspec.Unit(s.UnitOf(b)) != nil {
 		t.Fatalf("accepted slots %+v", s)
 	}
 }

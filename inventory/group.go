@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -60,7 +61,7 @@ func (d *decoder) groupName(n *yaml.Node, f map[string]*yaml.Node, a at, seen ma
 		}
 		return ""
 	}
-	name := optional(d, f, "name", a, d.str, ValidName)
+	name := optional(d, f, "name", a, d.str, appspec.Name)
 	if name == nil {
 		return ""
 	}

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -46,7 +47,7 @@ func (d *decoder) host(n *yaml.Node, a at, g group, r slotRules) (Host, *yaml.No
 		d.errorf(n, a.key("name"), "is required")
 		return Host{}, nil
 	}
-	name := optional(d, f, "name", a, d.str, ValidName)
+	name := optional(d, f, "name", a, d.str, appspec.Name)
 	if name == nil {
 		a.host = ""
 		name = new(string)
@@ -73,7 +74,7 @@ func (d *decoder) shorthandHost(n *yaml.Node, a at, g group) (Host, *yaml.Node) 
 	if !ok {
 		return Host{}, nil
 	}
-	if err := ValidName(name); err != nil {
+	if err := appspec.Name(name); err != nil {
 		d.invalid(n, a, err)
 		return Host{}, nil
 	}
@@ -88,7 +89,7 @@ func (d *decoder) shorthandHost(n *yaml.Node, a at, g group) (Host, *yaml.Node) 
 func peekName(n *yaml.Node) string {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := deref(n.Content[i]), deref(n.Content[i+1])
-		if k.Kind == yaml.ScalarNode && k.Value == "name" && v != nil && v.Kind == yaml.ScalarNode && ValidName(v.Value) == nil {
+		if k.Kind == yaml.ScalarNode && k.Value == "name" && v != nil && v.Kind == yaml.ScalarNode && appspec.Name(v.Value) == nil {
 			return v.Value
 		}
 	}

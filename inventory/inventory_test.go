@@ -108,12 +108,13 @@ func TestLoad_MissingFile(t *testing.T) {
 
 func TestParse_Defaults(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
-	inv := mustParse(t, "app: {name: hello}\ngroups:\n  - name: web\n    hosts: [web1]\n")
+	inv := mustParse(t, "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\ngroups:\n  - name: web\n    hosts: [web1]\n")
 	want := &Inventory{
 		File: "fleet.yaml",
 		App: App{
 			Name: "hello", Binary: "hello", Root: "/opt/hello", Units: []string{"hello.service"}, Keep: 5,
-			Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second},
+			Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second,
+				Checks: []Check{{HTTP: &HTTPCheck{URL: "http://127.0.0.1:8080/healthz", Status: 200, Timeout: 2 * time.Second}}}},
 		},
 		SSH:      homeSSH(),
 		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Stage: StageBefore, Canary: "0"},
@@ -152,12 +153,14 @@ groups: [{name: web, hosts: [web1]}]
 
 func TestParse_AppOverridesDerivedDefaults(t *testing.T) {
 	inv := mustParse(t, `
-app: {name: hello, binary: hello-server, root: /srv/hello, units: [hello.service, hello-worker.service], keep: 2}
+app: {name: hello, binary: hello-server, root: /srv/hello, units: [hello.service, hello-worker.service], keep: 2,
+  health: {checks: [{systemd: {unit: hello-worker.service}}]}}
 groups: [{name: web, hosts: [web1]}]
 `)
 	want := App{Name: "hello", Binary: "hello-server", Root: "/srv/hello",
 		Units: []string{"hello.service", "hello-worker.service"}, Keep: 2,
-		Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second}}
+		Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second,
+			Checks: []Check{{Systemd: &SystemdCheck{Unit: "hello-worker.service", State: "active"}}}}}
 	if !reflect.DeepEqual(inv.App, want) {
 		t.Errorf("App:\n got %+v\nwant %+v", inv.App, want)
 	}
@@ -165,7 +168,7 @@ groups: [{name: web, hosts: [web1]}]
 
 func TestParse_StrategyAmounts(t *testing.T) {
 	inv := mustParse(t, `
-app: {name: hello}
+app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}
 strategy: {max_unavailable: 0, max_surge: "25%", max_failures: 100%, auto_rollback: false, parallel: 5, stage: ahead}
 groups: [{name: web, hosts: [web1]}]
 `)
@@ -178,7 +181,7 @@ groups: [{name: web, hosts: [web1]}]
 func TestParse_SSHPrecedence(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
 	inv := mustParse(t, `
-app: {name: hello}
+app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}
 ssh: {user: top, port: 2200, identity_files: [/keys/top], jump: jump.example.com, keepalive: 0s}
 groups:
   - name: web
@@ -227,7 +230,7 @@ groups:
 func TestParse_ShorthandHost(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
 	inv := mustParse(t, `
-app: {name: hello}
+app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}
 groups:
   - name: web
     labels: {tier: web}
@@ -252,7 +255,7 @@ groups:
 func TestParse_AliasesShareValues(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
 	inv := mustParse(t, `
-app: {name: hello}
+app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}
 groups:
   - name: web
     ssh: &deploy {user: deploy, sudo: true}
@@ -271,7 +274,7 @@ groups:
 func TestParse_HomeExpansion(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
 	inv := mustParse(t, `
-app: {name: hello}
+app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}
 ssh:
   identity_files: [~/.ssh/id_ed25519, "~", /etc/key, relative/key]
   known_hosts: ~/known
@@ -285,13 +288,13 @@ groups: [{name: web, hosts: [web1]}]
 }
 
 func TestParse_BareTildeIsNull(t *testing.T) {
-	errs := parseErrors(t, "app: {name: hello}\nssh: {known_hosts: ~}\ngroups: [{name: web, hosts: [web1]}]\n")
+	errs := parseErrors(t, "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\nssh: {known_hosts: ~}\ngroups: [{name: web, hosts: [web1]}]\n")
 	requireError(t, errs, `fleet.yaml:2:20: ssh.known_hosts: a bare ~ is YAML for "no value"; write "~" or '~' for the home directory`)
 }
 
 func TestParse_HomeUnset(t *testing.T) {
 	t.Setenv("HOME", "")
-	errs := parseErrors(t, "app: {name: hello}\nssh: {identity_files: [~/.ssh/id]}\ngroups: [{name: web, hosts: [web1]}]\n")
+	errs := parseErrors(t, "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\nssh: {identity_files: [~/.ssh/id]}\ngroups: [{name: web, hosts: [web1]}]\n")
 	requireError(t, errs, "fleet.yaml:2:24: ssh.identity_files[0]: $HOME is not set, so ~ cannot be expanded")
 	requireError(t, errs, "fleet.yaml:2:6: ssh.known_hosts: $HOME is not set, so the default ~/.ssh/known_hosts cannot be used")
 	if len(errs) != 2 {
@@ -299,7 +302,7 @@ func TestParse_HomeUnset(t *testing.T) {
 	}
 
 	// Without ~ anywhere, $HOME is not needed.
-	inv := mustParse(t, "app: {name: hello}\nssh: {known_hosts: /etc/fleet/known_hosts}\ngroups: [{name: web, hosts: [web1]}]\n")
+	inv := mustParse(t, "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\nssh: {known_hosts: /etc/fleet/known_hosts}\ngroups: [{name: web, hosts: [web1]}]\n")
 	if inv.SSH.KnownHosts != "/etc/fleet/known_hosts" || inv.SSH.Config != "" {
 		t.Errorf("SSH = %+v", inv.SSH)
 	}
@@ -326,6 +329,7 @@ groups:
 `
 	errs := parseErrors(t, src)
 	want := []string{
+		"fleet.yaml:2:3: app.health.checks: no health check: a rollout could not tell a good release from a bad one; add one",
 		"fleet.yaml:3:9: app.root: must be an absolute path",
 		"fleet.yaml:4:9: app.keep: must be at least 2",
 		"fleet.yaml:6:19: ssh.host_key_check: must be strict or accept-new",

@@ -2,19 +2,16 @@ package inventory
 
 import (
 	"slices"
-	"strconv"
-	"strings"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
-// PortPlaceholder in a health check's URL or address, or in a Consul
-// check, stands for the port of the instance being checked: a slot's port
-// on hosts that run slots, app.consul.port elsewhere. Parse checks that
-// every host has one; callers substitute it with the WithPort methods.
-const PortPlaceholder = "{port}"
-
-// portRule says whether PortPlaceholder in app.health can be resolved.
+// portRule says whether appspec.PortPlaceholder in app.health can be
+// resolved. It stands for the port of the instance being checked: a
+// slot's port on hosts that run slots, app.consul.port elsewhere. Parse
+// checks that every host has one; callers substitute it with the WithPort
+// methods.
 type portRule int
 
 const (
@@ -23,34 +20,30 @@ const (
 	portMissing                 // neither is set: a check using it is an error
 )
 
-// portUsed notes a health check field that uses PortPlaceholder and
+// portUsed notes a health check field that uses the placeholder and
 // reports it when nothing can resolve it.
 func (d *decoder) portUsed(n *yaml.Node, a at, value string) {
-	if !strings.Contains(value, PortPlaceholder) {
+	if !appspec.UsesPort(value) {
 		return
 	}
 	if d.portUser == "" {
 		d.portUser = a.field
 	}
 	if d.ports == portMissing {
-		d.errorf(deref(n), a, "uses %s, but there is no instance port to put there; set app.slots or app.consul.port", PortPlaceholder)
+		d.errorf(deref(n), a, "uses %s, but there is no instance port to put there; set app.slots or app.consul.port", appspec.PortPlaceholder)
 	}
 }
 
-func withPort(s string, port int) string {
-	return strings.ReplaceAll(s, PortPlaceholder, strconv.Itoa(port))
-}
-
-// WithPort returns the check with PortPlaceholder replaced by port.
+// WithPort returns the check with appspec.PortPlaceholder replaced by port.
 func (c Check) WithPort(port int) Check {
 	if c.HTTP != nil {
 		h := *c.HTTP
-		h.URL = withPort(h.URL, port)
+		h.URL = appspec.WithPort(h.URL, port)
 		c.HTTP = &h
 	}
 	if c.TCP != nil {
 		t := *c.TCP
-		t.Address = withPort(t.Address, port)
+		t.Address = appspec.WithPort(t.Address, port)
 		c.TCP = &t
 	}
 	if c.Command != nil {
@@ -65,7 +58,7 @@ func (c Check) WithPort(port int) Check {
 	return c
 }
 
-// WithPort returns the health gate with every check's PortPlaceholder
+// WithPort returns the health gate with every check's placeholder
 // replaced by port.
 func (h Health) WithPort(port int) Health {
 	h.Checks = slices.Clone(h.Checks)
@@ -75,10 +68,10 @@ func (h Health) WithPort(port int) Health {
 	return h
 }
 
-// WithPort returns the check with PortPlaceholder replaced by port.
+// WithPort returns the check with the placeholder replaced by port.
 func (c ConsulCheck) WithPort(port int) ConsulCheck {
-	c.HTTP = withPort(c.HTTP, port)
-	c.TCP = withPort(c.TCP, port)
+	c.HTTP = appspec.WithPort(c.HTTP, port)
+	c.TCP = appspec.WithPort(c.TCP, port)
 	return c
 }
 

@@ -1,7 +1,6 @@
 package inventory
 
 import (
-	"errors"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -57,14 +56,6 @@ func (d *decoder) duration(n *yaml.Node, a at) (time.Duration, bool) {
 		return 0, false
 	}
 	return v, true
-}
-
-// positive is the rule for durations where 0 would mean "never" or "spin".
-func positive(v time.Duration) error {
-	if v <= 0 {
-		return errors.New("must be greater than 0")
-	}
-	return nil
 }
 
 // optional reads an optional field of a section with read and, when check

@@ -7,7 +7,7 @@ import (
 )
 
 const selectFleet = `
-app: {name: hello}
+app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}
 groups:
   - name: web
     labels: {tier: web}
@@ -99,7 +99,7 @@ func TestSelect_Errors(t *testing.T) {
 }
 
 func TestSelect_ReturnsCopies(t *testing.T) {
-	inv := mustParse(t, "app: {name: hello}\nssh: {identity_files: [/k]}\ngroups: [{name: web, labels: {tier: web}, hosts: [web1]}]\n")
+	inv := mustParse(t, "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\nssh: {identity_files: [/k]}\ngroups: [{name: web, labels: {tier: web}, hosts: [web1]}]\n")
 	got, err := inv.Select("", "")
 	if err != nil {
 		t.Fatal(err)

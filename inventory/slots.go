@@ -1,10 +1,9 @@
 package inventory
 
 import (
-	"errors"
-	"fmt"
 	"strings"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -14,7 +13,7 @@ import (
 // (strategy.blue_green). A host or group opts out with `slots: false`.
 type Slots struct {
 	Unit      string // template unit ending in "@.service", such as hello@.service
-	Instances []Slot // exactly two, with distinct names and ports
+	Instances []Slot // exactly appspec.SlotCount (two), with distinct names and ports
 }
 
 // Slot is one instance of Slots.Unit: Name is its systemd instance name.
@@ -25,15 +24,8 @@ type Slot struct {
 
 // UnitOf returns the unit that runs slot sl, "hello@blue.service".
 func (s Slots) UnitOf(sl Slot) string {
-	prefix, _ := strings.CutSuffix(s.Unit, ".service")
-	return prefix + sl.Name + ".service"
+	return appspec.InstanceUnit(s.Unit, sl.Name)
 }
-
-// slotCount is fixed: one slot serves while the other takes the new
-// version; a third would only hold an older release nobody routes to.
-const slotCount = 2
-
-const templateSuffix = "@.service"
 
 var (
 	slotsFields = []string{"unit", "instances"}
@@ -51,7 +43,7 @@ func (d *decoder) slots(n *yaml.Node, a at) *Slots {
 	before := len(d.errs)
 	f := d.fields(m, a, slotsFields...)
 	s := &Slots{}
-	setIf(&s.Unit, optional(d, f, "unit", a, d.str, validTemplateUnit))
+	setIf(&s.Unit, optional(d, f, "unit", a, d.str, appspec.TemplateUnit))
 	if _, ok := f["unit"]; !ok {
 		d.errorf(m, a.key("unit"), "is required")
 	}
@@ -69,8 +61,8 @@ func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at
 		return nil
 	}
 	items := d.seq(n, a)
-	if m := deref(n); m != nil && (m.Kind == yaml.SequenceNode || isNull(m)) && len(items) != slotCount {
-		d.errorf(m, a, "must list exactly %d instances, got %d", slotCount, len(items))
+	if m := deref(n); m != nil && (m.Kind == yaml.SequenceNode || isNull(m)) && len(items) != appspec.SlotCount {
+		d.errorf(m, a, "must list exactly %d instances, got %d", appspec.SlotCount, len(items))
 	}
 	var out []Slot
 	names := map[string]int{}
@@ -86,16 +78,18 @@ func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[stri
 	ia := a.index(i)
 	f := d.fields(item, ia, slotFields...)
 	var sl Slot
-	if name := optional(d, f, "name", ia, d.str, validSlotName); name != nil {
+	if name := optional(d, f, "name", ia, d.str, appspec.SlotName); name != nil {
 		sl.Name = *name
 		if j, dup := names[sl.Name]; dup {
 			d.errorf(deref(f["name"]), ia.key("name"), "duplicate slot name %s (also %s[%d])", sl.Name, lastKey(a), j)
-		} else if u := (Slots{Unit: unit}).UnitOf(sl); unit != "" && validUnit(u) != nil {
-			d.errorf(deref(f["name"]), ia.key("name"), "makes the unit %s, which %s", u, validUnit(u))
+		} else if unit != "" {
+			if err := appspec.SlotUnit(unit, sl.Name); err != nil {
+				d.invalid(deref(f["name"]), ia.key("name"), err)
+			}
 		}
 		names[sl.Name] = i
 	}
-	if port := optional(d, f, "port", ia, d.integer, validPort); port != nil {
+	if port := optional(d, f, "port", ia, d.integer, appspec.Port); port != nil {
 		sl.Port = *port
 		if j, dup := ports[sl.Port]; dup {
 			d.errorf(deref(f["port"]), ia.key("port"), "duplicate port %d (also %s[%d])", sl.Port, lastKey(a), j)
@@ -115,35 +109,6 @@ func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[stri
 // lastKey is the last element of a field path, for "also instances[0]".
 func lastKey(a at) string {
 	return a.field[strings.LastIndexByte(a.field, '.')+1:]
-}
-
-// validTemplateUnit accepts a systemd template service, "hello@.service".
-func validTemplateUnit(s string) error {
-	prefix, ok := strings.CutSuffix(s, templateSuffix)
-	if !ok {
-		return fmt.Errorf("must be a systemd template unit ending in %s, such as hello%s, got %q", templateSuffix, templateSuffix, s)
-	}
-	if prefix == "" {
-		return fmt.Errorf("must name the template before %s", templateSuffix)
-	}
-	if strings.Contains(prefix, "@") {
-		return fmt.Errorf("must contain one @, got %q", s)
-	}
-	// Check the characters and length with a one-letter instance.
-	return validUnit(prefix + "@x.service")
-}
-
-// validSlotName: a slot name is a systemd instance name and may end up in
-// paths and messages, so it follows ValidName without '+', which unit
-// names cannot hold.
-func validSlotName(s string) error {
-	if err := ValidName(s); err != nil {
-		return err
-	}
-	if strings.ContainsRune(s, '+') {
-		return errors.New("must not contain '+', which systemd unit names cannot hold")
-	}
-	return nil
 }
 
 // slotRules is what app.slots means for the host entries.

@@ -10,6 +10,7 @@ import (
 // slotsApp has slots and a consul port for hosts that opt out.
 const slotsApp = `app:
   name: hello
+  health: {checks: [{http: {url: "http://127.0.0.1:{port}/healthz"}}]}
   slots:
     unit: hello@.service
     instances: [{name: blue, port: 8081}, {name: green, port: 8082}]

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"gopkg.in/yaml.v3"
 )
 
@@ -89,11 +90,11 @@ func (d *decoder) sshLayer(n *yaml.Node, a at) sshLayer {
 	f := d.fields(n, a, sshFields...)
 	l := sshLayer{
 		user:           optional(d, f, "user", a, d.str, validUser),
-		port:           optional(d, f, "port", a, d.integer, validPort),
+		port:           optional(d, f, "port", a, d.integer, appspec.Port),
 		jump:           optional(d, f, "jump", a, d.str, validJumpSetting),
 		sudo:           optional(d, f, "sudo", a, d.boolean, nil),
 		hostKeyCheck:   optional(d, f, "host_key_check", a, d.str, validHostKeyCheck),
-		connectTimeout: optional(d, f, "connect_timeout", a, d.duration, positive),
+		connectTimeout: optional(d, f, "connect_timeout", a, d.duration, appspec.Positive),
 		keepalive:      optional(d, f, "keepalive", a, d.duration, nil),
 		knownHosts:     optional(d, f, "known_hosts", a, d.path, nil),
 		config:         optional(d, f, "config", a, d.sshConfigPath, nil),

@@ -10,7 +10,7 @@ import (
 const hostsOK = "groups:\n  - name: web\n    hosts: [web1]\n"
 
 // appOK starts a file whose test is about another section.
-const appOK = "app: {name: hello}\n"
+const appOK = "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\n"
 
 // parseErrors parses src, which must fail, and returns its problems.
 func parseErrors(t *testing.T, src string) Errors {
@@ -212,12 +212,12 @@ func TestParse_GroupsErrors(t *testing.T) {
 // by every default or cross-check that depends on it.
 func TestParse_OneProblemOneError(t *testing.T) {
 	tests := map[string]string{
-		"bad app name, derived defaults": "app: {name: 'a b'}\n" + hostsOK,
+		"bad app name, derived defaults": "app: {name: 'a b', health: {checks: [{tcp: {address: 'h:1'}}]}}\n" + hostsOK,
 		"bad amount, both-zero check":    appOK + "strategy: {max_unavailable: 0, max_surge: x}\n" + hostsOK,
 		"bad duration, ordering check":   "app: {name: hello, health: {min_healthy_time: 90, healthy_deadline: 60s}}\n" + hostsOK,
 		"bad host name, default address": appOK + "groups: [{name: web, hosts: [{name: 'a b'}]}]\n",
 		"bad check inside a list":        "app: {name: hello, health: {checks: [{tcp: {address: x}}]}}\n" + hostsOK,
-		"bad app name, consul service":   "app: {name: 'a b', consul: {port: 1}}\n" + hostsOK,
+		"bad app name, consul service":   "app: {name: 'a b', consul: {port: 1, checks: [{tcp: 'h:1'}]}}\n" + hostsOK,
 		"bad canary, pause and bake":     appOK + "strategy: {canary: x, canary_bake: 1s, pause_after_canary: true}\n" + hostsOK,
 		"consul without port, {port}":    "app: {name: hello, consul: {}, health: {checks: [{tcp: {address: 'h:{port}'}}]}}\n" + hostsOK,
 		"bad consul port, {port}":        "app: {name: hello, consul: {port: 0}, health: {checks: [{tcp: {address: 'h:{port}'}}]}}\n" + hostsOK,

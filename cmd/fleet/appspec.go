@@ -1,17 +1,35 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/inventory"
 )
 
 // appSpec is the part of the inventory the agent needs on the host. A
 // Consul token named by token_env is read here, on the controller, and
 // travels to the agent inside the SSH session only.
+//
+// inventory applied the agent's rules (package appspec) when it loaded;
+// the spec is validated once more here, before any connection, so a rule
+// the two ever disagree on stops the command instead of a host.
 func appSpec(a inventory.App) (agent.AppSpec, error) {
+	spec, err := specOf(a)
+	if err != nil {
+		return spec, err
+	}
+	if err := errors.Join(spec.Validate(), spec.Gate()); err != nil {
+		return spec, fmt.Errorf("app spec: %w", err)
+	}
+	return spec, nil
+}
+
+// specOf converts the inventory's app into the agent's spec.
+func specOf(a inventory.App) (agent.AppSpec, error) {
 	checks := make([]agent.CheckSpec, 0, len(a.Health.Checks))
 	for _, ch := range a.Health.Checks {
 		checks = append(checks, checkSpec(ch))
@@ -61,6 +79,9 @@ func consulSpec(c *inventory.Consul) (*agent.ConsulSpec, error) {
 		tok, ok := os.LookupEnv(c.TokenEnv)
 		if !ok || tok == "" {
 			return nil, fmt.Errorf("app.consul.token_env: environment variable %s is not set", c.TokenEnv)
+		}
+		if err := appspec.Token(tok); err != nil { // never shows the token
+			return nil, fmt.Errorf("app.consul.token_env: the token in %s %w", c.TokenEnv, err)
 		}
 		spec.Token = tok
 	}

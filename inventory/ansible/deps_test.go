@@ -7,8 +7,9 @@ import (
 )
 
 // TestDeps_StdlibAndYAMLOnly: like inventory, this package imports the
-// standard library, yaml.v3 and inventory (the shared suggestion rule). Its tests may also import inventory,
-// to check that Labels agrees with inventory's label rules.
+// standard library, yaml.v3 and inventory (the shared suggestion rule),
+// and through inventory appspec. Its tests may also import inventory, to
+// check that Labels agrees with inventory's label rules.
 func TestDeps_StdlibAndYAMLOnly(t *testing.T) {
 	const module = "github.com/fleetdeploy/fleet/"
 	check := func(allowed map[string]bool, args ...string) {
@@ -28,7 +29,9 @@ func TestDeps_StdlibAndYAMLOnly(t *testing.T) {
 		}
 	}
 	self := module + "inventory/ansible"
-	// inventory for its shared name-suggestion rule, nothing else of fleet.
-	check(map[string]bool{self: true, "gopkg.in/yaml.v3": true, module + "inventory": true})
-	check(map[string]bool{self: true, "gopkg.in/yaml.v3": true, module + "inventory": true}, "-test")
+	// inventory for its shared name-suggestion rule (and appspec, which
+	// inventory imports), nothing else of fleet.
+	allowed := map[string]bool{self: true, "gopkg.in/yaml.v3": true, module + "inventory": true, module + "appspec": true}
+	check(allowed)
+	check(allowed, "-test")
 }

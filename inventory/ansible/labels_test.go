@@ -53,7 +53,7 @@ func TestLabels_AcceptedByInventory(t *testing.T) {
 		for _, k := range slices.Sorted(maps.Keys(labels)) {
 			fmt.Fprintf(&b, "%q: %q, ", k, labels[k])
 		}
-		src := fmt.Sprintf("app: {name: hello}\ngroups:\n  - name: g\n    hosts:\n      - {name: h, labels: {%s}}\n", b.String())
+		src := fmt.Sprintf("app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\ngroups:\n  - name: g\n    hosts:\n      - {name: h, labels: {%s}}\n", b.String())
 		inv, err := inventory.Parse("fleet.yaml", []byte(src))
 		if err != nil {
 			t.Errorf("%s: inventory refuses labels %v: %v", h.Name, labels, err)
