@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"io"
+	"sync"
 	"testing"
+	"time"
 )
 
 func TestSFTPLimits_WriteSize(t *testing.T) {
@@ -50,9 +52,10 @@ func TestQueryLimits_TakesItsAnswerOutOfTheStream(t *testing.T) {
 	}
 	before := packet(fxpStatus, 7, 0, 0, 0, 0) // something pkg/sftp waits for
 	after := packet(fxpStatus, 8, 0, 0, 0, 0)
-	toServer := new(bytes.Buffer)
+	toServer := newRequestWriter()
 	go func() {
 		_, _ = server.Write(before)
+		<-toServer.sent // a server answers what it was asked, not before
 		_, _ = server.Write(packet(fxpExtendedReply, limitsID, limits...))
 		tap.passThrough()
 		_, _ = server.Write(after)
@@ -76,12 +79,36 @@ func TestQueryLimits_Unsupported(t *testing.T) {
 	fromServer, server := io.Pipe()
 	tap := newReplyTap(fromServer)
 	go func() { _, _ = io.Copy(io.Discard, tap) }()
+	toServer := newRequestWriter()
 	go func() {
+		<-toServer.sent
 		// SSH_FX_OP_UNSUPPORTED (8), empty message and language.
 		_, _ = server.Write(packet(fxpStatus, limitsID, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0))
 	}()
-	if lim, ok := queryLimits(tap, io.Discard); ok {
+	start := time.Now()
+	if lim, ok := queryLimits(tap, toServer); ok {
 		t.Fatalf("limits %+v from a status reply", lim)
 	}
+	if waited := time.Since(start); waited >= limitsWait {
+		t.Errorf("took %s: the status reply was not taken as the answer, the wait ran out", waited)
+	}
 	_ = server.Close()
+}
+
+// requestWriter is the fake server's input: sent closes once the query has
+// been written, so the fake answers only what it was asked. Answering
+// before the query is armed would hand the reply to pkg/sftp, which no real
+// server can do.
+type requestWriter struct {
+	bytes.Buffer
+	sent chan struct{}
+	once sync.Once
+}
+
+func newRequestWriter() *requestWriter { return &requestWriter{sent: make(chan struct{})} }
+
+func (w *requestWriter) Write(p []byte) (int, error) {
+	n, err := w.Buffer.Write(p)
+	w.once.Do(func() { close(w.sent) })
+	return n, err
 }
