@@ -62,7 +62,7 @@ func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 // valid name can still be a binary or a unit name the agent refuses
 // ("release.json", "a+b.service"). The root /opt/<name> always is valid.
 func (d *decoder) nameDefaults(f map[string]*yaml.Node, a at, app App) {
-	n := deref(f["name"])
+	n := Deref(f["name"])
 	if _, set := f["binary"]; !set {
 		if err := appspec.Binary(app.Binary); err != nil {
 			d.errorf(n, a.key("binary"), "defaults to the app name %q, which %s; set binary", app.Binary, err)
@@ -99,7 +99,7 @@ func (d *decoder) deregisterAfter(n *yaml.Node, a at, app App) {
 		return
 	}
 	if err := appspec.DeregisterAfter(app.Consul.DeregisterCriticalAfter, app.Health.HealthyDeadline); err != nil {
-		d.invalid(deref(lookup(n, "deregister_critical_after")), a.key("deregister_critical_after"), err)
+		d.invalid(Deref(lookup(n, "deregister_critical_after")), a.key("deregister_critical_after"), err)
 	}
 }
 
@@ -149,7 +149,7 @@ func (d *decoder) slotRules(f map[string]*yaml.Node, app App, portBroken bool) s
 func (d *decoder) units(n *yaml.Node, a at) ([]string, bool) {
 	items := d.seq(n, a)
 	if len(items) == 0 {
-		d.errorf(deref(n), a, "must list at least one unit")
+		d.errorf(Deref(n), a, "must list at least one unit")
 		return nil, false
 	}
 	units := make([]string, 0, len(items))
@@ -159,10 +159,10 @@ func (d *decoder) units(n *yaml.Node, a at) ([]string, bool) {
 		u, good := d.str(item, a.index(i))
 		if good {
 			if err := appspec.Unit(u); err != nil {
-				d.invalid(deref(item), a.index(i), err)
+				d.invalid(Deref(item), a.index(i), err)
 				good = false
 			} else if j, dup := seen[u]; dup {
-				d.errorf(deref(item), a.index(i), "duplicate unit %s (also units[%d])", u, j)
+				d.errorf(Deref(item), a.index(i), "duplicate unit %s (also units[%d])", u, j)
 				good = false
 			}
 			seen[u] = i

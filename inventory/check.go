@@ -65,11 +65,11 @@ func (d *decoder) check(n *yaml.Node, a at) (Check, bool) {
 	}
 	switch len(kinds) {
 	case 0:
-		d.errorf(deref(n), a, "must set exactly one of %s", strings.Join(checkKinds, ", "))
+		d.errorf(Deref(n), a, "must set exactly one of %s", strings.Join(checkKinds, ", "))
 		return Check{}, false
 	case 1:
 	default:
-		d.errorf(deref(n), a, "sets %s; a check has exactly one kind", strings.Join(kinds, " and "))
+		d.errorf(Deref(n), a, "sets %s; a check has exactly one kind", strings.Join(kinds, " and "))
 	}
 	before := len(d.errs)
 	// Decode every kind present, even when there are two, so the problems
@@ -95,7 +95,7 @@ func (d *decoder) httpCheck(n *yaml.Node, a at) *HTTPCheck {
 	c := &HTTPCheck{Status: defaultHTTPStatus, Timeout: defaultHTTPTimeout}
 	setIf(&c.URL, optional(d, f, "url", a, d.str, appspec.HTTPURL))
 	if _, ok := f["url"]; !ok {
-		d.errorf(deref(n), a.key("url"), "is required")
+		d.errorf(Deref(n), a.key("url"), "is required")
 	}
 	d.portUsed(f["url"], a.key("url"), c.URL)
 	setIf(&c.Status, optional(d, f, "status", a, d.integer, appspec.HTTPStatus))
@@ -109,7 +109,7 @@ func (d *decoder) tcpCheck(n *yaml.Node, a at) *TCPCheck {
 	c := &TCPCheck{Timeout: defaultTCPTimeout}
 	setIf(&c.Address, optional(d, f, "address", a, d.str, appspec.CheckAddress))
 	if _, ok := f["address"]; !ok {
-		d.errorf(deref(n), a.key("address"), "is required")
+		d.errorf(Deref(n), a.key("address"), "is required")
 	}
 	d.portUsed(f["address"], a.key("address"), c.Address)
 	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
@@ -122,7 +122,7 @@ func (d *decoder) commandCheck(n *yaml.Node, a at) *CommandCheck {
 	argvAt := a.key("argv")
 	items := d.seq(f["argv"], argvAt)
 	if len(items) == 0 {
-		d.invalid(orAt(f["argv"], deref(n)), argvAt, appspec.Argv(nil))
+		d.invalid(orAt(f["argv"], Deref(n)), argvAt, appspec.Argv(nil))
 	}
 	for i, item := range items {
 		arg, ok := d.str(item, argvAt.index(i))
@@ -130,7 +130,7 @@ func (d *decoder) commandCheck(n *yaml.Node, a at) *CommandCheck {
 			continue
 		}
 		if err := appspec.Arg(i, arg); err != nil {
-			d.invalid(deref(item), argvAt.index(i), err)
+			d.invalid(Deref(item), argvAt.index(i), err)
 		}
 		c.Argv = append(c.Argv, arg)
 	}
@@ -143,7 +143,7 @@ func (d *decoder) systemdCheck(n *yaml.Node, a at) *SystemdCheck {
 	c := &SystemdCheck{State: defaultUnitState}
 	setIf(&c.Unit, optional(d, f, "unit", a, d.str, appspec.Unit))
 	if _, ok := f["unit"]; !ok {
-		d.errorf(deref(n), a.key("unit"), "is required")
+		d.errorf(Deref(n), a.key("unit"), "is required")
 	}
 	setIf(&c.State, optional(d, f, "state", a, d.str, appspec.UnitState))
 	return c

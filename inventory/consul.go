@@ -58,8 +58,8 @@ var (
 // which makes port optional. portBroken reports a port that was written
 // but is wrong, so cross-checks on it stay quiet.
 func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul, portBroken bool) {
-	m := deref(n)
-	if isNull(m) {
+	m := Deref(n)
+	if IsNull(m) {
 		d.errorf(m, a, "must be a mapping; write consul: {} to use Consul with the defaults, or remove it")
 		return nil, true
 	}
@@ -81,7 +81,7 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 	setIf(&c.TokenFile, optional(d, f, "token_file", a, d.str, appspec.HostFile))
 	if _, env := f["token_env"]; env {
 		if tf, file := f["token_file"]; file {
-			d.errorf(deref(tf), a.key("token_file"), "set at most one of token_env and token_file")
+			d.errorf(Deref(tf), a.key("token_file"), "set at most one of token_env and token_file")
 		}
 	}
 	port := optional(d, f, "port", a, d.integer, appspec.Port)
@@ -115,8 +115,8 @@ func (d *decoder) consulCheck(n *yaml.Node, a at) (ConsulCheck, bool) {
 			kinds = append(kinds, k)
 		}
 	}
-	switch m := deref(n); {
-	case len(kinds) == 0 && (isNull(m) || m.Kind == yaml.MappingNode):
+	switch m := Deref(n); {
+	case len(kinds) == 0 && (IsNull(m) || m.Kind == yaml.MappingNode):
 		d.errorf(m, a, "must set exactly one of http and tcp")
 	case len(kinds) > 1:
 		d.errorf(m, a, "sets http and tcp; a check has exactly one kind")
@@ -138,11 +138,11 @@ func (d *decoder) consulTags(n *yaml.Node, a at) []string {
 			continue
 		}
 		if err := appspec.Tag(tag); err != nil {
-			d.invalid(deref(item), a.index(i), err)
+			d.invalid(Deref(item), a.index(i), err)
 			continue
 		}
 		if j, dup := seen[tag]; dup {
-			d.errorf(deref(item), a.index(i), "duplicate tag %s (also tags[%d])", tag, j)
+			d.errorf(Deref(item), a.index(i), "duplicate tag %s (also tags[%d])", tag, j)
 			continue
 		}
 		seen[tag] = i
@@ -155,8 +155,8 @@ func (d *decoder) consulTags(n *yaml.Node, a at) []string {
 // and are kept as text, as labels are.
 func (d *decoder) meta(n *yaml.Node, a at) map[string]string {
 	out := map[string]string{}
-	n = deref(n)
-	if isNull(n) {
+	n = Deref(n)
+	if IsNull(n) {
 		return out
 	}
 	if n.Kind != yaml.MappingNode {
@@ -168,7 +168,7 @@ func (d *decoder) meta(n *yaml.Node, a at) map[string]string {
 	}
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		k, v := Deref(n.Content[i]), Deref(n.Content[i+1])
 		key, ok := d.key(k, a, first)
 		if !ok {
 			continue
@@ -177,7 +177,7 @@ func (d *decoder) meta(n *yaml.Node, a at) map[string]string {
 			d.errorf(k, a.key(key), "key %s", err)
 			continue
 		}
-		if v == nil || v.Kind != yaml.ScalarNode || isNull(v) {
+		if v == nil || v.Kind != yaml.ScalarNode || IsNull(v) {
 			d.errorf(v, a.key(key), "must be a string, got %s", describe(v))
 			continue
 		}

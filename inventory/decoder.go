@@ -1,7 +1,6 @@
 package inventory
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -58,45 +57,18 @@ func (d *decoder) invalid(n *yaml.Node, a at, err error) {
 	d.errorf(n, a, "%s", err.Error())
 }
 
-// sorted returns the problems in file order; cross-checks such as duplicate
-// names are found after the walk and would otherwise come last.
+// sorted returns the problems in file order.
 func (d *decoder) sorted() Errors {
-	slices.SortStableFunc(d.errs, func(x, y *FieldError) int {
-		return cmp.Or(cmp.Compare(x.Line, y.Line), cmp.Compare(x.Column, y.Column))
-	})
+	d.errs.SortByPosition()
 	return d.errs
 }
 
-// maxAliasChain bounds alias chasing. yaml.v3 only resolves an alias to an
-// anchor seen earlier, so real chains are short; the bound is belt and braces.
-const maxAliasChain = 64
-
-// deref follows aliases to the anchored node so `ssh: *common` works.
-func deref(n *yaml.Node) *yaml.Node {
-	for i := 0; n != nil && n.Kind == yaml.AliasNode && i < maxAliasChain; i++ {
-		n = n.Alias
-	}
-	return n
-}
-
-func isNull(n *yaml.Node) bool {
-	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
-}
-
-// describe names a node's type for "must be X, got Y" messages.
+// describe is Describe for fleet.yaml, whose fields are typed: a scalar
+// whose YAML type is why it is refused is named by that type ("must be a
+// string, got a boolean"), not by its text.
 func describe(n *yaml.Node) string {
-	if n == nil {
-		return "nothing"
-	}
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.ScalarNode:
+	if n != nil && n.Kind == yaml.ScalarNode {
 		switch n.ShortTag() {
-		case "!!null":
-			return "no value"
 		case "!!bool":
 			return "a boolean"
 		case "!!int":
@@ -104,9 +76,8 @@ func describe(n *yaml.Node) string {
 		case "!!float":
 			return "a number"
 		}
-		return fmt.Sprintf("%q", n.Value)
 	}
-	return "an unresolved alias"
+	return Describe(n)
 }
 
 // fields returns the values of mapping n by key. Unknown, duplicate and
@@ -114,8 +85,8 @@ func describe(n *yaml.Node) string {
 // null section reads as an empty mapping.
 func (d *decoder) fields(n *yaml.Node, a at, known ...string) map[string]*yaml.Node {
 	out := map[string]*yaml.Node{}
-	n = deref(n)
-	if isNull(n) {
+	n = Deref(n)
+	if IsNull(n) {
 		return out
 	}
 	if n.Kind != yaml.MappingNode {
@@ -124,7 +95,7 @@ func (d *decoder) fields(n *yaml.Node, a at, known ...string) map[string]*yaml.N
 	}
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := deref(n.Content[i])
+		k := Deref(n.Content[i])
 		name, ok := d.key(k, a, first)
 		if !ok {
 			continue
@@ -141,7 +112,7 @@ func (d *decoder) fields(n *yaml.Node, a at, known ...string) map[string]*yaml.N
 // key checks one mapping key and remembers it in first to catch duplicates,
 // which yaml.v3 accepts silently when decoding into nodes.
 func (d *decoder) key(k *yaml.Node, a at, first map[string]*yaml.Node) (string, bool) {
-	if k.Kind != yaml.ScalarNode || isNull(k) {
+	if k.Kind != yaml.ScalarNode || IsNull(k) {
 		d.errorf(k, a, "keys must be strings, got %s", describe(k))
 		return "", false
 	}
@@ -161,8 +132,8 @@ func (d *decoder) key(k *yaml.Node, a at, first map[string]*yaml.Node) (string, 
 
 // seq returns the items of list n. A missing or null list reads as empty.
 func (d *decoder) seq(n *yaml.Node, a at) []*yaml.Node {
-	n = deref(n)
-	if isNull(n) {
+	n = Deref(n)
+	if IsNull(n) {
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
@@ -190,7 +161,7 @@ func settled[T any](f map[string]*yaml.Node, key string, v *T) bool {
 // orAt picks where to report something that is missing: the node that
 // should have held it if there is one, else its parent.
 func orAt(n, parent *yaml.Node) *yaml.Node {
-	if n = deref(n); n != nil && n.Line > 0 {
+	if n = Deref(n); n != nil && n.Line > 0 {
 		return n
 	}
 	return parent
@@ -200,12 +171,12 @@ func orAt(n, parent *yaml.Node) *yaml.Node {
 // mapping or has no such key: for cross-checks that report at a field
 // decoded earlier.
 func lookup(n *yaml.Node, key string) *yaml.Node {
-	n = deref(n)
+	n = Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		if k := deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
+		if k := Deref(n.Content[i]); k.Kind == yaml.ScalarNode && k.Value == key {
 			return n.Content[i+1]
 		}
 	}

@@ -5,10 +5,13 @@
 // Everything returned is fully defaulted and resolved: callers never merge
 // ssh settings or fill defaults themselves.
 //
-// Subpackage ansible reads Ansible inventories, so hosts can come from a
-// list a team already keeps. LoadSettings reads a fleet.yaml without
-// groups, and AddHosts adds hosts from such another source under the same
-// rules and ssh resolution as the file's own.
+// Subpackages ansible and consulcatalog read hosts from elsewhere (an
+// Ansible inventory, the Consul catalog), so hosts can come from a list a
+// team already keeps. LoadSettings reads a fleet.yaml without groups, and
+// AddHosts adds hosts from such another source under the same rules and
+// ssh resolution as the file's own. The sources report problems with
+// Errors and FieldError and read YAML with Deref, IsNull, Describe and
+// SyntaxErrorLine, as Parse does.
 //
 // The app section is checked with package appspec's rules, the ones the
 // agent applies on the host, so an inventory that loads is one every

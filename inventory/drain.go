@@ -29,7 +29,7 @@ func (d *decoder) drain(f map[string]*yaml.Node, a at, c *Consul) {
 	}
 	const why = "your load balancer could still send requests to an instance fleet has stopped"
 	if drain == nil {
-		d.errorf(deref(f["lb_refresh"]), a.key("drain"), "defaults to %s, shorter than lb_refresh %s: %s; set drain to at least %s, plus your longest request",
+		d.errorf(Deref(f["lb_refresh"]), a.key("drain"), "defaults to %s, shorter than lb_refresh %s: %s; set drain to at least %s, plus your longest request",
 			c.Drain, c.LBRefresh, why, c.LBRefresh)
 		return
 	}
@@ -37,7 +37,7 @@ func (d *decoder) drain(f map[string]*yaml.Node, a at, c *Consul) {
 	if c.Drain == 0 {
 		given = "0s (no drain)"
 	}
-	d.errorf(deref(f["drain"]), a.key("drain"), "%s is shorter than lb_refresh %s: %s; set drain to at least %s, plus your longest request",
+	d.errorf(Deref(f["drain"]), a.key("drain"), "%s is shorter than lb_refresh %s: %s; set drain to at least %s, plus your longest request",
 		given, c.LBRefresh, why, c.LBRefresh)
 }
 

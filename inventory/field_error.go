@@ -1,7 +1,9 @@
 package inventory
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -60,4 +62,14 @@ func (es Errors) Unwrap() []error {
 		out[i] = e
 	}
 	return out
+}
+
+// SortByPosition puts es in file order, by line and then column, keeping
+// the order of problems at one position (those without a line come
+// first). Checks that run after a walk, such as duplicate names, would
+// otherwise report last what is written first.
+func (es Errors) SortByPosition() {
+	slices.SortStableFunc(es, func(x, y *FieldError) int {
+		return cmp.Or(cmp.Compare(x.Line, y.Line), cmp.Compare(x.Column, y.Column))
+	})
 }

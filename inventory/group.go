@@ -56,7 +56,7 @@ func (d *decoder) groups(n, parent *yaml.Node, a at, base SSH, r slotRules) ([]s
 func (d *decoder) groupName(n *yaml.Node, f map[string]*yaml.Node, a at, seen map[string]*yaml.Node) string {
 	nameNode, ok := f["name"]
 	if !ok {
-		if m := deref(n); isNull(m) || m.Kind == yaml.MappingNode {
+		if m := Deref(n); IsNull(m) || m.Kind == yaml.MappingNode {
 			d.errorf(m, a.key("name"), "is required")
 		}
 		return ""
@@ -66,10 +66,10 @@ func (d *decoder) groupName(n *yaml.Node, f map[string]*yaml.Node, a at, seen ma
 		return ""
 	}
 	if first, dup := seen[*name]; dup {
-		d.errorf(deref(nameNode), a.key("name"), "duplicate group name %s (first at %s)", *name, pos(first))
+		d.errorf(Deref(nameNode), a.key("name"), "duplicate group name %s (first at %s)", *name, pos(first))
 		return ""
 	}
-	seen[*name] = deref(nameNode)
+	seen[*name] = Deref(nameNode)
 	return *name
 }
 
@@ -77,7 +77,7 @@ func (d *decoder) groupName(n *yaml.Node, f map[string]*yaml.Node, a at, seen ma
 // shorthand form, its name field otherwise.
 func nameField(entry *yaml.Node, a at, host string) at {
 	a.host = host
-	if m := deref(entry); m != nil && m.Kind == yaml.MappingNode {
+	if m := Deref(entry); m != nil && m.Kind == yaml.MappingNode {
 		return a.key("name")
 	}
 	return a

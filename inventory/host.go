@@ -30,9 +30,9 @@ type group struct {
 // host's name, a mapping spells out the rest. It returns the node that
 // holds the name, for duplicate reports, or nil when the entry is unusable.
 func (d *decoder) host(n *yaml.Node, a at, g group, r slotRules) (Host, *yaml.Node) {
-	n = deref(n)
+	n = Deref(n)
 	switch {
-	case n == nil || isNull(n) || (n.Kind != yaml.ScalarNode && n.Kind != yaml.MappingNode):
+	case n == nil || IsNull(n) || (n.Kind != yaml.ScalarNode && n.Kind != yaml.MappingNode):
 		d.errorf(n, a, "must be a host name or a mapping with name, got %s", describe(n))
 		return Host{}, nil
 	case n.Kind == yaml.ScalarNode:
@@ -59,14 +59,14 @@ func (d *decoder) host(n *yaml.Node, a at, g group, r slotRules) (Host, *yaml.No
 	if _, set := f["address"]; set {
 		setIf(&h.Address, optional(d, f, "address", a, d.str, validAddress))
 	} else if a.host != "" {
-		d.checkDefaultAddress(deref(nameNode), a.key("name"), *name)
+		d.checkDefaultAddress(Deref(nameNode), a.key("name"), *name)
 	}
 	h.Labels = mergeLabels(g.labels, d.labels(f["labels"], a.key("labels")))
 	h.SSH = d.sshLayer(f["ssh"], a.key("ssh")).over(g.ssh)
 	if a.host == "" {
 		return h, nil
 	}
-	return h, deref(nameNode)
+	return h, Deref(nameNode)
 }
 
 func (d *decoder) shorthandHost(n *yaml.Node, a at, g group) (Host, *yaml.Node) {
@@ -88,7 +88,7 @@ func (d *decoder) shorthandHost(n *yaml.Node, a at, g group) (Host, *yaml.Node) 
 // errors can name the host before its fields are decoded in order.
 func peekName(n *yaml.Node) string {
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		k, v := Deref(n.Content[i]), Deref(n.Content[i+1])
 		if k.Kind == yaml.ScalarNode && k.Value == "name" && v != nil && v.Kind == yaml.ScalarNode && appspec.Name(v.Value) == nil {
 			return v.Value
 		}

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
-	"strconv"
 
 	"gopkg.in/yaml.v3"
 )
@@ -60,7 +58,7 @@ func (d *decoder) inventory(root *yaml.Node) *Inventory {
 	inv.Strategy = d.strategy(f["strategy"], root, at{field: "strategy"}, slots)
 	if d.settingsOnly {
 		if n, ok := f["groups"]; ok {
-			d.errorf(deref(n), at{field: "groups"}, "must not be set: the hosts come from another source")
+			d.errorf(Deref(n), at{field: "groups"}, "must not be set: the hosts come from another source")
 		}
 		return inv
 	}
@@ -86,14 +84,14 @@ func (d *decoder) document(data []byte) *yaml.Node {
 	case errors.Is(err, io.EOF):
 	case err != nil:
 		d.syntaxError(err)
-	case len(extra.Content) > 0 && !isNull(extra.Content[0]):
+	case len(extra.Content) > 0 && !IsNull(extra.Content[0]):
 		d.errorf(extra.Content[0], at{}, "only one YAML document is allowed")
 	}
-	if len(doc.Content) == 0 || isNull(deref(doc.Content[0])) {
+	if len(doc.Content) == 0 || IsNull(Deref(doc.Content[0])) {
 		d.errorf(&yaml.Node{Line: 1, Column: 1}, at{}, "file is empty")
 		return nil
 	}
-	root := deref(doc.Content[0])
+	root := Deref(doc.Content[0])
 	if root.Kind != yaml.MappingNode {
 		d.errorf(root, at{}, "must be a mapping with app, ssh, strategy and groups, got %s", describe(root))
 		return nil
@@ -101,18 +99,10 @@ func (d *decoder) document(data []byte) *yaml.Node {
 	return root
 }
 
-// yamlLine matches yaml.v3's syntax errors, "yaml: line 3: did not find
-// expected key". yaml.v3 has no typed syntax error, so this is the one
-// place that reads its text, and only to lift the line number out; an
-// error of another shape is reported whole without a position.
-var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
-
 func (d *decoder) syntaxError(err error) {
 	e := &FieldError{File: d.file, Msg: err.Error()}
-	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
-			e.Line, e.Msg = line, "invalid YAML: "+m[2]
-		}
+	if line, msg, ok := SyntaxErrorLine(err); ok {
+		e.Line, e.Msg = line, "invalid YAML: "+msg
 	}
 	d.errs = append(d.errs, e)
 }

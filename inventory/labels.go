@@ -21,8 +21,8 @@ func mergeLabels(base, over map[string]string) map[string]string {
 // as numbers or booleans (zone: 1) and are kept as text.
 func (d *decoder) labels(n *yaml.Node, a at) map[string]string {
 	out := map[string]string{}
-	n = deref(n)
-	if isNull(n) {
+	n = Deref(n)
+	if IsNull(n) {
 		return out
 	}
 	if n.Kind != yaml.MappingNode {
@@ -31,7 +31,7 @@ func (d *decoder) labels(n *yaml.Node, a at) map[string]string {
 	}
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), deref(n.Content[i+1])
+		k, v := Deref(n.Content[i]), Deref(n.Content[i+1])
 		key, ok := d.key(k, a, first)
 		if !ok {
 			continue
@@ -40,7 +40,7 @@ func (d *decoder) labels(n *yaml.Node, a at) map[string]string {
 			d.errorf(k, a.key(key), "label name %s", err)
 			continue
 		}
-		if v == nil || v.Kind != yaml.ScalarNode || isNull(v) {
+		if v == nil || v.Kind != yaml.ScalarNode || IsNull(v) {
 			d.errorf(v, a.key(key), "must be a label value, got %s", describe(v))
 			continue
 		}

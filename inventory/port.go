@@ -30,7 +30,7 @@ func (d *decoder) portUsed(n *yaml.Node, a at, value string) {
 		d.portUser = a.field
 	}
 	if d.ports == portMissing {
-		d.errorf(deref(n), a, "uses %s, but there is no instance port to put there; set app.slots or app.consul.port", appspec.PortPlaceholder)
+		d.errorf(Deref(n), a, "uses %s, but there is no instance port to put there; set app.slots or app.consul.port", appspec.PortPlaceholder)
 	}
 }
 

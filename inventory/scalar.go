@@ -10,8 +10,8 @@ import (
 // user who writes `name: 2048` means the name "2048"; booleans are refused
 // because `name: yes`-style surprises are what type checks are for.
 func (d *decoder) str(n *yaml.Node, a at) (string, bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) || n.ShortTag() == "!!bool" {
+	n = Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || IsNull(n) || n.ShortTag() == "!!bool" {
 		d.errorf(n, a, "must be a string, got %s", describe(n))
 		return "", false
 	}
@@ -19,7 +19,7 @@ func (d *decoder) str(n *yaml.Node, a at) (string, bool) {
 }
 
 func (d *decoder) integer(n *yaml.Node, a at) (int, bool) {
-	n = deref(n)
+	n = Deref(n)
 	var v int
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!int" || n.Decode(&v) != nil {
 		d.errorf(n, a, "must be an integer, got %s", describe(n))
@@ -29,7 +29,7 @@ func (d *decoder) integer(n *yaml.Node, a at) (int, bool) {
 }
 
 func (d *decoder) boolean(n *yaml.Node, a at) (bool, bool) {
-	n = deref(n)
+	n = Deref(n)
 	var v bool
 	if n == nil || n.Kind != yaml.ScalarNode || n.ShortTag() != "!!bool" || n.Decode(&v) != nil {
 		d.errorf(n, a, "must be true or false, got %s", describe(n))
@@ -41,8 +41,8 @@ func (d *decoder) boolean(n *yaml.Node, a at) (bool, bool) {
 // duration reads a Go duration string such as 500ms or 1m30s; a bare number
 // is refused because its unit would be a guess.
 func (d *decoder) duration(n *yaml.Node, a at) (time.Duration, bool) {
-	n = deref(n)
-	if n == nil || n.Kind != yaml.ScalarNode || isNull(n) {
+	n = Deref(n)
+	if n == nil || n.Kind != yaml.ScalarNode || IsNull(n) {
 		d.errorf(n, a, "must be a duration such as 5s, got %s", describe(n))
 		return 0, false
 	}
@@ -73,7 +73,7 @@ func optional[T any](d *decoder, f map[string]*yaml.Node, key string, a at,
 	}
 	if check != nil {
 		if err := check(v); err != nil {
-			d.invalid(deref(n), a.key(key), err)
+			d.invalid(Deref(n), a.key(key), err)
 			return nil
 		}
 	}

@@ -35,8 +35,8 @@ var (
 // slots decodes app.slots; nil when any part of it is wrong, so the
 // cross-checks that depend on it stay quiet.
 func (d *decoder) slots(n *yaml.Node, a at) *Slots {
-	m := deref(n)
-	if isNull(m) {
+	m := Deref(n)
+	if IsNull(m) {
 		d.errorf(m, a, "must be a mapping with unit and instances; remove it to run one instance per host")
 		return nil
 	}
@@ -61,7 +61,7 @@ func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at
 		return nil
 	}
 	items := d.seq(n, a)
-	if m := deref(n); m != nil && (m.Kind == yaml.SequenceNode || isNull(m)) && len(items) != appspec.SlotCount {
+	if m := Deref(n); m != nil && (m.Kind == yaml.SequenceNode || IsNull(m)) && len(items) != appspec.SlotCount {
 		d.errorf(m, a, "must list exactly %d instances, got %d", appspec.SlotCount, len(items))
 	}
 	var out []Slot
@@ -81,10 +81,10 @@ func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[stri
 	if name := optional(d, f, "name", ia, d.str, appspec.SlotName); name != nil {
 		sl.Name = *name
 		if j, dup := names[sl.Name]; dup {
-			d.errorf(deref(f["name"]), ia.key("name"), "duplicate slot name %s (also %s[%d])", sl.Name, lastKey(a), j)
+			d.errorf(Deref(f["name"]), ia.key("name"), "duplicate slot name %s (also %s[%d])", sl.Name, lastKey(a), j)
 		} else if unit != "" {
 			if err := appspec.SlotUnit(unit, sl.Name); err != nil {
-				d.invalid(deref(f["name"]), ia.key("name"), err)
+				d.invalid(Deref(f["name"]), ia.key("name"), err)
 			}
 		}
 		names[sl.Name] = i
@@ -92,11 +92,11 @@ func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[stri
 	if port := optional(d, f, "port", ia, d.integer, appspec.Port); port != nil {
 		sl.Port = *port
 		if j, dup := ports[sl.Port]; dup {
-			d.errorf(deref(f["port"]), ia.key("port"), "duplicate port %d (also %s[%d])", sl.Port, lastKey(a), j)
+			d.errorf(Deref(f["port"]), ia.key("port"), "duplicate port %d (also %s[%d])", sl.Port, lastKey(a), j)
 		}
 		ports[sl.Port] = i
 	}
-	if m := deref(item); isNull(m) || m.Kind == yaml.MappingNode {
+	if m := Deref(item); IsNull(m) || m.Kind == yaml.MappingNode {
 		for _, k := range slotFields {
 			if _, set := f[k]; !set {
 				d.errorf(m, ia.key(k), "is required")
@@ -128,7 +128,7 @@ func (d *decoder) slotsSetting(f map[string]*yaml.Node, a at, r slotRules) *bool
 	if v == nil {
 		return nil
 	}
-	n := deref(f["slots"])
+	n := Deref(f["slots"])
 	switch {
 	case *v && !r.written:
 		d.errorf(n, a.key("slots"), "app.slots is not set, so there are no slots to run")

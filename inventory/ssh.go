@@ -121,7 +121,7 @@ func (d *decoder) identityFiles(n *yaml.Node, a at) *[]string {
 
 // path reads a file path and expands ~ in it.
 func (d *decoder) path(n *yaml.Node, a at) (string, bool) {
-	if m := deref(n); m != nil && isNull(m) && m.Value == "~" {
+	if m := Deref(n); m != nil && IsNull(m) && m.Value == "~" {
 		d.errorf(m, a, `a bare ~ is YAML for "no value"; write "~" or '~' for the home directory`)
 		return "", false
 	}
@@ -131,7 +131,7 @@ func (d *decoder) path(n *yaml.Node, a at) (string, bool) {
 	}
 	p, err := expandHome(d.home, s)
 	if err != nil {
-		d.invalid(deref(n), a, err)
+		d.invalid(Deref(n), a, err)
 		return "", false
 	}
 	return p, true
@@ -139,7 +139,7 @@ func (d *decoder) path(n *yaml.Node, a at) (string, bool) {
 
 // sshConfigPath is path, except that "none" stays "none".
 func (d *decoder) sshConfigPath(n *yaml.Node, a at) (string, bool) {
-	if m := deref(n); m != nil && m.Kind == yaml.ScalarNode && m.Value == NoSSHConfig {
+	if m := Deref(n); m != nil && m.Kind == yaml.ScalarNode && m.Value == NoSSHConfig {
 		return NoSSHConfig, true
 	}
 	return d.path(n, a)

@@ -74,7 +74,7 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy
 	setIf(&s.ConfirmAbove, optional(d, f, "confirm_above", a, d.amount, validAmount))
 	setIf(&s.BlueGreen, optional(d, f, "blue_green", a, d.boolean, nil))
 	if s.BlueGreen && !slots.written {
-		d.errorf(deref(f["blue_green"]), a.key("blue_green"), "needs app.slots: blue/green flips between two instances per host")
+		d.errorf(Deref(f["blue_green"]), a.key("blue_green"), "needs app.slots: blue/green flips between two instances per host")
 	}
 	return s
 }
@@ -90,17 +90,17 @@ func (d *decoder) canary(f map[string]*yaml.Node, a at, s *Strategy) {
 		return
 	}
 	if s.CanaryBake > 0 {
-		d.errorf(deref(f["canary_bake"]), a.key("canary_bake"), "is set, but canary is %s, so there is nothing to bake; set canary", s.Canary)
+		d.errorf(Deref(f["canary_bake"]), a.key("canary_bake"), "is set, but canary is %s, so there is nothing to bake; set canary", s.Canary)
 	}
 	if s.PauseAfterCanary {
-		d.errorf(deref(f["pause_after_canary"]), a.key("pause_after_canary"), "is true, but canary is %s, so there is nothing to pause after; set canary", s.Canary)
+		d.errorf(Deref(f["pause_after_canary"]), a.key("pause_after_canary"), "is true, but canary is %s, so there is nothing to pause after; set canary", s.Canary)
 	}
 }
 
 // amount reads a count or percentage. YAML gives `3` as an integer and
 // `25%` as a string; both are kept as their text.
 func (d *decoder) amount(n *yaml.Node, a at) (string, bool) {
-	n = deref(n)
+	n = Deref(n)
 	if n == nil || n.Kind != yaml.ScalarNode || (n.ShortTag() != "!!int" && n.ShortTag() != "!!str") {
 		d.errorf(n, a, "must be a count such as 1 or a percentage such as 25%%, got %s", describe(n))
 		return "", false

@@ -9,11 +9,13 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/hashicorp/consul/api"
 	"github.com/urfave/cli/v2"
 	"gopkg.in/yaml.v3"
 
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/inventory/ansible"
+	"github.com/fleetdeploy/fleet/inventory/consulcatalog"
 )
 
 // Where the hosts come from.
@@ -143,6 +145,83 @@ func ansibleSource(file string, data []byte, app string) (*hostSource, error) {
 		return nil, fmt.Errorf("%s: no hosts", file)
 	}
 	return s, nil
+}
+
+// consulSource takes the hosts from the Consul catalog
+// (inventory/consulcatalog) and the settings from --app.
+func consulSource(c *cli.Context, addr string) (*hostSource, error) {
+	app := c.String("app")
+	if app == "" {
+		return nil, fmt.Errorf("--consul-catalog: name the app, ssh and strategy settings with --app FILE (a fleet.yaml without groups)")
+	}
+	meta, err := parseNodeMeta(c.String("consul-node-meta"))
+	if err != nil {
+		return nil, err
+	}
+	q := consulcatalog.Query{Address: addr, Service: c.String("consul-service"), Tag: c.String("consul-tag"), NodeMeta: meta}
+	if q.Service == "" && len(meta) == 0 {
+		return nil, fmt.Errorf("--consul-catalog: say which hosts with --consul-service or --consul-node-meta")
+	}
+	inv, err := inventory.LoadSettings(app)
+	if err != nil {
+		return nil, err
+	}
+	catalog, err := consulCatalog(c, addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", q.Where(), err)
+	}
+	hosts, err := consulcatalog.Hosts(c.Context, catalog, q)
+	if err != nil {
+		return nil, err
+	}
+	s := &hostSource{kind: sourceConsul, where: q.Where(), inv: inv, origin: map[string]string{}}
+	for _, h := range hosts {
+		s.origin[h.Name] = h.Origin
+	}
+	if err := inv.AddHosts(hosts); err != nil {
+		return nil, err
+	}
+	if len(inv.Hosts) == 0 {
+		return nil, fmt.Errorf("%s: no nodes match", s.where)
+	}
+	return s, nil
+}
+
+// consulCatalog is the catalog API of the Consul agent at addr, with
+// --consul-datacenter and the token of --consul-token-file (else
+// consul/api reads CONSUL_HTTP_TOKEN).
+func consulCatalog(c *cli.Context, addr string) (*api.Catalog, error) {
+	cfg := api.DefaultConfig()
+	cfg.Address = addr
+	cfg.Datacenter = c.String("consul-datacenter")
+	if f := c.String("consul-token-file"); f != "" {
+		tok, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("token: %w", err)
+		}
+		cfg.Token = strings.TrimSpace(string(tok))
+	}
+	client, err := api.NewClient(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return client.Catalog(), nil
+}
+
+// parseNodeMeta reads --consul-node-meta, "k=v,k2=v2".
+func parseNodeMeta(s string) (map[string]string, error) {
+	m := map[string]string{}
+	for _, kv := range strings.Split(s, ",") {
+		if kv = strings.TrimSpace(kv); kv == "" {
+			continue
+		}
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("--consul-node-meta %q: want key=value", kv)
+		}
+		m[strings.TrimSpace(k)] = strings.TrimSpace(v)
+	}
+	return m, nil
 }
 
 // primaryGroup is the group fleet shows for an Ansible host, which may be

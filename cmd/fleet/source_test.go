@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	neturl "net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -300,40 +301,35 @@ func newFakeConsul(t *testing.T, s *sim) (*fakeConsul, string) {
 	return f, srv.URL
 }
 
+// TestInventory_ConsulCatalog: the --consul-* flags reach the Consul
+// agent's catalog through consul/api (inventory/consulcatalog tests the
+// query and how a node becomes a host), and the catalog's hosts serve
+// every command, a rollout included.
 func TestInventory_ConsulCatalog(t *testing.T) {
 	s := newSim(t, 3, hostsim.Options{}, "")
 	f, url := newFakeConsul(t, s)
 	app := s.settingsOf("")
 	tokenFile := writeFile(t, "token", "s3cret\n")
-	inv := func(extra ...string) []inventoryRow {
-		t.Helper()
-		return inventoryRows(t, runArgs(t.Context(), append([]string{"fleet", "inventory", "--consul-catalog", url, "--app", app,
-			"--consul-token-file", tokenFile, "-o", "json"}, extra...)))
+	rows := inventoryRows(t, runArgs(t.Context(), []string{"fleet", "inventory", "--consul-catalog", url, "--app", app,
+		"--consul-token-file", tokenFile, "--consul-service", "hello", "--consul-tag", "web", "--consul-node-meta", "rack=r1",
+		"--consul-datacenter", "dc2", "-o", "json"}))
+	if len(rows) != 1 {
+		t.Fatalf("hosts %v, want sim1 (tag web, rack r1)", rowNames(rows))
 	}
-
-	rows := inv("--consul-service", "hello")
-	if got := rowNames(rows); !slices.Equal(got, allSims) {
-		t.Fatalf("hosts %v", got)
-	}
-	r := rows[1]
-	if r.Address != "127.0.0.1" || r.Port != s.port("sim2") || r.Group != "hello" || r.Source != sourceConsul ||
-		!maps.Equal(r.Labels, map[string]string{"rack": "r2"}) || r.Origin != "consul "+url+" service hello node sim2" {
-		t.Errorf("sim2 row %+v", r)
-	}
-	if got := rowNames(inv("--consul-service", "hello", "--consul-tag", "web")); !slices.Equal(got, []string{"sim1", "sim2"}) {
-		t.Errorf("tag web: %v", got)
-	}
-	if got := rowNames(inv("--consul-node-meta", "rack=r1")); !slices.Equal(got, []string{"db1", "sim1", "sim3"}) {
-		t.Errorf("node-meta rack=r1: %v", got)
-	}
-	if got := rowNames(inv("--consul-service", "hello", "--consul-node-meta", "rack=r1", "-s", "rack=r1")); !slices.Equal(got, []string{"sim1", "sim3"}) {
-		t.Errorf("service and node-meta: %v", got)
+	if r := rows[0]; r.Host != "sim1" || r.Address != "127.0.0.1" || r.Port != s.port("sim1") || r.Group != "hello" ||
+		r.Source != sourceConsul || !maps.Equal(r.Labels, map[string]string{"rack": "r1"}) ||
+		r.Origin != "consul "+url+" service hello node sim1" {
+		t.Errorf("sim1 row %+v", r)
 	}
 	f.mu.Lock()
-	for _, tok := range f.tokens {
-		if tok != "s3cret" {
-			t.Errorf("request with token %q", tok)
-		}
+	if len(f.queries) != 1 {
+		t.Errorf("queries %q, want one", f.queries)
+	} else if u, err := neturl.Parse(f.queries[0]); err != nil || u.Path != "/v1/catalog/service/hello" ||
+		u.Query().Get("tag") != "web" || u.Query().Get("node-meta") != "rack:r1" || u.Query().Get("dc") != "dc2" {
+		t.Errorf("query %q: want service hello, tag web, node-meta rack:r1, dc dc2", f.queries[0])
+	}
+	if !slices.Equal(f.tokens, []string{"s3cret"}) {
+		t.Errorf("tokens sent %q, want the token file's", f.tokens)
 	}
 	f.mu.Unlock()
 

@@ -1,5 +1,8 @@
 // Package depstest checks a package's imports with `go list`, so each leaf
-// package can pin the arrows DESIGN.md draws in a few lines of its own test.
+// package can pin the arrows DESIGN.md draws in a few lines of its own test:
+// StandardLibraryOnly for the pure packages, StandardLibraryAnd for those
+// that may also import a few named packages (inventory and its sources),
+// and Arrows for those whose other modules are free (agent, transport).
 package depstest
 
 import (
@@ -26,8 +29,8 @@ func StandardLibraryOnly(t *testing.T, name string, forbidden, forbiddenDirect [
 // allowed are exempt from the rule against net/, nothing else is.
 func StandardLibraryOnlyExcept(t *testing.T, name string, allowed, forbidden, forbiddenDirect []string) {
 	t.Helper()
-	self := goList(t, "{{.ImportPath}}")[0]
-	for _, line := range goList(t, "{{.ImportPath}} {{.Standard}}", "-deps") {
+	self := goList(t, ".", "{{.ImportPath}}")[0]
+	for _, line := range goList(t, ".", "{{.ImportPath}} {{.Standard}}", "-deps") {
 		path, standard, _ := strings.Cut(line, " ")
 		switch {
 		case path == self, slices.Contains(allowed, path) && standard == "true":
@@ -37,18 +40,63 @@ func StandardLibraryOnlyExcept(t *testing.T, name string, allowed, forbidden, fo
 			t.Errorf("%s depends on %s, outside the standard library", name, path)
 		}
 	}
-	for _, path := range goList(t, "{{range .Imports}}{{.}}\n{{end}}") {
+	for _, path := range goList(t, ".", "{{range .Imports}}{{.}}\n{{end}}") {
 		if slices.Contains(forbiddenDirect, path) {
 			t.Errorf("%s imports %s", name, path)
 		}
 	}
 }
 
-// goList runs go list -f format on the package in the current directory
-// (not its tests) and returns the non-empty output lines.
-func goList(t *testing.T, format string, flags ...string) []string {
+// StandardLibraryAnd fails t unless everything the package in the current
+// directory and its tests depend on is in the standard library or in
+// allowed (import paths). The package itself, its test variants and
+// depstest, which the tests import to run this, are always allowed.
+// name is the package's name for the messages.
+func StandardLibraryAnd(t *testing.T, name string, allowed ...string) {
 	t.Helper()
-	args := slices.Concat([]string{"list", "-f", format}, flags, []string{"."})
+	self := goList(t, ".", "{{.ImportPath}}")[0]
+	ok := append([]string{self, self + ".test", self + "_test", depstest}, allowed...)
+	// -test adds the tests' dependencies; a test variant prints as
+	// "path [self.test]", of which the path is what counts.
+	for _, line := range goList(t, ".", "{{if not .Standard}}{{.ImportPath}}{{end}}", "-deps", "-test") {
+		path, _, _ := strings.Cut(line, " ")
+		if !slices.Contains(ok, path) {
+			t.Errorf("%s depends on %s; only the standard library and %s are allowed",
+				name, path, strings.Join(allowed, ", "))
+		}
+	}
+}
+
+// Arrows fails t if pkg depends on a package of this module other than
+// itself and allowed. pkg and allowed are paths inside the module, such as
+// "agent/agenttest"; packages of other modules are not checked, nor are
+// pkg's tests.
+func Arrows(t *testing.T, pkg string, allowed ...string) {
+	t.Helper()
+	ok := []string{module + "/" + pkg}
+	for _, a := range allowed {
+		ok = append(ok, module+"/"+a)
+	}
+	for _, path := range goList(t, module+"/"+pkg, "{{.ImportPath}}", "-deps") {
+		if (path == module || strings.HasPrefix(path, module+"/")) && !slices.Contains(ok, path) {
+			t.Errorf("%s depends on %s; DESIGN.md's arrows allow only %s", pkg, strings.TrimPrefix(path, module+"/"),
+				strings.Join(append([]string{pkg}, allowed...), ", "))
+		}
+	}
+}
+
+// module is this module's path, and depstest this package's.
+const (
+	module   = "github.com/fleetdeploy/fleet"
+	depstest = module + "/internal/depstest"
+)
+
+// goList runs go list -f format on pkg ("." for the package in the
+// current directory; not its tests unless flags has -test) and returns
+// the non-empty output lines.
+func goList(t *testing.T, pkg, format string, flags ...string) []string {
+	t.Helper()
+	args := slices.Concat([]string{"list", "-f", format}, flags, []string{pkg})
 	out, err := exec.Command(goTool(t), args...).Output()
 	if err != nil {
 		var stderr []byte

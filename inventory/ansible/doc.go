@@ -64,6 +64,8 @@
 // refused), the JSON of ansible-inventory --list, and ansible.cfg
 // settings. Variables fleet needs must be in the inventory file itself.
 //
-// The package imports the standard library, gopkg.in/yaml.v3, and inventory
-// (for the shared "did you mean" rule).
+// Problems are inventory's: an inventory.Errors of *inventory.FieldError,
+// read with inventory's YAML node helpers, as a fleet.yaml's are. The
+// package imports the standard library, gopkg.in/yaml.v3, and inventory
+// (for those, and the shared "did you mean" rule).
 package ansible

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/fleetdeploy/fleet/inventory"
 )
 
 func TestLoad_Broken(t *testing.T) {
@@ -31,9 +33,9 @@ func TestLoad_Broken(t *testing.T) {
 	for file, want := range tests {
 		t.Run(file, func(t *testing.T) {
 			_, err := Load(file)
-			var errs Errors
+			var errs inventory.Errors
 			if !errors.As(err, &errs) {
-				t.Fatalf("Load = %v, want Errors", err)
+				t.Fatalf("Load = %v, want inventory.Errors", err)
 			}
 			got := strings.Split(errs.Error(), "\n")
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -144,14 +146,16 @@ func itoa(i int) string {
 	return itoa(i/10) + string(rune('0'+i%10))
 }
 
+// TestError_Error: a problem renders file:line (INI) or file:line:column
+// (YAML), the form editors jump to, through inventory's error type.
 func TestError_Error(t *testing.T) {
 	tests := []struct {
-		e    Error
+		e    inventory.FieldError
 		want string
 	}{
-		{Error{File: "hosts", Line: 3, Msg: "m"}, "hosts:3: m"},
-		{Error{File: "inv.yml", Line: 3, Column: 7, Msg: "m"}, "inv.yml:3:7: m"},
-		{Error{File: "inv.yml", Msg: "m"}, "inv.yml: m"},
+		{inventory.FieldError{File: "hosts", Line: 3, Msg: "m"}, "hosts:3: m"},
+		{inventory.FieldError{File: "inv.yml", Line: 3, Column: 7, Msg: "m"}, "inv.yml:3:7: m"},
+		{inventory.FieldError{File: "inv.yml", Msg: "m"}, "inv.yml: m"},
 	}
 	for _, tt := range tests {
 		if got := tt.e.Error(); got != tt.want {
@@ -159,8 +163,8 @@ func TestError_Error(t *testing.T) {
 		}
 	}
 	_, err := Parse("hosts", []byte("a:\nb[\n"))
-	var e *Error
+	var e *inventory.FieldError
 	if !errors.As(err, &e) || e.File != "hosts" || e.Line != 1 {
-		t.Errorf("errors.As(*Error) = %+v from %v", e, err)
+		t.Errorf("errors.As(*inventory.FieldError) = %+v from %v", e, err)
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetdeploy/fleet/inventory"
 )
 
 // FuzzParse: no input may panic, and the result is either hosts that keep
-// Parse's promises or Errors with positions and messages. Seeds live in
-// testdata/fuzz/FuzzParse, besides the inventories in testdata.
+// Parse's promises or inventory.Errors with positions and messages. Seeds
+// live in testdata/fuzz/FuzzParse, besides the inventories in testdata.
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"prod.ini", "prod.yml", "broken.ini", "broken.yml"} {
 		data, err := os.ReadFile("testdata/" + name)
@@ -39,13 +41,13 @@ func FuzzParse(f *testing.F) {
 }
 
 func checkErrors(t *testing.T, file string, err error) {
-	var errs Errors
+	var errs inventory.Errors
 	if !errors.As(err, &errs) || len(errs) == 0 {
-		t.Fatalf("error is %T %v, want non-empty Errors", err, err)
+		t.Fatalf("error is %T %v, want non-empty inventory.Errors", err, err)
 	}
 	for i, e := range errs {
 		if e == nil || e.File != file || e.Msg == "" || e.Line < 0 || e.Column < 0 {
-			t.Fatalf("malformed Error %+v", e)
+			t.Fatalf("malformed FieldError %+v", e)
 		}
 		if i > 0 && errs[i-1].Line > e.Line {
 			t.Fatalf("errors out of file order: %v", errs)
@@ -71,7 +73,7 @@ func checkHosts(t *testing.T, hosts []Host) {
 			t.Fatalf("host %s groups %v: want sorted, unique, with all", h.Name, h.Groups)
 		}
 		for k, v := range h.Labels() {
-			if strings.HasPrefix(k, "ansible_") || !labelName(k) || !labelValue(v) || h.Vars[k] != v {
+			if strings.HasPrefix(k, "ansible_") || inventory.ValidLabel(k, v) != nil || h.Vars[k] != v {
 				t.Fatalf("host %s label %q=%q", h.Name, k, v)
 			}
 		}

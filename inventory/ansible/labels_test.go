@@ -32,9 +32,9 @@ func TestHost_Labels(t *testing.T) {
 	}
 }
 
-// TestLabels_AcceptedByInventory keeps Labels' copy of fleet's label rules
-// in step with inventory's: every label it returns for the prod inventory
-// and for edge cases must pass inventory.Parse.
+// TestLabels_AcceptedByInventory: every label Labels returns for the prod
+// inventory and for edge cases must pass inventory.Parse, whose label
+// rules Labels applies.
 func TestLabels_AcceptedByInventory(t *testing.T) {
 	hosts, err := ansible.Load("testdata/prod.ini")
 	if err != nil {

@@ -7,12 +7,12 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fleetdeploy/fleet/inventory"
 )
 
 // Load reads and parses an inventory file.
@@ -27,8 +27,9 @@ func Load(path string) ([]Host, error) {
 // Parse parses an INI or YAML inventory (see the package documentation
 // for how it tells them apart), naming it file in errors. It returns the
 // hosts in the order they are first defined. On failure the error is an
-// Errors holding every problem found. An inventory with no hosts is not
-// an error here.
+// inventory.Errors holding every problem found, each a
+// *inventory.FieldError with File, Line, Column (0 in INI) and Msg. An
+// inventory with no hosts is not an error here.
 func Parse(file string, data []byte) ([]Host, error) {
 	text := strings.TrimPrefix(string(data), "\uFEFF")
 	b := newBuilder(file)
@@ -86,11 +87,11 @@ func detect(b *builder, file, text string) (*yaml.Node, bool) {
 		b.add(at(extra), "only one YAML document is allowed")
 	}
 	if root.Kind != yaml.MappingNode {
-		b.add(at(root), "a YAML inventory must be a mapping of groups, such as all: {hosts: …, children: …}, got %s", describe(root))
+		b.add(at(root), "a YAML inventory must be a mapping of groups, such as all: {hosts: …, children: …}, got %s", inventory.Describe(root))
 		return nil, true
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		if k := deref(root.Content[i]); k.Kind == yaml.ScalarNode && k.Value == "plugin" {
+		if k := inventory.Deref(root.Content[i]); k.Kind == yaml.ScalarNode && k.Value == "plugin" {
 			b.add(at(k), "this is the configuration of an inventory plugin, not an inventory; fleet reads static INI and YAML inventories")
 			return nil, true
 		}
@@ -110,13 +111,13 @@ func yamlDocument(text string) (root, extra *yaml.Node, err error) {
 		return nil, nil, err
 	}
 	var next yaml.Node
-	if err := dec.Decode(&next); err == nil && len(next.Content) > 0 && !isNull(next.Content[0]) {
+	if err := dec.Decode(&next); err == nil && len(next.Content) > 0 && !inventory.IsNull(next.Content[0]) {
 		extra = next.Content[0]
 	}
-	if len(doc.Content) == 0 || isNull(deref(doc.Content[0])) {
+	if len(doc.Content) == 0 || inventory.IsNull(inventory.Deref(doc.Content[0])) {
 		return nil, extra, nil
 	}
-	return deref(doc.Content[0]), extra, nil
+	return inventory.Deref(doc.Content[0]), extra, nil
 }
 
 // looksLikeInventory is the detection rule for files without a YAML
@@ -130,29 +131,21 @@ func looksLikeInventory(root *yaml.Node) bool {
 	}
 	groups := true
 	for i := 0; i+1 < len(root.Content); i += 2 {
-		k, v := deref(root.Content[i]), deref(root.Content[i+1])
+		k, v := inventory.Deref(root.Content[i]), inventory.Deref(root.Content[i+1])
 		if k.Kind == yaml.ScalarNode && (k.Value == All || k.Value == "plugin") {
 			return true
 		}
-		groups = groups && (isNull(v) || v.Kind == yaml.MappingNode)
+		groups = groups && (inventory.IsNull(v) || v.Kind == yaml.MappingNode)
 	}
 	return groups
 }
 
-// yamlLine matches yaml.v3's syntax errors, "yaml: line 3: did not find
-// expected key". yaml.v3 has no typed syntax error, so this is the one
-// place that reads its text, and only to lift the line number out.
-var yamlLine = regexp.MustCompile(`(?s)^yaml: line (\d+): (.*)$`)
-
 func (b *builder) syntaxError(err error) {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
-			b.add(pos{line: line}, "invalid YAML: %s", m[2])
-			return
-		}
+	if line, msg, ok := inventory.SyntaxErrorLine(err); ok {
+		b.add(pos{line: line}, "invalid YAML: %s", msg)
+		return
 	}
-	b.add(pos{}, "invalid YAML: %s", strings.TrimPrefix(msg, "yaml: "))
+	b.add(pos{}, "invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
 }
 
 // checkUTF8 reports INI lines that are not UTF-8, which Ansible refuses

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fleetdeploy/fleet/inventory"
 )
 
 // mustParse parses src, which must be valid.
@@ -20,15 +22,15 @@ func mustParse(t *testing.T, file, src string) []Host {
 }
 
 // parseErrors parses src, which must fail, and returns its problems.
-func parseErrors(t *testing.T, file, src string) Errors {
+func parseErrors(t *testing.T, file, src string) inventory.Errors {
 	t.Helper()
 	hosts, err := Parse(file, []byte(src))
 	if err == nil {
 		t.Fatalf("Parse succeeded, want errors; got %+v", hosts)
 	}
-	var errs Errors
+	var errs inventory.Errors
 	if !errors.As(err, &errs) || len(errs) == 0 {
-		t.Fatalf("Parse error is %T %v, want non-empty Errors", err, err)
+		t.Fatalf("Parse error is %T %v, want non-empty inventory.Errors", err, err)
 	}
 	return errs
 }

@@ -1,11 +1,11 @@
 package ansible
 
 import (
-	"github.com/fleetdeploy/fleet/inventory"
-
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/fleetdeploy/fleet/inventory"
 )
 
 // groupKeys are the keys of a group in a YAML inventory.
@@ -66,12 +66,12 @@ func (r *yamlReader) group(name string, k, body *yaml.Node, parent string, depth
 	if parent != "" {
 		r.b.addChild(parent, name, at(k))
 	}
-	m := deref(body)
-	if isNull(m) {
+	m := inventory.Deref(body)
+	if inventory.IsNull(m) {
 		return
 	}
 	if m.Kind != yaml.MappingNode {
-		r.b.add(at(m), "group %s must be a mapping with hosts, vars and children, got %s", name, describe(m))
+		r.b.add(at(m), "group %s must be a mapping with hosts, vars and children, got %s", name, inventory.Describe(m))
 		return
 	}
 	for _, kv := range r.pairs(m) {
@@ -91,9 +91,9 @@ func (r *yamlReader) group(name string, k, body *yaml.Node, parent string, depth
 // hosts reads a group's hosts: a mapping of host patterns to their
 // variables, or a single pattern as a string, which Ansible also accepts.
 func (r *yamlReader) hosts(gname string, n *yaml.Node) {
-	m := deref(n)
+	m := inventory.Deref(n)
 	switch {
-	case isNull(m):
+	case inventory.IsNull(m):
 	case m.Kind == yaml.ScalarNode:
 		r.host(gname, m, nil)
 	case m.Kind == yaml.MappingNode:
@@ -101,7 +101,7 @@ func (r *yamlReader) hosts(gname string, n *yaml.Node) {
 			r.host(gname, kv.k, kv.v)
 		}
 	default:
-		r.b.add(at(m), "hosts of group %s must be a mapping of host names to their variables, got %s", gname, describe(m))
+		r.b.add(at(m), "hosts of group %s must be a mapping of host names to their variables, got %s", gname, inventory.Describe(m))
 	}
 }
 
@@ -115,12 +115,12 @@ func (r *yamlReader) host(gname string, k, vars *yaml.Node) {
 		return
 	}
 	var kvs []pair
-	switch m := deref(vars); {
-	case isNull(m):
+	switch m := inventory.Deref(vars); {
+	case inventory.IsNull(m):
 	case m.Kind == yaml.MappingNode:
 		kvs = r.pairs(m)
 	default:
-		r.b.add(at(m), "variables of host %s must be a mapping, got %s", pattern, describe(m))
+		r.b.add(at(m), "variables of host %s must be a mapping, got %s", pattern, inventory.Describe(m))
 		return
 	}
 	values := make([]value, len(kvs))
@@ -142,12 +142,12 @@ func (r *yamlReader) host(gname string, k, vars *yaml.Node) {
 }
 
 func (r *yamlReader) vars(g *group, n *yaml.Node) {
-	m := deref(n)
-	if isNull(m) {
+	m := inventory.Deref(n)
+	if inventory.IsNull(m) {
 		return
 	}
 	if m.Kind != yaml.MappingNode {
-		r.b.add(at(m), "vars of group %s must be a mapping, got %s", g.name, describe(m))
+		r.b.add(at(m), "vars of group %s must be a mapping, got %s", g.name, inventory.Describe(m))
 		return
 	}
 	for _, kv := range r.pairs(m) {
@@ -158,9 +158,9 @@ func (r *yamlReader) vars(g *group, n *yaml.Node) {
 // children reads child groups: a mapping of names to group bodies, or a
 // single name as a string.
 func (r *yamlReader) children(parent string, n *yaml.Node, depth int) {
-	m := deref(n)
+	m := inventory.Deref(n)
 	switch {
-	case isNull(m):
+	case inventory.IsNull(m):
 	case m.Kind == yaml.ScalarNode:
 		if name, ok := r.name(m, "group"); ok {
 			r.group(name, m, nil, parent, depth+1)
@@ -172,15 +172,15 @@ func (r *yamlReader) children(parent string, n *yaml.Node, depth int) {
 			}
 		}
 	default:
-		r.b.add(at(m), "children of group %s must be a mapping of group names to groups, got %s", parent, describe(m))
+		r.b.add(at(m), "children of group %s must be a mapping of group names to groups, got %s", parent, inventory.Describe(m))
 	}
 }
 
 // name reads a group or host name from a key.
 func (r *yamlReader) name(n *yaml.Node, what string) (string, bool) {
-	n = deref(n)
-	if n.Kind != yaml.ScalarNode || isNull(n) || n.Value == "" {
-		r.b.add(at(n), "%s name must be a non-empty string, got %s", what, describe(n))
+	n = inventory.Deref(n)
+	if n.Kind != yaml.ScalarNode || inventory.IsNull(n) || n.Value == "" {
+		r.b.add(at(n), "%s name must be a non-empty string, got %s", what, inventory.Describe(n))
 		return "", false
 	}
 	return n.Value, true
@@ -191,19 +191,19 @@ func (r *yamlReader) name(n *yaml.Node, what string) (string, bool) {
 // mappings. A key written twice is an error; Ansible would warn and keep
 // the last, which hides a mistake.
 func (r *yamlReader) pairs(n *yaml.Node) []pair {
-	n = deref(n)
+	n = inventory.Deref(n)
 	if n == nil || n.Kind != yaml.MappingNode || !r.spend(n) {
 		return nil
 	}
 	var own, merged []pair
 	first := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := deref(n.Content[i]), n.Content[i+1]
+		k, v := inventory.Deref(n.Content[i]), n.Content[i+1]
 		switch {
 		case k.Kind == yaml.ScalarNode && k.ShortTag() == "!!merge":
 			merged = append(merged, r.mergeSources(v)...)
-		case k.Kind != yaml.ScalarNode || isNull(k):
-			r.b.add(at(k), "keys must be strings, got %s", describe(k))
+		case k.Kind != yaml.ScalarNode || inventory.IsNull(k):
+			r.b.add(at(k), "keys must be strings, got %s", inventory.Describe(k))
 		case first[k.Value] != nil:
 			f := first[k.Value]
 			r.b.add(at(k), "duplicate key %q (first at line %d, column %d)", k.Value, f.Line, f.Column)
@@ -224,22 +224,22 @@ func (r *yamlReader) pairs(n *yaml.Node) []pair {
 // mergeSources returns the entries a merge key brings in: one mapping, or
 // a list of mappings of which the first to set a key wins.
 func (r *yamlReader) mergeSources(v *yaml.Node) []pair {
-	m := deref(v)
+	m := inventory.Deref(v)
 	switch {
 	case m != nil && m.Kind == yaml.MappingNode:
 		return r.pairs(m)
 	case m != nil && m.Kind == yaml.SequenceNode:
 		var out []pair
 		for _, item := range m.Content {
-			if it := deref(item); it != nil && it.Kind == yaml.MappingNode {
+			if it := inventory.Deref(item); it != nil && it.Kind == yaml.MappingNode {
 				out = append(out, r.pairs(it)...)
 				continue
 			}
-			r.b.add(at(item), "a merge (<<) takes a mapping or a list of mappings, got %s", describe(deref(item)))
+			r.b.add(at(item), "a merge (<<) takes a mapping or a list of mappings, got %s", inventory.Describe(inventory.Deref(item)))
 		}
 		return out
 	}
-	r.b.add(at(m), "a merge (<<) takes a mapping or a list of mappings, got %s", describe(m))
+	r.b.add(at(m), "a merge (<<) takes a mapping or a list of mappings, got %s", inventory.Describe(m))
 	return nil
 }
 
@@ -247,8 +247,8 @@ func (r *yamlReader) mergeSources(v *yaml.Node) []pair {
 // ""); lists and mappings become one line of YAML flow text, since fleet
 // keeps every variable as text.
 func (r *yamlReader) text(n *yaml.Node) string {
-	n = deref(n)
-	if isNull(n) {
+	n = inventory.Deref(n)
+	if inventory.IsNull(n) {
 		return ""
 	}
 	if n.Kind == yaml.ScalarNode {
@@ -260,13 +260,13 @@ func (r *yamlReader) text(n *yaml.Node) string {
 }
 
 func (r *yamlReader) flow(b *strings.Builder, n *yaml.Node) {
-	n = deref(n)
+	n = inventory.Deref(n)
 	if n == nil || !r.spend(n) {
 		return
 	}
 	switch n.Kind {
 	case yaml.ScalarNode:
-		if isNull(n) {
+		if inventory.IsNull(n) {
 			b.WriteString("null")
 			return
 		}
