@@ -24,7 +24,7 @@ func (r *runner) rollback(ctx context.Context) {
 // failures, and once begun it starts on every host.
 func (r *runner) undo(ctx context.Context, idx []int, kind StepKind) {
 	up := undoPlan(r.plan, idx, kind)
-	sub := newRunner(up, r.host, r.opts)
+	sub := newRunner(up, r.host, r.opts, stepKind(up.Kind))
 	all := make([]int, len(up.Hosts))
 	for k := range all {
 		all[k] = k

@@ -13,6 +13,10 @@ type Target struct {
 	From  string // version active on the host now; "" = none
 	To    string // desired version
 	Surge bool   // the host has two slots, so it can run the new version beside the old one
+	// Slots names the host's two slots when it has them: the one serving
+	// and the idle one. Compute does not read them; it hands them to the
+	// host's steps (Step.Slot, Step.Serving).
+	Slots Slots
 	// Unsettled: the host already runs To but never passed the gate with it
 	// (a controller died mid-gate): it gets its step again, so a re-run
 	// converges to a verified fleet instead of skipping it.
@@ -49,6 +53,9 @@ type HostPlan struct {
 	Mode   Mode
 	Wave   int // 1-based wave for ActionUpdate; 0 for ActionSkip
 	Reason string
+	// Slots are the target's, for the host's steps; in a rollback plan,
+	// the ones its revert acts on.
+	Slots Slots
 }
 
 // Plan is what Run executes, and what dry-run prints.
@@ -88,8 +95,9 @@ type Plan struct {
 //
 // A changing host goes ModeSurge when its target has slots and MaxSurge
 // resolves above 0, otherwise ModeInPlace. When MaxUnavailable resolves
-// to 0, or with BlueGreen, every changing host must surge: Compute names
-// those that cannot (ErrNoSlot).
+// to 0, or with a kind that needs it (StrategyBlueGreen), every changing
+// host must surge: Compute names those that cannot (ErrNoSlot). A
+// Strategy.Kind it does not know is refused (ErrInvalidStrategy).
 func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 	if kind != KindRollout && kind != KindRollback {
 		return Plan{}, fmt.Errorf("unknown plan kind %q", kind)
@@ -97,6 +105,7 @@ func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 	if err := s.Validate(); err != nil {
 		return Plan{}, err
 	}
+	k, _ := kindRules(s.Kind) // Validate refused an unknown kind
 	sorted := slices.SortedFunc(slices.Values(targets), func(a, b Target) int {
 		return strings.Compare(a.Host, b.Host)
 	})
@@ -120,7 +129,7 @@ func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 			inPlace = append(inPlace, t.Host)
 		}
 	}
-	if err := checkSlots(s, window, len(sorted), inPlace); err != nil {
+	if err := checkSlots(s, k, window, len(sorted), inPlace); err != nil {
 		return Plan{}, err
 	}
 	changes := countChanges(lines)
@@ -129,7 +138,7 @@ func Compute(kind Kind, targets []Target, s Strategy) (Plan, error) {
 		budget: s.MaxFailures.Resolve(changes, false),
 		canary: s.canarySize(changes),
 	}
-	return assemble(kind, s, lines, l, rolloutReason(kind, s, l, len(sorted), changes)), nil
+	return assemble(kind, s, lines, l, k.reason(kind, s, l, len(sorted), changes)), nil
 }
 
 // checkTargets reports every malformed or duplicate target in sorted,
@@ -151,13 +160,14 @@ func checkTargets(kind Kind, sorted []Target) error {
 }
 
 // checkSlots refuses a strategy that needs every changing host to surge
-// when some (slotless, in plan order) cannot.
-func checkSlots(s Strategy, window, total int, slotless []string) error {
+// (its kind k does, or window is 0) when some (slotless, in plan order)
+// cannot.
+func checkSlots(s Strategy, k rules, window, total int, slotless []string) error {
 	switch {
 	case len(slotless) == 0:
 		return nil
-	case s.BlueGreen:
-		return fmt.Errorf("%w: blue/green needs two slots on every host it changes; %s", ErrNoSlot, noSlotList(slotless))
+	case k.allSurge:
+		return fmt.Errorf("%w: %s needs two slots on every host it changes; %s", ErrNoSlot, k.slotless, noSlotList(slotless))
 	case window == 0:
 		return fmt.Errorf("%w: maxUnavailable=%s lets no host out of service, so every changing host must surge; %s",
 			ErrNoSlot, describeWindow(s.MaxUnavailable, window, total), noSlotList(slotless))

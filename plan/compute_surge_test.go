@@ -63,7 +63,7 @@ func TestCompute_Modes(t *testing.T) {
 		}, "a"), plan.Strategy{MaxSurge: num(1)}, expectation{
 			surge: 1, skipped: []string{"b"}, surged: []string{"a"}, waves: [][]string{{"a"}},
 		}},
-		{"blue/green prepares maxSurge at a time", allSlotted(fleet(5)), plan.Strategy{MaxSurge: num(2), BlueGreen: true}, expectation{
+		{"blue/green prepares maxSurge at a time", allSlotted(fleet(5)), plan.Strategy{MaxSurge: num(2), Kind: plan.StrategyBlueGreen}, expectation{
 			window: 0, surge: 2, surged: names(0, 5),
 			waves:  [][]string{names(0, 2), names(2, 4), names(4, 5)},
 			reason: "blue/green prepare wave 1/3: maxSurge=2; then one cutover for all 5 hosts",
@@ -142,13 +142,13 @@ func TestCompute_SurgeErrors(t *testing.T) {
 			"maxUnavailable=0 lets no host out of service, so every changing host must surge; no second slot on h01, h03"},
 		{"maxUnavailable percent rounding to 0", someSlots, plan.Strategy{MaxUnavailable: pct(20), MaxSurge: pct(20)}, plan.ErrNoSlot,
 			"maxUnavailable=0 (20% of 4)"},
-		{"blue/green names the slotless hosts", someSlots, plan.Strategy{MaxUnavailable: num(1), MaxSurge: num(1), BlueGreen: true}, plan.ErrNoSlot,
+		{"blue/green names the slotless hosts", someSlots, plan.Strategy{MaxUnavailable: num(1), MaxSurge: num(1), Kind: plan.StrategyBlueGreen}, plan.ErrNoSlot,
 			"blue/green needs two slots on every host it changes; no second slot on h01, h03"},
-		{"blue/green needs maxSurge", allSlotted(fleet(2)), plan.Strategy{MaxUnavailable: num(1), BlueGreen: true}, plan.ErrInvalidStrategy,
+		{"blue/green needs maxSurge", allSlotted(fleet(2)), plan.Strategy{MaxUnavailable: num(1), Kind: plan.StrategyBlueGreen}, plan.ErrInvalidStrategy,
 			"blueGreen needs maxSurge above 0"},
-		{"blue/green is all or nothing", allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(1), MaxFailures: num(1), BlueGreen: true}, plan.ErrInvalidStrategy,
+		{"blue/green is all or nothing", allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(1), MaxFailures: num(1), Kind: plan.StrategyBlueGreen}, plan.ErrInvalidStrategy,
 			"maxFailures must be 0, not 1"},
-		{"blue/green takes no canary", allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(1), Canary: num(1), BlueGreen: true}, plan.ErrInvalidStrategy,
+		{"blue/green takes no canary", allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(1), Canary: num(1), Kind: plan.StrategyBlueGreen}, plan.ErrInvalidStrategy,
 			"takes no canary (1)"},
 		{"negative canary", fleet(2), plan.Strategy{MaxUnavailable: num(1), Canary: num(-1)}, plan.ErrInvalidStrategy,
 			`canary: invalid count or percentage "-1": negative`},
@@ -172,7 +172,7 @@ func TestPlan_LogValueSurge(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := p.LogValue().String()
-	for _, want := range []string{"surge_hosts=3", "window=1", "surge_window=2", "canary=1", "blue_green=false"} {
+	for _, want := range []string{"surge_hosts=3", "window=1", "surge_window=2", "canary=1", "strategy=rolling"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("LogValue() = %s, missing %s", got, want)
 		}
@@ -183,7 +183,7 @@ func TestPlan_LogValueSurge(t *testing.T) {
 // switched and failed; ComputeRollback plans a rolling surge revert of
 // all of them, prepared ones included, saying which step failed.
 func TestComputeRollback_BlueGreenResult(t *testing.T) {
-	p, err := plan.Compute(plan.KindRollout, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(1), BlueGreen: true})
+	p, err := plan.Compute(plan.KindRollout, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(1), Kind: plan.StrategyBlueGreen})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestComputeRollback_BlueGreenResult(t *testing.T) {
 		waves:  [][]string{{"h01"}, {"h00"}, {"h02"}},
 		reason: "rollback wave 1/3 (surge): cutover to v2 failed",
 	})
-	if rb.Strategy.BlueGreen {
+	if rb.Strategy.Kind != plan.StrategyRolling {
 		t.Error("the rollback of a blue/green plan is rolling")
 	}
 }

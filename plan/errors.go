@@ -7,7 +7,9 @@ var (
 	// ErrInvalidIntOrPercent: a count or percentage that is malformed,
 	// negative, or a percentage above 100%.
 	ErrInvalidIntOrPercent = errors.New("invalid count or percentage")
-	// ErrInvalidStrategy: Strategy.Validate refused the strategy.
+	// ErrInvalidStrategy: Strategy.Validate refused the strategy (an
+	// unknown Strategy.Kind, limits out of range, or a combination the
+	// kind does not take).
 	ErrInvalidStrategy = errors.New("invalid strategy")
 	// ErrNoSlot: the strategy needs hosts to surge (maxUnavailable resolves
 	// to 0, or blue/green) but some changing hosts have no second slot

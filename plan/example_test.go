@@ -168,7 +168,7 @@ func ExampleRun_blueGreen() {
 	for _, h := range []string{"web1", "web2", "web3"} {
 		targets = append(targets, plan.Target{Host: h, From: "v1", To: "v2", Surge: true})
 	}
-	p, err := plan.Compute(plan.KindRollout, targets, plan.Strategy{MaxSurge: plan.IntOrPercent{Value: 1}, BlueGreen: true})
+	p, err := plan.Compute(plan.KindRollout, targets, plan.Strategy{MaxSurge: plan.IntOrPercent{Value: 1}, Kind: plan.StrategyBlueGreen})
 	if err != nil {
 		fmt.Println(err)
 		return

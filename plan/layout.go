@@ -58,7 +58,7 @@ func assemble(kind Kind, s Strategy, ordered []line, l layout, reason reasonFunc
 			p.Hosts = append(p.Hosts, hp)
 			continue
 		}
-		hp.Action, hp.Mode = ActionUpdate, ln.mode
+		hp.Action, hp.Mode, hp.Slots = ActionUpdate, ln.mode, ln.Slots
 		pool := poolOf(ln.mode)
 		inCanary := n < l.canary
 		if n == 0 || n == l.canary || (!inCanary && used[pool] >= l.capacity(pool)) {

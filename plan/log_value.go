@@ -24,7 +24,7 @@ func (p Plan) LogValue() slog.Value {
 		slog.String("max_surge", p.Strategy.MaxSurge.String()),
 		slog.String("max_failures", p.Strategy.MaxFailures.String()),
 		slog.Bool("auto_rollback", p.Strategy.AutoRollback),
-		slog.Bool("blue_green", p.Strategy.BlueGreen),
+		slog.String("strategy", string(p.Strategy.Kind.orRolling())),
 	)
 }
 

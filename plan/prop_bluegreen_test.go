@@ -26,7 +26,7 @@ func TestRunBlueGreen_Properties(t *testing.T) {
 			MaxUnavailable: genLimit(t, "maxUnavailable", 0, 3),
 			MaxSurge:       genLimit(t, "maxSurge", 1, 4),
 			AutoRollback:   rapid.Bool().Draw(t, "autoRollback"),
-			BlueGreen:      true,
+			Kind:           plan.StrategyBlueGreen,
 		}
 		p, err := plan.Compute(plan.KindRollout, allSlotted(genTargets(t, 10)), s)
 		if err != nil {

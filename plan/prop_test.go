@@ -25,8 +25,33 @@ func genTargets(t *rapid.T, maxHosts int) []plan.Target {
 	ts := make([]plan.Target, len(names))
 	for i, n := range names {
 		ts[i] = plan.Target{Host: n, From: from.Draw(t, "from"), To: to.Draw(t, "to"), Surge: rapid.Bool().Draw(t, "slots")}
+		if ts[i].Surge {
+			ts[i].Slots = genSlots(t)
+		}
 	}
 	return ts
+}
+
+// genSlots draws a host's slot names: blue or green serving, or none yet
+// (a first deploy), and the other one idle.
+func genSlots(t *rapid.T) plan.Slots {
+	switch rapid.SampledFrom([]string{"", "blue", "green"}).Draw(t, "serving") {
+	case "blue":
+		return plan.Slots{Serving: "blue", Idle: "green"}
+	case "green":
+		return plan.Slots{Serving: "green", Idle: "blue"}
+	}
+	return plan.Slots{Idle: "blue"}
+}
+
+// genKind draws a strategy kind: mostly rolling (named or the zero
+// value), blue/green one time in five, and now and then one plan does
+// not know.
+func genKind(t *rapid.T) plan.StrategyKind {
+	return rapid.SampledFrom([]plan.StrategyKind{
+		"", "", "", plan.StrategyRolling, plan.StrategyRolling, plan.StrategyRolling,
+		plan.StrategyBlueGreen, plan.StrategyBlueGreen, "weighted-steps", "Rolling",
+	}).Draw(t, "kind")
 }
 
 // genLimit draws a count in [lo, hiCount] or a percentage in [lo, 100].
@@ -46,8 +71,8 @@ func maybe(t *rapid.T, label string, n, hiCount int) plan.IntOrPercent {
 }
 
 // genStrategy draws any strategy within range, including ones Compute
-// must refuse (both limits zero, blue/green misused, or a need for
-// surge on hosts without slots).
+// must refuse (an unknown kind, both limits zero, blue/green misused, or
+// a need for surge on hosts without slots).
 func genStrategy(t *rapid.T) plan.Strategy {
 	return plan.Strategy{
 		MaxUnavailable: genLimit(t, "maxUnavailable", 0, 6),
@@ -55,7 +80,7 @@ func genStrategy(t *rapid.T) plan.Strategy {
 		AutoRollback:   rapid.Bool().Draw(t, "autoRollback"),
 		MaxSurge:       maybe(t, "maxSurge", 2, 3),
 		Canary:         maybe(t, "canary", 3, 4),
-		BlueGreen:      rapid.IntRange(0, 4).Draw(t, "blueGreen") == 0,
+		Kind:           genKind(t),
 	}
 }
 
@@ -96,8 +121,10 @@ func windows(s plan.Strategy, total int) (window, surge int) {
 // expectedError is the sentinel Compute must return for targets and s,
 // and for ErrNoSlot the hosts its message must name.
 func expectedError(targets []plan.Target, s plan.Strategy) (error, []string) {
-	misusedBlueGreen := s.BlueGreen && (s.MaxSurge.IsZero() || !s.MaxFailures.IsZero() || !s.Canary.IsZero())
-	if (s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero()) || misusedBlueGreen {
+	blueGreen := s.Kind == plan.StrategyBlueGreen
+	known := blueGreen || s.Kind == plan.StrategyRolling || s.Kind == ""
+	misusedBlueGreen := blueGreen && (s.MaxSurge.IsZero() || !s.MaxFailures.IsZero() || !s.Canary.IsZero())
+	if !known || (s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero()) || misusedBlueGreen {
 		return plan.ErrInvalidStrategy, nil
 	}
 	window, surge := windows(s, len(targets))
@@ -107,7 +134,7 @@ func expectedError(targets []plan.Target, s plan.Strategy) (error, []string) {
 			slotless = append(slotless, tg.Host)
 		}
 	}
-	if len(slotless) > 0 && (s.BlueGreen || window == 0) {
+	if len(slotless) > 0 && (blueGreen || window == 0) {
 		return plan.ErrNoSlot, slotless
 	}
 	return nil, nil
@@ -165,6 +192,8 @@ func checkResolved(t *rapid.T, p plan.Plan, targets []plan.Target, s plan.Strate
 		t.Fatalf("canary %v, want %d hosts", p.Canary, canary)
 	case len(p.Hosts) != len(targets):
 		t.Fatalf("%d hosts planned for %d targets", len(p.Hosts), len(targets))
+	case p.Strategy.Kind != s.Kind:
+		t.Fatalf("plan kind %q for strategy kind %q", p.Strategy.Kind, s.Kind)
 	}
 	byHost := map[string]plan.HostPlan{}
 	for _, h := range p.Hosts {
@@ -181,6 +210,8 @@ func checkResolved(t *rapid.T, p plan.Plan, targets []plan.Target, s plan.Strate
 			t.Fatalf("%s is not planned", tg.Host)
 		case tg.From != tg.To && h.Mode != want:
 			t.Fatalf("%s (slots %v, surge window %d) goes %s", tg.Host, tg.Surge, surge, h.Mode)
+		case h.Action == plan.ActionUpdate && h.Slots != tg.Slots:
+			t.Fatalf("%s plans slots %+v, its target has %+v", tg.Host, h.Slots, tg.Slots)
 		}
 	}
 }
@@ -214,14 +245,28 @@ func TestComputeRollback_Properties(t *testing.T) {
 	})
 }
 
+// revertsSlots: the rollback line rb of a host planned as orig acts on
+// the same slot in place, and surges back into the slot that served.
+func revertsSlots(rb, orig plan.HostPlan) bool {
+	if rb.Mode == plan.ModeSurge {
+		return rb.Slots == plan.Slots{Serving: orig.Slots.Idle, Idle: orig.Slots.Serving}
+	}
+	return rb.Slots == orig.Slots
+}
+
 // checkRollbackPlan checks rb against the result r of running p: it
 // touches exactly the hosts that started, failed ones first, each going
-// back from To to From in the mode it went, with p's pools and no
+// back from To to From in the mode it went (in place on the same slot,
+// a surge back into the slot that served), with p's pools and no
 // halting.
 func checkRollbackPlan(t *rapid.T, p plan.Plan, r plan.Result, rb plan.Plan) {
 	byHost := map[string]plan.HostResult{}
 	for _, h := range r.Hosts {
 		byHost[h.Host] = h
+	}
+	planned := map[string]plan.HostPlan{}
+	for _, h := range p.Hosts {
+		planned[h.Host] = h
 	}
 	if got, want := len(rb.Hosts), len(r.Changed()); got != want {
 		t.Fatalf("rollback has %d hosts, the run changed %d", got, want)
@@ -236,13 +281,15 @@ func checkRollbackPlan(t *rapid.T, p plan.Plan, r plan.Result, rb plan.Plan) {
 			t.Fatalf("rollback of %s goes %q->%q (%s), run went %q->%q", h.Host, h.From, h.To, h.Action, orig.From, orig.To)
 		case h.Mode != orig.Mode:
 			t.Fatalf("rollback of %s goes %s, the run went %s", h.Host, h.Mode, orig.Mode)
+		case !revertsSlots(h, planned[h.Host]):
+			t.Fatalf("rollback of %s (%s) acts on slots %+v, the run on %+v", h.Host, h.Mode, h.Slots, planned[h.Host].Slots)
 		case orig.State == plan.StateFailed && seenDone:
 			t.Fatalf("failed host %s comes after a host that was fine: %+v", h.Host, rb.Hosts)
 		}
 		seenDone = seenDone || orig.State == plan.StateDone
 	}
 	s := rb.Strategy
-	if rb.Kind != plan.KindRollback || s.AutoRollback || s.BlueGreen || !s.Canary.IsZero() || rb.Canary != nil {
+	if rb.Kind != plan.KindRollback || s.AutoRollback || s.Kind != plan.StrategyRolling || !s.Canary.IsZero() || rb.Canary != nil {
 		t.Fatalf("rollback kind %s, strategy %+v, canary %v", rb.Kind, s, rb.Canary)
 	}
 	if rb.Window != p.Window || rb.SurgeWindow != p.SurgeWindow || rb.Budget != len(rb.Hosts) {

@@ -70,15 +70,12 @@ func noSlotList(hosts []string) string {
 	return "no second slot on " + strings.Join(hosts, ", ")
 }
 
-// rolloutReason words the Reason of each host Compute plans to update.
-func rolloutReason(kind Kind, s Strategy, l layout, total, changes int) reasonFunc {
+// rollingReason words the Reason of each host Compute plans to update
+// for StrategyRolling.
+func rollingReason(kind Kind, s Strategy, l layout, total, changes int) reasonFunc {
 	inPlace := "maxUnavailable=" + describeWindow(s.MaxUnavailable, l.window, total)
 	surge := "maxSurge=" + describeUp(s.MaxSurge, l.surge, total)
 	return func(hp HostPlan, waves int, canary bool) string {
-		if s.BlueGreen {
-			return fmt.Sprintf("%sblue/green prepare wave %d/%d: %s; then one cutover for all %d hosts",
-				kindPrefix(kind), hp.Wave, waves, surge, changes)
-		}
 		limit := inPlace
 		if hp.Mode == ModeSurge {
 			limit = surge
@@ -88,6 +85,16 @@ func rolloutReason(kind Kind, s Strategy, l layout, total, changes int) reasonFu
 				kindPrefix(kind), hp.Wave, waves, modeNote(hp.Mode), describeCanary(s.Canary, l.canary, changes), limit)
 		}
 		return fmt.Sprintf("%swave %d/%d%s: %s", kindPrefix(kind), hp.Wave, waves, modeNote(hp.Mode), limit)
+	}
+}
+
+// blueGreenReason words the Reason of each host Compute plans to update
+// for StrategyBlueGreen: its prepare wave.
+func blueGreenReason(kind Kind, s Strategy, l layout, total, changes int) reasonFunc {
+	surge := "maxSurge=" + describeUp(s.MaxSurge, l.surge, total)
+	return func(hp HostPlan, waves int, _ bool) string {
+		return fmt.Sprintf("%sblue/green prepare wave %d/%d: %s; then one cutover for all %d hosts",
+			kindPrefix(kind), hp.Wave, waves, surge, changes)
 	}
 }
 

@@ -17,11 +17,12 @@ import (
 //
 // The rollback is rolling, even for a blue/green plan (whose Run undoes
 // its own failures with StepDiscard and StepUncut): it keeps p's Strategy
-// with AutoRollback, Canary and BlueGreen off, and p's Window and
+// with AutoRollback and Canary off and Kind StrategyRolling, and p's Window and
 // SurgeWindow, so it disrupts no more hosts at once than the rollout
 // did. Its Budget is the number of hosts: a rollback does not halt on its
 // own failures, because stopping it halfway would leave more hosts on the
-// version that just failed.
+// version that just failed. A host that surged goes back into the slot
+// that served (Slots.reverted).
 func ComputeRollback(p Plan, r Result) (Plan, error) {
 	if err := checkResult(p, r); err != nil {
 		return Plan{}, err
@@ -73,10 +74,11 @@ func rollbackPlan(p Plan, r Result) Plan {
 	for _, i := range slices.Concat(failed, done) {
 		h, mode := r.Hosts[i], stepMode(p.Hosts[i].Mode)
 		modes[poolOf(mode)]++
-		lines = append(lines, line{Target: Target{Host: h.Host, From: h.To, To: h.From, Surge: mode == ModeSurge}, mode: mode})
+		lines = append(lines, line{Target: Target{Host: h.Host, From: h.To, To: h.From, Surge: mode == ModeSurge,
+			Slots: p.Hosts[i].Slots.reverted(mode)}, mode: mode})
 	}
 	s := p.Strategy
-	s.AutoRollback, s.Canary, s.BlueGreen = false, IntOrPercent{}, false
+	s.AutoRollback, s.Canary, s.Kind = false, IntOrPercent{}, StrategyRolling
 	l := layout{window: p.Window, surge: p.SurgeWindow, budget: len(lines)}
 	// A pool a plan built by hand left empty still runs its hosts, one at a time.
 	if modes[poolInPlace] > 0 {
@@ -90,15 +92,16 @@ func rollbackPlan(p Plan, r Result) Plan {
 
 // undoPlan is the plan of a blue/green undo (StepDiscard or StepUncut) of
 // the hosts idx of p: each goes back from To to From, all at once, in
-// plan order, in one wave.
+// plan order, in one wave. Each keeps the slots it prepared: the undo
+// steps act on the same pair.
 func undoPlan(p Plan, idx []int, kind StepKind) Plan {
 	lines := make([]line, len(idx))
 	for k, i := range idx {
 		h := p.Hosts[i]
-		lines[k] = line{Target: Target{Host: h.Host, From: h.To, To: h.From, Surge: true}, mode: ModeSurge}
+		lines[k] = line{Target: Target{Host: h.Host, From: h.To, To: h.From, Surge: true, Slots: h.Slots}, mode: ModeSurge}
 	}
 	s := p.Strategy
-	s.AutoRollback, s.Canary, s.BlueGreen = false, IntOrPercent{}, false
+	s.AutoRollback, s.Canary, s.Kind = false, IntOrPercent{}, StrategyRolling
 	n := len(lines)
 	return assemble(KindRollback, s, lines, layout{window: p.Window, surge: max(n, 1), budget: n}, undoPlanReason(kind, n))
 }

@@ -38,7 +38,7 @@ type Options struct {
 // rolled back (ComputeRollback, run by Run with the same pools, each host
 // in its own mode).
 //
-// Blue/green plans (Strategy.BlueGreen) run in three phases: StepPrepare
+// Blue/green plans (StrategyBlueGreen) run in three phases: StepPrepare
 // on every host to update, SurgeWindow at a time; then, only if every
 // prepare succeeded, StepCutover on all of them at once; then StepRetire
 // on all of them at once. Blue/green is all or nothing and its undo does
@@ -57,22 +57,48 @@ type Options struct {
 //
 // Hosts whose Action is not ActionUpdate are marked Skipped and never
 // reach h. A pool of size below 1 (never made by Compute for hosts that
-// use it) runs its hosts one at a time.
+// use it) runs its hosts one at a time. A Strategy.Kind plan does not
+// know (never made by Compute) changes nothing: every host to update is
+// NotStarted with an error wrapping ErrInvalidStrategy.
+//
+// Run dispatches on p.Strategy.Kind in one place, kindRules.
 func Run(ctx context.Context, p Plan, h Host, o Options) Result {
-	r := newRunner(p, h, o)
-	if p.Strategy.BlueGreen {
-		r.blueGreen(ctx)
-		r.res.Halted = r.halted
-		return r.res
+	k, ok := kindRules(p.Strategy.Kind)
+	if !ok {
+		k = rules{first: stepKind, run: refuse}
 	}
-	r.execute(ctx)
-	// Every goroutine execute started has ended: no locking from here on
+	r := newRunner(p, h, o, k.first(p.Kind))
+	k.run(r, ctx)
+	// Every goroutine the run started has ended: no locking from here on
 	// except around the observer.
 	r.res.Halted = r.halted
-	if r.halted && p.Strategy.AutoRollback {
+	return r.res
+}
+
+// rolling runs a StrategyRolling plan, then, when it halted and
+// Strategy.AutoRollback is on, rolls back the hosts it changed.
+func (r *runner) rolling(ctx context.Context) {
+	r.execute(ctx)
+	if r.halted && r.plan.Strategy.AutoRollback {
+		r.res.Halted = true // the rollback's reasons say why it runs
 		r.rollback(ctx)
 	}
-	return r.res
+}
+
+// refuse is the run of a plan whose Strategy.Kind plan does not know: no
+// host is touched.
+func refuse(r *runner, _ context.Context) {
+	err := unknownKind(r.plan.Strategy.Kind)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i, hp := range r.plan.Hosts {
+		if hp.Action != ActionUpdate {
+			r.transition(i, r.kind, StateSkipped, hp.Reason, nil)
+			continue
+		}
+		r.res.Hosts[i].Err, r.res.Hosts[i].Untouched = err, true
+		r.transition(i, r.kind, StateNotStarted, "not started: "+err.Error(), err)
+	}
 }
 
 // stepKind is the step a rolling plan of kind k applies to its hosts.
@@ -88,7 +114,7 @@ type runner struct {
 	plan Plan
 	host Host
 	opts Options
-	kind StepKind      // the rolling step; StepPrepare for blue/green
+	kind StepKind      // the step hosts are reported with before they start (rules.first)
 	halt chan struct{} // closed when the run first halts
 
 	// The canary: the leading hosts to update that Plan.Canary names.
@@ -109,18 +135,15 @@ type runner struct {
 	why        string // why hosts are not started, once halted or paused
 }
 
-func newRunner(p Plan, h Host, o Options) *runner {
+func newRunner(p Plan, h Host, o Options, kind StepKind) *runner {
 	r := &runner{
-		plan: p, host: h, opts: o, kind: stepKind(p.Kind),
+		plan: p, host: h, opts: o, kind: kind,
 		halt: make(chan struct{}), canaryDone: make(chan struct{}),
 		isCanary: make([]bool, len(p.Hosts)), afterCanary: -1,
 	}
 	r.res = Result{Kind: p.Kind, Hosts: make([]HostResult, len(p.Hosts))}
 	for i, hp := range p.Hosts {
 		r.res.Hosts[i] = HostResult{Host: hp.Host, From: hp.From, To: hp.To, Mode: hp.Mode, State: StatePending}
-	}
-	if p.Strategy.BlueGreen {
-		r.kind = StepPrepare // for the events of hosts skipped or not started
 	}
 	r.findCanary()
 	return r
@@ -147,10 +170,13 @@ func (r *runner) findCanary() {
 	r.canaryLeft = len(r.canaryHosts)
 }
 
-// step is the Step of kind for host i.
+// step is the Step of kind for host i, with the slots it acts on.
 func (r *runner) step(i int, kind StepKind, reason string) Step {
 	hp := r.plan.Hosts[i]
-	return Step{Host: hp.Host, Kind: kind, Mode: stepMode(hp.Mode), From: hp.From, To: hp.To, Wave: hp.Wave, Reason: reason}
+	mode := stepMode(hp.Mode)
+	slot, serving := hp.Slots.forStep(mode)
+	return Step{Host: hp.Host, Kind: kind, Mode: mode, From: hp.From, To: hp.To, Wave: hp.Wave, Reason: reason,
+		Slot: slot, Serving: serving}
 }
 
 // acquire waits for a free token in pool; it gives up when ctx is

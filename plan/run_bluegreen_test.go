@@ -41,7 +41,7 @@ func TestRun_BlueGreen(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		targets := allSlotted(fleet(4))
 		targets[3].From = "v2" // h03 skipped
-		p := mustCompute(t, targets, plan.Strategy{MaxSurge: num(2), BlueGreen: true})
+		p := mustCompute(t, targets, plan.Strategy{MaxSurge: num(2), Kind: plan.StrategyBlueGreen})
 		g := &gateHost{}
 		rec := &recorder{}
 		result := started(t.Context(), p, g, plan.Options{Observer: rec.observe})
@@ -98,7 +98,7 @@ func TestRun_BlueGreen(t *testing.T) {
 // started preparing, the failed one included; traffic never moved.
 func TestRun_BlueGreenPrepareFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := mustCompute(t, allSlotted(fleet(5)), plan.Strategy{MaxSurge: num(2), BlueGreen: true})
+		p := mustCompute(t, allSlotted(fleet(5)), plan.Strategy{MaxSurge: num(2), Kind: plan.StrategyBlueGreen})
 		res, g := drive(t, t.Context(), p, plan.Options{}, failStep(plan.StepPrepare, "h02"))
 		want := []string{
 			"prepare h00", "prepare h01", "prepare h02", "prepare h03",
@@ -126,7 +126,7 @@ func TestRun_BlueGreenPrepareFails(t *testing.T) {
 // A failed cutover is undone on every host, and nothing is retired.
 func TestRun_BlueGreenCutoverFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := mustCompute(t, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(3), BlueGreen: true})
+		p := mustCompute(t, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(3), Kind: plan.StrategyBlueGreen})
 		res, g := drive(t, t.Context(), p, plan.Options{}, failStep(plan.StepCutover, "h01"))
 		want := []string{
 			"prepare h00", "prepare h01", "prepare h02",
@@ -147,7 +147,7 @@ func TestRun_BlueGreenCutoverFails(t *testing.T) {
 // version: the host is Done with its error, and nothing is undone.
 func TestRun_BlueGreenRetireFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := mustCompute(t, allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(1), BlueGreen: true})
+		p := mustCompute(t, allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(1), Kind: plan.StrategyBlueGreen})
 		rec := &recorder{}
 		res, _ := drive(t, t.Context(), p, plan.Options{Observer: rec.observe}, failStep(plan.StepRetire, "h01"))
 		assertStates(t, res, done, done)
@@ -170,7 +170,7 @@ func TestRun_BlueGreenRetireFails(t *testing.T) {
 // A failed discard leaves the host RollbackFailed, with the error.
 func TestRun_BlueGreenDiscardFails(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := mustCompute(t, allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(2), BlueGreen: true})
+		p := mustCompute(t, allSlotted(fleet(2)), plan.Strategy{MaxSurge: num(2), Kind: plan.StrategyBlueGreen})
 		errStuck := errors.New("deregister: consul unreachable")
 		res, _ := drive(t, t.Context(), p, plan.Options{}, func(s plan.Step) error {
 			switch {
@@ -192,7 +192,7 @@ func TestRun_BlueGreenDiscardFails(t *testing.T) {
 // starts, nothing is cut over or discarded.
 func TestRun_BlueGreenInterrupted(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := mustCompute(t, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(2), BlueGreen: true})
+		p := mustCompute(t, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(2), Kind: plan.StrategyBlueGreen})
 		g := &gateHost{}
 		ctx, cancel := context.WithCancel(t.Context())
 		result := started(ctx, p, g, plan.Options{})

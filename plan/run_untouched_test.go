@@ -66,7 +66,7 @@ func TestRun_UntouchedFailureWithinBudget(t *testing.T) {
 // it did prepare are.
 func TestRun_BlueGreenUntouchedPrepareIsNotDiscarded(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		p := mustCompute(t, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(3), BlueGreen: true})
+		p := mustCompute(t, allSlotted(fleet(3)), plan.Strategy{MaxSurge: num(3), Kind: plan.StrategyBlueGreen})
 		res, g := drive(t, t.Context(), p, plan.Options{}, func(s plan.Step) error {
 			if s.Kind == plan.StepPrepare && s.Host == "h01" {
 				return errNotStaged

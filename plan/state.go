@@ -8,7 +8,7 @@ import "time"
 //	Pending -> Skipped | NotStarted
 //	Done | Failed -> RolledBack | RollbackFailed   (auto-rollback)
 //
-// and for blue/green (Strategy.BlueGreen), where Active is in turn the
+// and for blue/green (StrategyBlueGreen), where Active is in turn the
 // prepare, the cutover and the retire in flight:
 //
 //	Pending -> Active -> Prepared | Failed                 (prepare)

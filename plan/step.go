@@ -17,24 +17,28 @@ const (
 	StepRevert StepKind = "revert"
 )
 
-// Blue/green steps (Strategy.BlueGreen). Their Mode is always ModeSurge.
+// Blue/green steps (StrategyBlueGreen). Their Mode is always ModeSurge,
+// and every step of one host names the same slots: Step.Slot the one
+// prepared, Step.Serving the one that served before.
 const (
 	// StepPrepare starts Step.To in the host's idle slot, registers it
 	// and runs the health gate, without sending it traffic.
 	StepPrepare StepKind = "prepare"
-	// StepCutover moves the host's traffic from the old slot to the new
-	// one; the old slot keeps running. Run cuts every host over at once.
+	// StepCutover moves the host's traffic from the old slot
+	// (Step.Serving) to the new one (Step.Slot); the old slot keeps
+	// running. Run cuts every host over at once.
 	StepCutover StepKind = "cutover"
-	// StepRetire drains and stops the old slot (Step.From) once the whole
-	// fleet has cut over.
+	// StepRetire drains and stops the old slot (Step.Serving, running
+	// Step.From) once the whole fleet has cut over.
 	StepRetire StepKind = "retire"
-	// StepDiscard stops and deregisters the new instance of a host that
-	// prepared (or failed to) before any traffic moved: the undo of
-	// StepPrepare, at no cost to service.
+	// StepDiscard stops and deregisters the new instance (Step.Slot) of a
+	// host that prepared (or failed to) before any traffic moved: the
+	// undo of StepPrepare, at no cost to service.
 	StepDiscard StepKind = "discard"
-	// StepUncut moves the host's traffic back to the old slot (still
-	// running: nothing was retired yet), then stops the new instance: the
-	// undo of StepCutover and StepPrepare together.
+	// StepUncut moves the host's traffic back to the old slot
+	// (Step.Serving, still running: nothing was retired yet), then stops
+	// the new instance (Step.Slot): the undo of StepCutover and
+	// StepPrepare together.
 	StepUncut StepKind = "uncut"
 )
 
@@ -61,6 +65,15 @@ type Step struct {
 	To     string
 	Wave   int
 	Reason string // e.g. "wave 2/5: maxUnavailable=1"
+	// Slot is the slot the step acts on, on a host with two ("" on one
+	// without): where a surge or a prepare starts To, or the one an
+	// in-place step replaces. The host's Target.Slots decide it.
+	Slot string
+	// Serving is the slot that served when the plan was made ("" before
+	// a host's first deploy): the one a surge retires once Slot serves.
+	// A rolling revert of a surge names the slot the rollout brought up,
+	// which serves only if the rollout got as far as moving traffic.
+	Serving string
 }
 
 // Host is the only seam between plan and the outside world; cmd/fleet

@@ -5,10 +5,13 @@ import (
 	"fmt"
 )
 
-// Strategy holds the rollout limits as the user wrote them; Compute
-// resolves them against the fleet into Plan.Window, Plan.SurgeWindow,
-// Plan.Budget and Plan.Canary.
+// Strategy holds the rollout's kind and limits as the user wrote them;
+// Compute resolves the limits against the fleet into Plan.Window,
+// Plan.SurgeWindow, Plan.Budget and Plan.Canary.
 type Strategy struct {
+	// Kind is how hosts move: StrategyRolling (the zero value) or
+	// StrategyBlueGreen. Compute refuses a kind it does not know.
+	Kind StrategyKind
 	// MaxUnavailable is how many hosts updated in place may be out of
 	// service at once, a count or a percentage of all targets rounded
 	// down. When it rounds down to 0 and MaxSurge resolves to 0 too, it is
@@ -33,17 +36,16 @@ type Strategy struct {
 	// percentage of the hosts being changed rounded up. Any non-zero
 	// value is at least 1 host and at most all of them; 0 means none.
 	Canary IntOrPercent
-	// BlueGreen switches the whole fleet at once: every changing host
-	// prepares the new version in its idle slot (MaxSurge at a time), then
-	// one cutover moves all of them, then the old slots are retired. It
-	// needs a second slot on every changing host, MaxSurge above 0 and
-	// MaxFailures 0 (it is all or nothing), and takes no Canary.
-	BlueGreen bool
 }
 
-// Validate checks the limits that do not depend on the fleet's size.
-// Every problem is reported, each wrapping ErrInvalidStrategy.
+// Validate checks the kind, and the limits that do not depend on the
+// fleet's size. Every problem is reported, each wrapping
+// ErrInvalidStrategy.
 func (s Strategy) Validate() error {
+	k, ok := kindRules(s.Kind)
+	if !ok {
+		return unknownKind(s.Kind)
+	}
 	var errs []error
 	for _, f := range []struct {
 		name string
@@ -61,14 +63,16 @@ func (s Strategy) Validate() error {
 	if s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero() {
 		errs = append(errs, fmt.Errorf("%w: maxUnavailable and maxSurge are both 0: no host could ever be updated", ErrInvalidStrategy))
 	}
-	return errors.Join(append(errs, s.validateBlueGreen()...)...)
+	return errors.Join(append(errs, k.validate(s)...)...)
 }
 
-// validateBlueGreen lists what BlueGreen cannot be combined with.
+// validateBlueGreen lists what StrategyBlueGreen cannot be combined with:
+// it prepares the new version in each host's idle slot (MaxSurge at a
+// time), so it needs MaxSurge above 0; it is all or nothing, so
+// MaxFailures is 0; and it switches every host in one step, so it takes
+// no Canary. (It also needs a second slot on every changing host, which
+// Compute checks against the targets.)
 func (s Strategy) validateBlueGreen() []error {
-	if !s.BlueGreen {
-		return nil
-	}
 	var errs []error
 	if s.MaxSurge.IsZero() {
 		errs = append(errs, fmt.Errorf("%w: blueGreen needs maxSurge above 0: it starts the new version beside the old one", ErrInvalidStrategy))

@@ -26,10 +26,12 @@ func TestStrategy_Validate(t *testing.T) {
 		{name: "negative surge", s: plan.Strategy{MaxUnavailable: n(1), MaxSurge: n(-2)}, wantErr: "maxSurge"},
 		{name: "canary", s: plan.Strategy{MaxUnavailable: n(1), Canary: pct(10)}},
 		{name: "canary above 100%", s: plan.Strategy{MaxUnavailable: n(1), Canary: pct(101)}, wantErr: "canary"},
-		{name: "blue/green", s: plan.Strategy{MaxSurge: pct(25), BlueGreen: true}},
-		{name: "blue/green without surge", s: plan.Strategy{MaxUnavailable: n(1), BlueGreen: true}, wantErr: "blueGreen needs maxSurge above 0"},
-		{name: "blue/green with a budget", s: plan.Strategy{MaxSurge: n(1), MaxFailures: pct(10), BlueGreen: true}, wantErr: "maxFailures must be 0, not 10%"},
-		{name: "blue/green with a canary", s: plan.Strategy{MaxSurge: n(1), Canary: n(1), BlueGreen: true}, wantErr: "takes no canary"},
+		{name: "rolling named", s: plan.Strategy{MaxUnavailable: n(1), Kind: plan.StrategyRolling}},
+		{name: "unknown kind", s: plan.Strategy{MaxUnavailable: n(1), Kind: "weighted-steps"}, wantErr: `unknown strategy kind "weighted-steps"`},
+		{name: "blue/green", s: plan.Strategy{MaxSurge: pct(25), Kind: plan.StrategyBlueGreen}},
+		{name: "blue/green without surge", s: plan.Strategy{MaxUnavailable: n(1), Kind: plan.StrategyBlueGreen}, wantErr: "blueGreen needs maxSurge above 0"},
+		{name: "blue/green with a budget", s: plan.Strategy{MaxSurge: n(1), MaxFailures: pct(10), Kind: plan.StrategyBlueGreen}, wantErr: "maxFailures must be 0, not 10%"},
+		{name: "blue/green with a canary", s: plan.Strategy{MaxSurge: n(1), Canary: n(1), Kind: plan.StrategyBlueGreen}, wantErr: "takes no canary"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -120,7 +120,7 @@ var runPromote = mutating("promote", func(c *cli.Context, rec *runRecord) error 
 	if err != nil {
 		return withExit(exitCannotStart, strategyError(t.inv.File, err))
 	}
-	strategy.BlueGreen = false
+	strategy.Kind = plan.StrategyRolling
 	version, err := t.pendingVersion(c.Context)
 	if err != nil {
 		return withExit(exitCannotStart, err)

@@ -18,13 +18,12 @@ type instanceOps struct {
 	s  plan.Step
 }
 
-// inPlace replaces the serving instance: out of the load balancer, switch,
-// restart, back in only once healthy. It counts against maxUnavailable.
+// inPlace replaces the instance the step names (Step.Slot: the serving
+// slot, the idle one on a host that serves nothing yet, or "" for the
+// single instance): out of the load balancer, switch, restart, back in
+// only once healthy. It counts against maxUnavailable.
 func (in *instanceOps) inPlace(ctx context.Context) error {
-	slot := in.hs.serving
-	if slot == "" && len(in.hs.slots) > 0 {
-		slot = in.hs.slots[0]
-	}
+	slot := in.s.Slot
 	if err := in.drain(ctx, slot); err != nil {
 		return err
 	}
@@ -34,98 +33,128 @@ func (in *instanceOps) inPlace(ctx context.Context) error {
 	return in.admit(ctx, slot)
 }
 
-// surge starts the new version in the idle slot beside the serving one,
-// admits it once healthy, then drains and stops the old one: capacity never
-// drops, and one extra instance runs meanwhile (maxSurge). When the serving
-// slot already runs the target (a revert after a surge that failed before
-// it moved traffic), only the failed new instance is stopped.
+// surge starts the new version in the step's slot beside the serving one,
+// admits it once healthy, then drains and stops the one that served:
+// capacity never drops, and one extra instance runs meanwhile (maxSurge).
+// When the host already serves the target from one of the step's two
+// slots (a revert after a surge that failed before it moved traffic, or a
+// re-run after a controller died mid-gate), that one is admitted and only
+// the other is stopped.
 func (in *instanceOps) surge(ctx context.Context) error {
-	old, idle := in.pair()
-	if old != "" && in.hs.slotVersion[old] == in.s.To {
-		if err := in.admit(ctx, old); err != nil {
+	slot, serving := in.surgeSlots()
+	if keep, other, ok := in.servesTarget(slot, serving); ok {
+		if err := in.admit(ctx, keep); err != nil {
 			return err
 		}
-		return in.retireSlot(ctx, idle)
+		return in.retireSlot(ctx, other)
 	}
-	if err := in.start(ctx, idle); err != nil {
+	if err := in.start(ctx, slot); err != nil {
 		return err
 	}
-	if err := in.admit(ctx, idle); err != nil {
+	if err := in.admit(ctx, slot); err != nil {
 		return err
 	}
-	return in.retireSlot(ctx, old)
+	return in.retireSlot(ctx, serving)
 }
 
-// prepare (blue/green) brings the new version up in the idle slot, gated
-// but still in maintenance: no traffic moves yet. The pair is remembered
-// for the later phases on this host.
+// surgeSlots is the step's slot and serving slot. A step that names no
+// slot to act on is the revert of a host's first deploy on slots (its
+// Serving is the slot that deploy brought up): back into that slot while
+// the host serves nothing, else into the other one.
+func (in *instanceOps) surgeSlots() (slot, serving string) {
+	slot, serving = in.s.Slot, in.s.Serving
+	if slot != "" || serving == "" {
+		return slot, serving
+	}
+	if in.hs.serving == "" {
+		return serving, ""
+	}
+	for _, s := range in.st.slots {
+		if s != serving {
+			return s, serving
+		}
+	}
+	return slot, serving
+}
+
+// servesTarget reports the slot of the pair that the host serves
+// from when it already runs the step's version, and the other one. Which
+// slot serves is the host's word (its status, then each serve's reply):
+// the plan cannot know whether the step a revert undoes got as far as
+// moving traffic.
+func (in *instanceOps) servesTarget(slot, serving string) (keep, other string, ok bool) {
+	cur := in.hs.serving
+	switch {
+	case cur == "" || in.hs.slotVersion[cur] != in.s.To:
+		return "", "", false
+	case cur == serving:
+		return cur, slot, true
+	case cur == slot:
+		return cur, serving, true
+	}
+	return "", "", false
+}
+
+// Blue/green: every step of a host names the same pair, Step.Slot (the
+// one prepared) and Step.Serving (the one that served before).
+
+// prepare (blue/green) brings the new version up in the step's slot,
+// gated but still in maintenance: no traffic moves yet.
 func (in *instanceOps) prepare(ctx context.Context) error {
-	old, idle := in.pair()
-	in.hs.prepared = &[2]string{old, idle}
-	return in.start(ctx, idle)
+	if err := in.needSlot(); err != nil {
+		return err
+	}
+	return in.start(ctx, in.s.Slot)
 }
 
 // cutover (blue/green) moves traffic: the new instance leaves maintenance,
 // serves, and the old one enters maintenance and drains.
 func (in *instanceOps) cutover(ctx context.Context) error {
-	old, idle, err := in.preparedPair()
-	if err != nil {
+	if err := in.needSlot(); err != nil {
 		return err
 	}
-	if err := in.admit(ctx, idle); err != nil {
+	if err := in.admit(ctx, in.s.Slot); err != nil {
 		return err
 	}
-	return in.drain(ctx, old)
+	return in.drain(ctx, in.s.Serving)
 }
 
 // retire (blue/green) stops the drained old instance.
 func (in *instanceOps) retire(ctx context.Context) error {
-	old, _, err := in.preparedPair()
-	if err != nil {
+	if err := in.needSlot(); err != nil {
 		return err
 	}
-	return in.stop(ctx, old)
+	return in.stop(ctx, in.s.Serving)
 }
 
 // discard (blue/green, before cutover) stops the prepared new instance;
 // it never took traffic, so this costs nothing.
 func (in *instanceOps) discard(ctx context.Context) error {
-	_, idle, err := in.preparedPair()
-	if err != nil {
+	if err := in.needSlot(); err != nil {
 		return err
 	}
-	return in.retireSlot(ctx, idle)
+	return in.retireSlot(ctx, in.s.Slot)
 }
 
 // uncut (blue/green, after a failed cutover) gives traffic back to the old
 // instance, which still runs, and stops the new one.
 func (in *instanceOps) uncut(ctx context.Context) error {
-	old, idle, err := in.preparedPair()
-	if err != nil {
+	if err := in.needSlot(); err != nil {
 		return err
 	}
-	if err := in.admit(ctx, old); err != nil {
+	if err := in.admit(ctx, in.s.Serving); err != nil {
 		return err
 	}
-	return in.retireSlot(ctx, idle)
+	return in.retireSlot(ctx, in.s.Slot)
 }
 
-// pair returns the serving slot ("" on a host's first deploy) and the idle
-// one the next version goes to.
-func (in *instanceOps) pair() (old, idle string) {
-	hs := in.hs
-	old, idle = hs.serving, hs.slots[0]
-	if old == hs.slots[0] {
-		idle = hs.slots[1]
+// needSlot refuses a blue/green step that names no slot: the host has no
+// second instance to prepare beside the serving one.
+func (in *instanceOps) needSlot() error {
+	if in.s.Slot == "" {
+		return fmt.Errorf("%s: no slot to act on on this host", in.s.Kind)
 	}
-	return old, idle
-}
-
-func (in *instanceOps) preparedPair() (old, idle string, err error) {
-	if in.hs.prepared == nil {
-		return "", "", fmt.Errorf("%s: no prepared slot on this host", in.s.Kind)
-	}
-	return in.hs.prepared[0], in.hs.prepared[1], nil
+	return nil
 }
 
 // start points the instance at the step's version and (re)starts it.
@@ -181,10 +210,11 @@ func (in *instanceOps) admit(ctx context.Context, slot string) error {
 		}
 	}
 	if slot != "" {
-		if _, err := a.ServeSlot(ctx, agent.ServeArgs{Slot: slot}); err != nil {
+		res, err := a.ServeSlot(ctx, agent.ServeArgs{Slot: slot})
+		if err != nil {
 			return onSlot(slot, err)
 		}
-		in.hs.serving = slot
+		in.hs.serving = res.Serving // the host's word, for a later revert (servesTarget)
 	}
 	return nil
 }

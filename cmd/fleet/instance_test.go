@@ -2,9 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/fleetdeploy/fleet/agent"
@@ -86,5 +89,95 @@ func TestStage_FromIsWhatTheHostRuns(t *testing.T) {
 	}
 	if got := renderText(evs[0]); got != evs[0].Time.Format("15:04:05")+" web1         stage     v1 → v2 already present" {
 		t.Errorf("plain line %q", got)
+	}
+}
+
+// recordingSession is a scripted session that answers every op with
+// success (serve names the slot it was asked for) and records each op
+// with its slot, as "op slot".
+func recordingSession(t *testing.T, ops *[]string) *hostSession {
+	var mu sync.Mutex
+	return scriptedSession(t, "web1", func(req agent.Request) agent.Response {
+		var args struct {
+			Slot string `json:"slot"`
+		}
+		_ = json.Unmarshal(req.Args, &args)
+		mu.Lock()
+		*ops = append(*ops, string(req.Op)+" "+args.Slot)
+		mu.Unlock()
+		res := json.RawMessage(`{}`)
+		if req.Op == agent.OpServe {
+			res, _ = json.Marshal(agent.ServeResult{Serving: args.Slot})
+		}
+		return agent.Response{OK: true, Result: res}
+	})
+}
+
+// TestInstance_BlueGreenStepsReadSlotsFromTheStep: each blue/green step
+// acts on the slots its plan.Step names, on a session that ran no earlier
+// step (no memory of a prepare): the prepared slot is Step.Slot, the old
+// one Step.Serving.
+func TestInstance_BlueGreenStepsReadSlotsFromTheStep(t *testing.T) {
+	out, err := newProgress(io.Discard, formatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		kind plan.StepKind
+		run  func(*instanceOps, context.Context) error
+		want []string
+	}{
+		{plan.StepPrepare, (*instanceOps).prepare, []string{"switch green", "restart green", "register green", "health green"}},
+		{plan.StepCutover, (*instanceOps).cutover, []string{"enable green", "serve green", "drain blue"}},
+		{plan.StepRetire, (*instanceOps).retire, []string{"stop blue"}},
+		{plan.StepDiscard, (*instanceOps).discard, []string{"drain green", "stop green"}},
+		{plan.StepUncut, (*instanceOps).uncut, []string{"enable blue", "serve blue", "drain green", "stop green"}},
+	} {
+		var ops []string
+		hs := recordingSession(t, &ops)
+		step := plan.Step{Host: "web1", Kind: tc.kind, Mode: plan.ModeSurge, From: "v1", To: "v2", Slot: "green", Serving: "blue"}
+		in := &instanceOps{st: &stepper{out: out, consul: true}, hs: hs, s: step}
+		if err := tc.run(in, t.Context()); err != nil {
+			t.Fatalf("%s: %v", tc.kind, err)
+		}
+		if !slices.Equal(ops, tc.want) {
+			t.Errorf("%s: ops %q, want %q", tc.kind, ops, tc.want)
+		}
+		step.Slot = ""
+		in.s = step
+		if err := tc.run(in, t.Context()); err == nil {
+			t.Errorf("%s naming no slot: no error", tc.kind)
+		}
+	}
+}
+
+// TestInstance_SurgeRevertAsksWhichSlotServes: a rolling revert of a
+// surge goes back into Step.Slot; whether that slot still serves (the
+// surge failed before moving traffic) is the host's word, so it is only
+// put back in service, not restarted.
+func TestInstance_SurgeRevertAsksWhichSlotServes(t *testing.T) {
+	out, err := newProgress(io.Discard, formatJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	step := plan.Step{Host: "web1", Kind: plan.StepRevert, Mode: plan.ModeSurge, From: "v2", To: "v1", Slot: "blue", Serving: "green"}
+	for _, tc := range []struct {
+		name    string
+		serving string
+		want    []string
+	}{
+		{"traffic never moved", "blue", []string{"enable blue", "serve blue", "drain green", "stop green"}},
+		{"traffic moved", "green", []string{"switch blue", "restart blue", "register blue", "health blue", "enable blue", "serve blue", "drain green", "stop green"}},
+	} {
+		var ops []string
+		hs := recordingSession(t, &ops)
+		hs.learn(agent.StatusResult{Current: "v1", Serving: tc.serving, Instances: []agent.InstanceStatus{{Slot: "blue", Version: "v1"}, {Slot: "green", Version: "v2"}}})
+		in := &instanceOps{st: &stepper{out: out, consul: true}, hs: hs, s: step}
+		if err := in.surge(t.Context()); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !slices.Equal(ops, tc.want) {
+			t.Errorf("%s: ops %q, want %q", tc.name, ops, tc.want)
+		}
 	}
 }

@@ -31,7 +31,7 @@ func newObserver(out *progress, p plan.Plan) *observer {
 	switch {
 	case p.Kind == plan.KindRollback:
 		o.main = plan.StepRevert
-	case p.Strategy.BlueGreen:
+	case p.Strategy.Kind == plan.StrategyBlueGreen:
 		o.main = plan.StepPrepare
 	}
 	for _, hp := range p.Hosts {

@@ -109,6 +109,7 @@ func (t *target) planRollback(ctx context.Context, fc *fleetConn, s plan.Strateg
 // from.
 func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) ([]plan.Target, string, error) {
 	seen := make(map[string]agent.StatusResult, len(t.hosts))
+	slots := make(map[string]plan.Slots, len(t.hosts))
 	surge := make(map[string]bool, len(t.hosts))
 	var errs []error
 	for _, h := range t.hosts {
@@ -122,7 +123,8 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "consul", Err: err})
 			continue
 		}
-		seen[h.Name], surge[h.Name] = st, t.learn(hs, st)
+		seen[h.Name] = st
+		slots[h.Name], surge[h.Name] = t.learn(hs, st)
 	}
 	if len(errs) > 0 {
 		return nil, "", fmt.Errorf("rollback refused, nothing changed: %w", errors.Join(errs...))
@@ -140,7 +142,8 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 		if !hasRelease(st, to) {
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "rollback", Err: fmt.Errorf("release %s is not on this host", to)})
 		}
-		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: to, Surge: surge[h.Name], Unsettled: unsettled(st, to)})
+		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: to, Surge: surge[h.Name], Slots: slots[h.Name],
+			Unsettled: unsettled(st, to)})
 	}
 	if len(errs) > 0 {
 		return nil, "", fmt.Errorf("rollback to %s refused, nothing changed: %w", to, errors.Join(errs...))

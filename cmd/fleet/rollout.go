@@ -185,7 +185,7 @@ func (t *target) stageNote(art *artifact) string {
 }
 
 func (t *target) newStepper(fc *fleetConn, id string) *stepper {
-	return &stepper{fleet: fc, out: t.out, rolloutID: id, consul: t.inv.App.Consul != nil}
+	return &stepper{fleet: fc, out: t.out, rolloutID: id, consul: t.inv.App.Consul != nil, slots: t.slotNames()}
 }
 
 // planRollout asks every host what it runs now and computes the waves. A
@@ -208,7 +208,8 @@ func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy
 			continue
 		}
 		seen[h.Name] = st
-		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version, Surge: t.learn(hs, st),
+		slots, surge := t.learn(hs, st)
+		targets = append(targets, plan.Target{Host: h.Name, From: st.Current, To: version, Surge: surge, Slots: slots,
 			Unsettled: unsettled(st, version)})
 	}
 	if len(errs) > 0 {
@@ -221,18 +222,38 @@ func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy
 	return p, seen, nil
 }
 
-// learn tells the session what its host runs and reports whether the host
-// can surge (it runs the app's slots).
-func (t *target) learn(hs *hostSession, st agent.StatusResult) bool {
+// learn tells the session what its host runs and returns the host's slots
+// for its target, and whether the host can surge (it runs the app's
+// slots). A host that cannot still names the slot its state says serves,
+// if any: an in-place step replaces that one.
+func (t *target) learn(hs *hostSession, st agent.StatusResult) (plan.Slots, bool) {
 	hs.learn(st)
-	hs.slots = nil
 	if !hs.host.Slots || t.inv.App.Slots == nil {
-		return false
+		return plan.Slots{Serving: st.Serving}, false
 	}
+	return slotPair(st.Serving, t.slotNames()), true
+}
+
+// slotNames are the app's slot names; none without slots.
+func (t *target) slotNames() []string {
+	if t.inv.App.Slots == nil {
+		return nil
+	}
+	var names []string
 	for _, s := range t.inv.App.Slots.Instances {
-		hs.slots = append(hs.slots, s.Name)
+		names = append(names, s.Name)
 	}
-	return true
+	return names
+}
+
+// slotPair is the serving slot ("" on a host's first deploy) and the idle
+// one the next version goes to, of a host's two slots.
+func slotPair(serving string, slots []string) plan.Slots {
+	idle := slots[0]
+	if serving == slots[0] {
+		idle = slots[1]
+	}
+	return plan.Slots{Serving: serving, Idle: idle}
 }
 
 // unsettled: the host runs version but it never passed the gate there (a

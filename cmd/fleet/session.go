@@ -29,12 +29,12 @@ type hostSession struct {
 	stderr *tailBuffer
 	log    *slog.Logger
 
-	// Instances, for hosts with slots: the slot names, the one serving, the
-	// version each points to, and the pair a blue/green run prepared.
-	slots       []string
+	// Instances, for hosts with slots, as the host reports them: the slot
+	// serving (status, then each serve's reply) and the version each
+	// points to (status, then each switch). Which slots a step acts on
+	// comes with the step (plan.Step.Slot, Serving), not from here.
 	serving     string
 	slotVersion map[string]string
-	prepared    *[2]string
 	pending     bool // a paused canary is recorded on the host
 
 	current string // the version the host ran when the run asked (learn)

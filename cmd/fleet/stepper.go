@@ -19,6 +19,9 @@ type stepper struct {
 	out       *progress
 	rolloutID string
 	consul    bool
+	// slots are the app's two slot names, when it has them: a revert of a
+	// host's first deploy on slots picks the one to return to (surgeSlots).
+	slots []string
 	// staged, when set, waits for the host's upload (stage: ahead)
 	// before a step that needs the new release.
 	staged func(ctx context.Context, host string) error

@@ -98,17 +98,26 @@ func rolloutStrategy(c *cli.Context, s inventory.Strategy) (plan.Strategy, canar
 	if c.IsSet("pause-after-canary") {
 		co.pause = c.Bool("pause-after-canary")
 	}
-	switch c.String("strategy") {
-	case "":
-		st.BlueGreen = s.BlueGreen
-	case "rolling":
-		st.BlueGreen = false
-	case "blue-green":
-		st.BlueGreen = true
-	default:
-		return st, co, &flagError{Flag: "strategy", Value: c.String("strategy"), Want: "want rolling or blue-green"}
+	if st.Kind, err = strategyKind(c, s); err != nil {
+		return st, co, err
 	}
 	return st, co, nil
+}
+
+// strategyKind is --strategy (rolling or blue-green, plan's names for
+// its kinds), or else the inventory's: blue_green: true is blue/green,
+// anything else rolling.
+func strategyKind(c *cli.Context, s inventory.Strategy) (plan.StrategyKind, error) {
+	switch k := plan.StrategyKind(c.String("strategy")); k {
+	case "":
+		if s.BlueGreen {
+			return plan.StrategyBlueGreen, nil
+		}
+		return plan.StrategyRolling, nil
+	case plan.StrategyRolling, plan.StrategyBlueGreen:
+		return k, nil
+	}
+	return "", &flagError{Flag: "strategy", Value: c.String("strategy"), Want: "want rolling or blue-green"}
 }
 
 func parseLimit(name, v string) (plan.IntOrPercent, error) {
