@@ -42,12 +42,8 @@ var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) erro
 	id := newRolloutID()
 	rec.begin(id)
 	rec.version = to
-	fc, err := t.connect(ctx, id, true)
+	fc, p, why, err := t.planRollback(ctx, id, true, strategy, to)
 	defer fc.Close()
-	if err != nil {
-		return withExit(exitCannotStart, err)
-	}
-	p, why, err := t.planRollback(ctx, fc, strategy, to)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
@@ -87,18 +83,24 @@ func rollbackInput(c *cli.Context, t *target) (plan.Strategy, string, error) {
 	return strategy, to, nil
 }
 
-// planRollback asks every host what it runs, decides the one target and
-// computes the waves; it also says where the target came from.
-func (t *target) planRollback(ctx context.Context, fc *fleetConn, s plan.Strategy, to string) (plan.Plan, string, error) {
+// planRollback connects to every host (locking them when lock is set),
+// asks what each runs, decides the one target and computes the waves; it
+// also says where the target came from. The connection is the caller's to
+// close, whatever the error.
+func (t *target) planRollback(ctx context.Context, id string, lock bool, s plan.Strategy, to string) (*fleetConn, plan.Plan, string, error) {
+	fc, err := t.connect(ctx, id, lock)
+	if err != nil {
+		return fc, plan.Plan{}, "", err
+	}
 	targets, why, err := t.rollbackTargets(ctx, fc, to)
 	if err != nil {
-		return plan.Plan{}, "", err
+		return fc, plan.Plan{}, "", err
 	}
 	p, err := plan.Compute(plan.KindRollback, targets, s)
 	if err != nil {
-		return p, "", fmt.Errorf("plan: %w", err)
+		return fc, p, "", fmt.Errorf("plan: %w", err)
 	}
-	return p, why, nil
+	return fc, p, why, nil
 }
 
 // rollbackTargets decides every host's target before anything changes:

@@ -20,12 +20,8 @@ func runRollbackDryRun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	fc, err := t.connect(ctx, "", false)
+	fc, p, why, err := t.planRollback(ctx, "", false, strategy, to)
 	defer fc.Close()
-	if err != nil {
-		return withExit(exitCannotStart, err)
-	}
-	p, why, err := t.planRollback(ctx, fc, strategy, to)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
