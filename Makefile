@@ -25,11 +25,17 @@ hello:
 	$(GO) build -trimpath -ldflags '-s -w -X main.version=$(HELLO_VERSION) -X main.broken=$(BROKEN)' \
 		-o build/hello-$(HELLO_VERSION)$(if $(BROKEN),-$(BROKEN)) ./examples/hello
 
+# staticcheck from the Go module proxy, pinned; staticcheck.conf says
+# which of its default checks is off and why.
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) vet -tags e2e ./e2e/...
+	$(GO) run $(STATICCHECK) ./...
+	$(GO) run $(STATICCHECK) -tags e2e ./e2e/...
 
 # -race needs cgo; only the shipped binaries are static.
 unit:

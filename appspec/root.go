@@ -61,7 +61,7 @@ func hostPath(s string) error {
 	}
 	for elem := range strings.SplitSeq(s, "/") {
 		if elem == ".." {
-			return errors.New("must not contain ..")
+			return errors.New(`must not contain a ".." element`)
 		}
 	}
 	if c := path.Clean(s); c != s {

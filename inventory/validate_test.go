@@ -83,7 +83,7 @@ func TestParse_AppErrors(t *testing.T) {
 		{"app name too long", "app: {name: " + strings.Repeat("a", 129) + "}\n" + hostsOK, "fleet.yaml:1:13: app.name: must be at most 128 characters"},
 		{"binary with slash", "app: {name: hello, binary: bin/hello}\n" + hostsOK, "fleet.yaml:1:28: app.binary: must not contain '/'"},
 		{"root relative", "app: {name: hello, root: opt/hello}\n" + hostsOK, "fleet.yaml:1:26: app.root: must be an absolute path"},
-		{"root with dot-dot", "app: {name: hello, root: /opt/../etc}\n" + hostsOK, "fleet.yaml:1:26: app.root: must not contain .."},
+		{"root with dot-dot", "app: {name: hello, root: /opt/../etc}\n" + hostsOK, "fleet.yaml:1:26: app.root: must not contain a \"..\" element"},
 		{"root not clean", "app: {name: hello, root: /opt//hello/}\n" + hostsOK, "fleet.yaml:1:26: app.root: must be a clean path (did you mean /opt/hello?)"},
 		{"root is slash", "app: {name: hello, root: /}\n" + hostsOK, "fleet.yaml:1:26: app.root: must not be /"},
 		{"root with shell character", "app: {name: hello, root: '/opt/$x'}\n" + hostsOK, "fleet.yaml:1:26: app.root: must not contain '$'"},

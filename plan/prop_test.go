@@ -120,12 +120,12 @@ func windows(s plan.Strategy, total int) (window, surge int) {
 
 // expectedError is the sentinel Compute must return for targets and s,
 // and for ErrNoSlot the hosts its message must name.
-func expectedError(targets []plan.Target, s plan.Strategy) (error, []string) {
+func expectedError(targets []plan.Target, s plan.Strategy) ([]string, error) {
 	blueGreen := s.Kind == plan.StrategyBlueGreen
 	known := blueGreen || s.Kind == plan.StrategyRolling || s.Kind == ""
 	misusedBlueGreen := blueGreen && (s.MaxSurge.IsZero() || !s.MaxFailures.IsZero() || !s.Canary.IsZero())
 	if !known || (s.MaxUnavailable.IsZero() && s.MaxSurge.IsZero()) || misusedBlueGreen {
-		return plan.ErrInvalidStrategy, nil
+		return nil, plan.ErrInvalidStrategy
 	}
 	window, surge := windows(s, len(targets))
 	var slotless []string
@@ -135,7 +135,7 @@ func expectedError(targets []plan.Target, s plan.Strategy) (error, []string) {
 		}
 	}
 	if len(slotless) > 0 && (blueGreen || window == 0) {
-		return plan.ErrNoSlot, slotless
+		return slotless, plan.ErrNoSlot
 	}
 	return nil, nil
 }
@@ -149,7 +149,7 @@ func TestCompute_Properties(t *testing.T) {
 		if !slices.Equal(input, targets) {
 			t.Fatalf("Compute reordered its input")
 		}
-		if wantErr, slotless := expectedError(targets, s); wantErr != nil {
+		if slotless, wantErr := expectedError(targets, s); wantErr != nil {
 			if !errors.Is(err, wantErr) {
 				t.Fatalf("err = %v, want %v", err, wantErr)
 			}

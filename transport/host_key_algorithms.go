@@ -26,6 +26,7 @@ var (
 	keyTypeOrder = []string{
 		ssh.KeyAlgoED25519,
 		ssh.KeyAlgoECDSA256, ssh.KeyAlgoECDSA384, ssh.KeyAlgoECDSA521,
+		//lint:ignore SA1019 known_hosts may still hold ssh-dss lines; fleet only ranks them last, never offers DSA first
 		ssh.KeyAlgoRSA, ssh.InsecureKeyAlgoDSA,
 	}
 )

@@ -177,6 +177,7 @@ func (r *Registry) Maintenance(ctx context.Context, id string, on bool, reason s
 	}
 	svc, ok := r.services[id]
 	if !ok {
+		//lint:ignore ST1005 the text Consul's API client returns for an unknown service, as the agent sees it
 		return fmt.Errorf("Unexpected response code: 404 (Unknown service ID %q)", id)
 	}
 	svc.Maintenance, svc.Reason = on, reason
