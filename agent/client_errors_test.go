@@ -1,43 +1,22 @@
 package agent_test
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"testing"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/agent/agenttest"
 )
 
 // scriptedAgent is a Client whose agent answers every request with
 // answer's error, or ends its output when answer returns nil.
 func scriptedAgent(t *testing.T, answer func(agent.Request) *agent.WireError) *agent.Client {
 	t.Helper()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	go func() {
-		defer outW.Close()
-		sc := bufio.NewScanner(inR)
-		for sc.Scan() {
-			var req agent.Request
-			if len(sc.Bytes()) == 0 || json.Unmarshal(sc.Bytes(), &req) != nil {
-				continue
-			}
-			werr := answer(req)
-			if werr == nil {
-				return
-			}
-			line, _ := json.Marshal(agent.Response{ID: req.ID, Error: werr})
-			if _, err := outW.Write(append(line, '\n')); err != nil {
-				return
-			}
-		}
-	}()
-	c := agent.NewClient(inW, outR)
-	t.Cleanup(func() { _ = c.Close(); _ = inR.Close() })
-	return c
+	return agenttest.ScriptedClient(t, func(req agent.Request) (agent.Response, bool) {
+		werr := answer(req)
+		return agent.Response{Error: werr}, werr != nil
+	})
 }
 
 // TestClient_ErrorsNameTheOpOnce: the agent's errors name their op, so

@@ -1,6 +1,7 @@
 // Package agenttest provides fakes for agent's seams: a stateful systemd
 // (Units), a journal (Journal), a Consul agent (Registry) and a
-// controllable clock (Clock).
+// controllable clock (Clock); and, for the client side, an agent that
+// answers from a script over pipes (ScriptedClient).
 package agenttest
 
 import (

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/agent/agenttest"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -19,26 +19,7 @@ import (
 // with answer's response; no host, no SSH.
 func scriptedSession(t *testing.T, name string, answer func(agent.Request) agent.Response) *hostSession {
 	t.Helper()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	go func() {
-		defer outW.Close()
-		sc := bufio.NewScanner(inR)
-		for sc.Scan() {
-			var req agent.Request
-			if len(sc.Bytes()) == 0 || json.Unmarshal(sc.Bytes(), &req) != nil {
-				continue
-			}
-			resp := answer(req)
-			resp.ID = req.ID
-			line, _ := json.Marshal(resp)
-			if _, err := outW.Write(append(line, '\n')); err != nil {
-				return
-			}
-		}
-	}()
-	c := agent.NewClient(inW, outR)
-	t.Cleanup(func() { _ = c.Close(); _ = inR.Close() })
+	c := agenttest.ScriptedClient(t, func(req agent.Request) (agent.Response, bool) { return answer(req), true })
 	return &hostSession{host: inventory.Host{Name: name}, agent: c, slotVersion: map[string]string{}}
 }
 
