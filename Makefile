@@ -43,7 +43,7 @@ unit:
 
 # The end-to-end tier needs a running lab (make lab-up).
 e2e:
-	FLEET_E2E=1 $(GO) test -tags e2e -count=1 -p 1 -timeout 30m -v ./e2e/...
+	FLEET_E2E=1 $(GO) test -tags e2e -count=1 -p 1 -timeout 45m -v ./e2e/...
 
 # Every test: lint, unit tier, then the lab up (with HAProxy: the e2e tier's
 # load-balancer tests need it), the end-to-end tier, the lab down (always,
