@@ -23,6 +23,7 @@ const (
 type prober struct {
 	units    UnitManager
 	interval time.Duration
+	dial     func(ctx context.Context, network, address string) (net.Conn, error) // Deps.Dial
 }
 
 func (p prober) probe(ctx context.Context, c CheckSpec) CheckResult {
@@ -64,7 +65,7 @@ func (p prober) httpProbe(ctx context.Context, c *HTTPCheck) error {
 	}
 	// A fresh connection per probe sees a restarted service as it is, and
 	// no proxy from the environment sits between the agent and the app.
-	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true, DialContext: p.dial}}
 	resp, err := client.Do(req)
 	if err != nil {
 		return err
@@ -91,8 +92,9 @@ func (p prober) httpProbe(ctx context.Context, c *HTTPCheck) error {
 }
 
 func (p prober) tcpProbe(ctx context.Context, c *TCPCheck) error {
-	d := net.Dialer{Timeout: p.timeout(c.Timeout)}
-	conn, err := d.DialContext(ctx, "tcp", c.Address)
+	ctx, cancel := context.WithTimeout(ctx, p.timeout(c.Timeout))
+	defer cancel()
+	conn, err := p.dial(ctx, "tcp", c.Address)
 	if err != nil {
 		return err
 	}

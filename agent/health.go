@@ -95,7 +95,7 @@ func (s *session) runGate(ctx context.Context, v string, round func(context.Cont
 // not stretch the round by the others' timeouts. extra are checks that
 // are not in the spec (the Consul gate).
 func (s *session) probeAll(ctx context.Context, spec HealthSpec, extra ...func(context.Context) CheckResult) []CheckResult {
-	p := prober{units: s.deps.Units, interval: spec.Interval.Std()}
+	p := prober{units: s.deps.Units, interval: spec.Interval.Std(), dial: s.deps.Dial}
 	results := make([]CheckResult, len(spec.Checks)+len(extra))
 	var wg sync.WaitGroup
 	for i, c := range spec.Checks {

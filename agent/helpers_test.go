@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"testing"
@@ -22,17 +23,21 @@ const (
 )
 
 // host is one fake host: a temp root, fake systemd, journal, Consul and
-// clock. consul and slots, when set, go into the spec.
+// clock. consul and slots, when set, go into the spec; prefix and dial
+// into Deps; transcript, when set, gets a copy of the agent's output.
 type host struct {
-	root     string
-	units    *agenttest.Units
-	journal  *agenttest.Journal
-	registry *agenttest.Registry
-	clock    *agenttest.Clock
-	checks   []agent.CheckSpec
-	consul   *agent.ConsulSpec
-	slots    *agent.SlotSpec
-	logger   *slog.Logger
+	root       string
+	prefix     string
+	dial       func(ctx context.Context, network, address string) (net.Conn, error)
+	transcript io.Writer
+	units      *agenttest.Units
+	journal    *agenttest.Journal
+	registry   *agenttest.Registry
+	clock      *agenttest.Clock
+	checks     []agent.CheckSpec
+	consul     *agent.ConsulSpec
+	slots      *agent.SlotSpec
+	logger     *slog.Logger
 }
 
 func newHost(t *testing.T) *host {
@@ -53,7 +58,7 @@ func (h *host) deps() agent.Deps {
 		Now: h.clock.Now, NewTicker: h.clock.NewTicker, NewTimer: h.clock.NewTimer,
 		NewRegistry: h.registry.New, Logger: h.logger,
 		Hostname: "web1", Arch: "amd64", User: "root", AgentVersion: "test",
-		SudoUID: -1, SudoGID: -1,
+		SudoUID: -1, SudoGID: -1, RootPrefix: h.prefix, Dial: h.dial,
 	}
 }
 
@@ -84,8 +89,12 @@ func (h *host) start(t *testing.T) *agentSession {
 	inR, inW := io.Pipe()
 	outR, outW := io.Pipe()
 	done := make(chan error, 1)
+	out := io.Writer(outW)
+	if h.transcript != nil {
+		out = io.MultiWriter(outW, h.transcript)
+	}
 	go func() {
-		err := agent.Serve(context.Background(), inR, outW, h.deps())
+		err := agent.Serve(context.Background(), inR, out, h.deps())
 		_ = outW.Close()
 		done <- err
 	}()

@@ -20,7 +20,7 @@ func (s *session) journal(e JournalEntry, err error) {
 	e.Command, e.RolloutID = s.ctrl.Command, s.ctrl.RolloutID
 	switch {
 	case err != nil:
-		e.Error = err.Error()
+		e.Error = s.prefix.shown(err.Error())
 		if e.Result == "" {
 			e.Result = resultError
 		}

@@ -32,7 +32,7 @@ const (
 // layout computes paths under one validated root. All names joined onto it
 // have been validated, so no path here can leave root.
 type layout struct {
-	root string
+	root string // the spec's root, under Deps.RootPrefix when one is set
 }
 
 func (l layout) current() string         { return filepath.Join(l.root, currentLink) }

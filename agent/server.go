@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"path/filepath"
 	"time"
 )
 
@@ -48,6 +50,29 @@ type Deps struct {
 	// SFTP. Set both to -1 when not running under sudo (0 means root).
 	SudoUID int
 	SudoGID int
+
+	// RootPrefix and Dial exist so that one process can stand in for many
+	// hosts (package hostsim): the controller sends every host the same
+	// spec, one app root and one health check address, which a real fleet
+	// resolves once per machine. Each simulated host's agent gets its own
+	// directory and its own health endpoint through them instead, and the
+	// controller sees no difference. cmd/fleet leaves both zero.
+	//
+	// RootPrefix, when set, is an absolute directory that plays this
+	// host's / for the app root, as a chroot would: every path the agent
+	// derives from the root (releases, current, .fleet, .incoming) lies
+	// under it. The spec is validated as the controller wrote it, and
+	// everything reported back (upload paths, error messages, journal
+	// entries) names the unprefixed paths; stage_commit takes an upload
+	// path as stage_begin handed it out. Whoever writes uploads (the SSH
+	// user's SFTP) must apply the same prefix. The agent's log names the
+	// real paths: it is this machine's. Other host paths in the spec
+	// (Consul's token_file) are NewRegistry's to resolve.
+	RootPrefix string
+	// Dial opens the connections of HTTP and TCP health checks; nil means
+	// a net.Dialer. The check still names the address the spec gave, and
+	// an HTTP request still carries its URL, whatever Dial connects to.
+	Dial func(ctx context.Context, network, address string) (net.Conn, error)
 }
 
 func (d Deps) withDefaults() (Deps, error) {
@@ -74,6 +99,12 @@ func (d Deps) withDefaults() (Deps, error) {
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	if d.Dial == nil {
+		d.Dial = (&net.Dialer{}).DialContext
+	}
+	if p := d.RootPrefix; p != "" && (!filepath.IsAbs(p) || filepath.Clean(p) != p) {
+		return d, fmt.Errorf("deps: RootPrefix %q: want an absolute, clean path", p)
 	}
 	return d, nil
 }
@@ -204,6 +235,7 @@ func (s *session) reply(id uint64, result any, err error) error {
 	resp := Response{ID: id}
 	if err != nil {
 		resp.Error = toWire(err)
+		resp.Error.Message = s.prefix.shown(resp.Error.Message)
 	} else {
 		raw, merr := json.Marshal(result)
 		if merr != nil {

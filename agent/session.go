@@ -22,6 +22,7 @@ type session struct {
 	spec    *AppSpec // set by hello
 	ctrl    Holder
 	layout  layout
+	prefix  rootPrefix // Deps.RootPrefix: layout's paths are under it, answers are not
 	lock    *hostLock
 	pending map[string]pendingUpload // upload path -> what stage_begin announced
 
@@ -42,6 +43,7 @@ type noArgs struct{}
 func newSession(deps Deps, out io.Writer, idle *idleWatch) *session {
 	return &session{
 		deps: deps, out: out, log: deps.Logger, pending: map[string]pendingUpload{}, idle: idle,
+		prefix:    newRootPrefix(deps.RootPrefix),
 		inputGone: func() bool { return false },
 	}
 }
@@ -146,7 +148,7 @@ func (s *session) hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
 		c := spec.Consul.withDefaults(spec.Name)
 		spec.Consul = &c
 	}
-	s.spec, s.ctrl, s.layout = &spec, a.Controller, layout{root: spec.Root}
+	s.spec, s.ctrl, s.layout = &spec, a.Controller, layout{root: s.prefix.local(spec.Root)}
 	s.idle.setLimit(a.IdleTimeout.Std())
 	s.log = s.deps.Logger.With(keyApp, spec.Name, keyRollout, a.Controller.RolloutID)
 	st, err := s.status(ctx)

@@ -29,7 +29,7 @@ func (s *session) stageBegin(_ context.Context, a StageBeginArgs) (StageBeginRes
 	}
 	path := filepath.Join(s.layout.incoming(), a.Version+"."+randomSuffix()+partSuffix)
 	s.pending[path] = pendingUpload{version: a.Version, sha256: a.SHA256, size: a.Size}
-	return StageBeginResult{UploadPath: path}, nil
+	return StageBeginResult{UploadPath: s.prefix.shown(path)}, nil
 }
 
 func validateArtifact(version, sum string) error {
@@ -81,17 +81,17 @@ func (s *session) stageCommit(ctx context.Context, a StageCommitArgs) (StageComm
 	if err := validateArtifact(a.Version, a.SHA256); err != nil {
 		return StageCommitResult{}, err
 	}
-	p, err := s.claimUpload(a)
+	upload, p, err := s.claimUpload(a)
 	if err != nil {
 		return StageCommitResult{}, err
 	}
 	// The part file is never needed again: its content is either
 	// installed (copied) or rejected.
-	defer func() { _ = os.Remove(a.UploadPath) }()
+	defer func() { _ = os.Remove(upload) }()
 
 	present, err := s.alreadyInstalled(a.Version, a.SHA256)
 	if err == nil && !present {
-		err = s.install(ctx, a.UploadPath, p)
+		err = s.install(ctx, upload, p)
 	}
 	s.journal(JournalEntry{Op: OpStageCommit, Version: a.Version}, err)
 	if err != nil {
@@ -110,21 +110,23 @@ func (s *session) stageCommit(ctx context.Context, a StageCommitArgs) (StageComm
 
 // claimUpload accepts only a path stage_begin issued in this session for
 // this very artifact; that alone rules out traversal, but the shape is
-// checked too so a bug elsewhere cannot widen it.
-func (s *session) claimUpload(a StageCommitArgs) (pendingUpload, error) {
-	path := a.UploadPath
-	if filepath.Clean(path) != path || filepath.Dir(path) != s.layout.incoming() {
-		return pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q is not inside %s", path, s.layout.incoming())
+// checked too so a bug elsewhere cannot widen it. It returns where the
+// upload lies on this machine (under Deps.RootPrefix).
+func (s *session) claimUpload(a StageCommitArgs) (string, pendingUpload, error) {
+	given := a.UploadPath
+	path := s.prefix.local(given)
+	if !filepath.IsAbs(given) || filepath.Clean(given) != given || filepath.Dir(path) != s.layout.incoming() {
+		return "", pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q is not inside %s", given, s.layout.incoming())
 	}
 	p, ok := s.pending[path]
 	if !ok {
-		return pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q was not issued by stage_begin in this session", path)
+		return "", pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q was not issued by stage_begin in this session", given)
 	}
 	if p.version != a.Version || p.sha256 != a.SHA256 {
-		return pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q was issued for %s/%s", path, p.version, p.sha256)
+		return "", pendingUpload{}, errorf(CodeBadRequest, "stage: upload path %q was issued for %s/%s", given, p.version, p.sha256)
 	}
 	delete(s.pending, path)
-	return p, nil
+	return path, p, nil
 }
 
 // stageSlack covers release.json and file system overhead on top of the

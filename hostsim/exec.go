@@ -75,7 +75,8 @@ func (h *Host) verifyAgent(sum, rel string) bool {
 }
 
 // serveAgent runs the agent for one SSH session, as `fleet agent serve`
-// would, with this host's fakes.
+// would, with this host's fakes, its directory as the root of its paths
+// and its health server behind every check address.
 func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr io.Writer) int {
 	h.agentSessions.Add(1)
 	deps := agent.Deps{
@@ -88,12 +89,17 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 		AgentVersion: "sim",
 		SudoUID:      -1,
 		SudoGID:      -1,
+		RootPrefix:   h.dir,
+		Dial:         h.dialHealth,
 	}
-	in := &helloFilter{r: bufio.NewReader(stdin), host: h}
-	out := stdout
-	if h.standIns != nil {
-		tap := &standInTap{host: h, reg: h.standIns, w: stdout, begins: map[uint64]*standIn{}}
-		in.tap, out = tap, tap
+	in, out := stdin, stdout
+	if h.opts.CorruptUploads != nil || h.standIns != nil {
+		filter := &requestFilter{r: bufio.NewReader(stdin), host: h}
+		if h.standIns != nil {
+			filter.tap = &standInTap{host: h, reg: h.standIns, w: stdout, begins: map[uint64]*standIn{}}
+			out = filter.tap
+		}
+		in = filter
 	}
 	if err := agent.Serve(ctx, in, out, deps); err != nil {
 		fmt.Fprintln(stderr, err)
@@ -102,26 +108,26 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 	return 0
 }
 
-// helloFilter passes the controller's requests to the agent line by line,
-// rewriting hello's app root and HTTP check URLs to this host's own (see
-// the package comment), and artifacts to their stand-ins when the fleet
-// uses them. Lines it cannot decode pass as they are, for the agent to
-// refuse.
-type helloFilter struct {
+// requestFilter passes the controller's requests to the agent line by
+// line, for the two taps that are not agent.Deps options (see the package
+// comment): uploads cut short (Options.CorruptUploads) and artifacts
+// swapped for their stand-ins (Options.StandIns). Lines it cannot decode
+// pass as they are, for the agent to refuse.
+type requestFilter struct {
 	r    *bufio.Reader
 	host *Host
 	tap  *standInTap // nil unless Options.StandIns
 	buf  []byte
 }
 
-func (f *helloFilter) Read(p []byte) (int, error) {
+func (f *requestFilter) Read(p []byte) (int, error) {
 	if len(f.buf) == 0 {
 		line, err := f.r.ReadBytes('\n')
 		if len(line) == 0 {
 			return 0, err
 		}
 		f.host.corruptUpload(line)
-		f.buf = f.host.rewriteHello(line)
+		f.buf = line
 		if f.tap != nil {
 			f.buf = f.tap.request(f.buf)
 		}
@@ -143,35 +149,6 @@ func (h *Host) corruptUpload(line []byte) {
 	}
 	var args agent.StageCommitArgs
 	if json.Unmarshal(req.Args, &args) == nil && filepath.IsAbs(args.UploadPath) {
-		_ = os.Truncate(args.UploadPath, 1)
+		_ = os.Truncate(h.local(args.UploadPath), 1)
 	}
-}
-
-func (h *Host) rewriteHello(line []byte) []byte {
-	req, err := agent.DecodeRequest(bytes.TrimSpace(line))
-	if err != nil || req.Op != agent.OpHello {
-		return line
-	}
-	var args agent.HelloArgs
-	dec := json.NewDecoder(bytes.NewReader(req.Args))
-	dec.DisallowUnknownFields() // an unknown field is the agent's to refuse
-	if dec.Decode(&args) != nil {
-		return line
-	}
-	args.App.Root = h.AppRoot()
-	for _, c := range args.App.Health.Checks {
-		if c.HTTP != nil {
-			c.HTTP.URL = h.health.URL + "/healthz"
-		}
-	}
-	raw, err := json.Marshal(args)
-	if err != nil {
-		return line
-	}
-	req.Args = raw
-	out, err := json.Marshal(req)
-	if err != nil {
-		return line
-	}
-	return append(out, '\n')
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io/fs"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -34,7 +35,8 @@ const Unit = appName + ".service"
 // Host is one simulated machine.
 type Host struct {
 	name    string
-	dir     string // the SSH user's home and SFTP root
+	dir     string // the host's / (hostpath.go), also the SSH user's home
+	root    string // the app root, as the inventory names it
 	opts    Options
 	server  *transporttest.Server
 	health  *httptest.Server
@@ -48,11 +50,12 @@ type Host struct {
 	agentSessions atomic.Int64
 }
 
-func newHost(t testing.TB, name string, client ssh.PublicKey, o Options, standIns *standIns) *Host {
+func newHost(t testing.TB, name, root string, client ssh.PublicKey, o Options, standIns *standIns) *Host {
 	t.Helper()
 	h := &Host{
 		name:     name,
 		dir:      hostDir(t, o.Dir, name),
+		root:     root,
 		opts:     o,
 		units:    agenttest.NewUnits(),
 		journal:  agenttest.NewJournal(),
@@ -63,15 +66,14 @@ func newHost(t testing.TB, name string, client ssh.PublicKey, o Options, standIn
 	// agents probing it stop with the SSH server.
 	h.health = httptest.NewServer(http.HandlerFunc(h.serveHealth))
 	t.Cleanup(h.health.Close)
-	so := transporttest.ServerOptions{
-		Exec:           h.exec,
-		Root:           h.dir,
+	h.server = transporttest.NewServer(t, transporttest.ServerOptions{
+		Exec: h.exec,
+		// The home, in the host's own paths: the handlers map them all
+		// under h.dir.
+		Root:           "/",
+		SFTPHandlers:   h.sftpHandlers(),
 		AuthorizedKeys: []ssh.PublicKey{client},
-	}
-	if standIns != nil {
-		so.SFTPHandlers = h.sftpHandlers()
-	}
-	h.server = transporttest.NewServer(t, so)
+	})
 	return h
 }
 
@@ -103,13 +105,15 @@ func (h *Host) close() {
 // Name is the host's inventory name, sim<i>.
 func (h *Host) Name() string { return h.name }
 
-// Dir is the host's home directory (the SFTP root): the agent binary goes
-// to Dir()/.fleet/bin.
+// Dir is the host's directory: its / for the paths SFTP and the agent are
+// given, and the SSH user's home, so the agent binary goes to
+// Dir()/.fleet/bin.
 func (h *Host) Dir() string { return h.dir }
 
-// AppRoot is the host's app root, Dir()/opt/hello: current, releases/,
-// .fleet/state.json, .fleet/journal.jsonl and .fleet/lock live there.
-func (h *Host) AppRoot() string { return filepath.Join(h.dir, "opt", appName) }
+// AppRoot is where the host's app root lies: the inventory's app root
+// under Dir(). current, releases/, .fleet/state.json,
+// .fleet/journal.jsonl and .fleet/lock live there.
+func (h *Host) AppRoot() string { return h.local(h.root) }
 
 // Server is the host's SSH server.
 func (h *Host) Server() *transporttest.Server { return h.server }
@@ -204,6 +208,14 @@ func (h *Host) serveHealth(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]string{"version": version})
+}
+
+// dialHealth is the agent's Deps.Dial: whatever address a check names,
+// it reaches the host's health server, which stands for every service
+// the host runs.
+func (h *Host) dialHealth(ctx context.Context, _, _ string) (net.Conn, error) {
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", h.health.Listener.Addr().String())
 }
 
 // sleep waits d unless ctx ends first; it reports whether d passed.

@@ -2,9 +2,10 @@
 // tests of the controller and for benchmarks with many hosts.
 //
 // Each simulated host sim<i> is a transporttest.Server on 127.0.0.1 with its
-// own directory, which plays the SSH user's home: SFTP serves relative paths
-// under it, absolute paths as they are. Its Exec handler understands the few
-// commands the controller sends (cmd/fleet's agentinstall.go and session.go):
+// own directory, which plays the host's / as a chroot would: SFTP maps
+// every path under it, and it is also the SSH user's home, where relative
+// paths start. Its Exec handler understands the few commands the
+// controller sends (cmd/fleet's agentinstall.go and session.go):
 //
 //   - `uname -m` answers x86_64;
 //   - the sha256sum check of the content-addressed agent binary
@@ -20,12 +21,22 @@
 //
 // The controller sends every host the same app spec, so one app root and one
 // health check URL, which a real fleet resolves once per machine. In one
-// process the simulator gives each host its own: the agent's input is
-// filtered so that hello's app root becomes <home>/opt/hello and every HTTP
-// check URL the host's own health server (an httptest.Server on 127.0.0.1).
-// The rest of the protocol passes untouched. The health server reads the
-// host's current symlink and answers 500 when Options.Unhealthy says so for
-// that host and version, else 200 with {"version": "<current>"}.
+// process each host gets its own through the agent's own seams, not by
+// changing what the controller sent: agent.Deps.RootPrefix is the host's
+// directory, so the agent keeps the app root (and every path it derives
+// from it) under it, while its answers, errors and journal name the paths
+// the controller knows, which SFTP maps back the same way; agent.Deps.Dial
+// connects every health check, whatever address it names, to the host's
+// own health server (an httptest.Server on 127.0.0.1). The health server
+// reads the host's current symlink and answers 500 when Options.Unhealthy
+// says so for that host and version, else 200 with
+// {"version": "<current>"}.
+//
+// The protocol passes untouched, except through two optional taps on the
+// session, kept because they change what arrives rather than where the
+// agent finds it: Options.CorruptUploads cuts the upload a stage_commit
+// names short before the agent reads it, and Options.StandIns (below)
+// swaps the artifact and rewrites stage requests and answers.
 //
 // # Scale
 //
@@ -49,7 +60,10 @@
 //     carry the real ones back, so status, stage and error replies read
 //     exactly as for the real artifact. The agent's own code runs
 //     unchanged on the stand-in; what the simulator leaves out is the
-//     time a real host spends copying and hashing the artifact.
+//     time a real host spends copying and hashing the artifact. This
+//     stays a rewrite of the protocol: an agent.Deps option would need a
+//     seam in the agent's copy-and-hash path for a benchmark's sake, and
+//     the agent would no longer run its own code on what it installs.
 package hostsim
 
 import (
@@ -117,9 +131,10 @@ type Fleet struct {
 	keyFile  string // the client's private key, accepted by every host
 	opts     Options
 	standIns *standIns // nil unless Options.StandIns
-	// virtualRoot is the app root written into the inventory. No agent
-	// ever uses it (each host maps it to its own root), so it lives in a
-	// fresh temporary directory: a mapping bug shows up there, not in a
+	// virtualRoot is the app root written into the inventory. Each host
+	// keeps it under its own directory (agent.Deps.RootPrefix), so
+	// nothing is ever written at the path itself; it lies in a fresh
+	// temporary directory so that a mapping bug shows up there, not in a
 	// system path.
 	virtualRoot string
 }
@@ -137,7 +152,7 @@ func New(t testing.TB, n int, o Options) *Fleet {
 		f.standIns = newStandIns()
 	}
 	for i := 1; i <= n; i++ {
-		f.hosts = append(f.hosts, newHost(t, fmt.Sprintf("sim%d", i), signer.PublicKey(), o, f.standIns))
+		f.hosts = append(f.hosts, newHost(t, fmt.Sprintf("sim%d", i), f.virtualRoot, signer.PublicKey(), o, f.standIns))
 	}
 	return f
 }

@@ -160,6 +160,10 @@ func rollout(t *testing.T, c *transport.Client, spec agent.AppSpec, agentSum, ve
 	step("lock", err)
 	begin, err := ac.StageBegin(ctx, agent.StageBeginArgs{Version: version, SHA256: sha(release), Size: int64(len(release))})
 	step("stage_begin", err)
+	// The agent names the paths the controller knows; SFTP maps them.
+	if dir := filepath.Join(spec.Root, ".incoming"); filepath.Dir(begin.UploadPath) != dir {
+		t.Errorf("upload path %s, want one in %s", begin.UploadPath, dir)
+	}
 	_, err = c.Upload(ctx, begin.UploadPath, bytes.NewReader(release), 0o600, nil)
 	step("upload", err)
 	_, err = ac.StageCommit(ctx, agent.StageCommitArgs{Version: version, SHA256: sha(release), UploadPath: begin.UploadPath})
@@ -231,6 +235,10 @@ func TestHost_UnhealthyVersion(t *testing.T) {
 	res := probe(ctx, t, f)
 	if res.OK || !strings.Contains(res.Reason, "status 500") {
 		t.Errorf("health check of the bad version: %+v, want a 500 from the host's health server", res)
+	}
+	// The check reached the host's server without its URL changing.
+	if want := "http GET http://127.0.0.1:9/healthz"; res.Check != want {
+		t.Errorf("check %q, want %q", res.Check, want)
 	}
 }
 

@@ -23,7 +23,7 @@ const (
 // holds one line per host (Server().KnownHostsLine(), in host order); the
 // identity file is ClientKeyFile; ssh_config and jump hosts are off. The
 // app is "hello" with one unit, hello.service, and one HTTP health check
-// (each host points it at its own health server). extra is appended as
+// (each host's agent reaches its own health server at that URL). extra is appended as
 // is: top-level sections the file does not set, such as strategy.
 func (f *Fleet) WriteInventory(t testing.TB, extra string) string {
 	t.Helper()
@@ -68,7 +68,7 @@ func (f *Fleet) WriteInventory(t testing.TB, extra string) string {
     healthy_deadline: %s
     interval: %s
     checks:
-      # Each host rewrites the URL to its own health server.
+      # Each host's agent dials its own health server for it.
       - http: {url: "http://127.0.0.1:9/healthz", body: "version"%s}
 ssh:
   user: fleet

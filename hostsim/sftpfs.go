@@ -13,20 +13,25 @@ import (
 	"github.com/pkg/sftp"
 )
 
-// sftpHandlers serve a stand-in host's SFTP (Options.StandIns) from the
-// real filesystem, like pkg/sftp's own server, with one difference: an
-// upload to a path the agent issued, of an artifact whose bytes the fleet
-// already knows, is compared with them as it arrives instead of being
-// written, and the file gets its stand-in (or a corrupt marker) on close.
-// The controller's side of the transfer is untouched: the same requests,
-// answers and bytes on the wire.
+// sftpHandlers serve the host's SFTP from its directory, like pkg/sftp's
+// own server but chrooted there (hostpath.go): the request server hands
+// them the host's own absolute paths, relative ones resolved against the
+// home, which is the host's /. Failures name the host's paths too.
+//
+// With Options.StandIns there is one more difference: an upload to a path
+// the agent issued, of an artifact whose bytes the fleet already knows, is
+// compared with them as it arrives instead of being written, and the file
+// gets its stand-in (or a corrupt marker) on close. The controller's side
+// of the transfer is untouched: the same requests, answers and bytes on
+// the wire.
 func (h *Host) sftpHandlers() *sftp.Handlers {
 	fsys := osFS{host: h}
 	return &sftp.Handlers{FileGet: fsys, FilePut: fsys, FileCmd: fsys, FileList: fsys}
 }
 
-// osFS is the host's filesystem for pkg/sftp's request server, which hands
-// it absolute paths (relative ones already resolved against the home).
+// osFS is the host's filesystem for pkg/sftp's request server. Its
+// methods take the host's paths and return the host's errors; the osFS
+// functions below them work on this process's paths.
 type osFS struct{ host *Host }
 
 var (
@@ -35,7 +40,11 @@ var (
 )
 
 func (o osFS) Fileread(r *sftp.Request) (io.ReaderAt, error) {
-	return os.Open(r.Filepath)
+	f, err := os.Open(o.host.local(r.Filepath))
+	if err != nil {
+		return nil, o.host.hostError(err)
+	}
+	return f, nil
 }
 
 func (o osFS) Filewrite(r *sftp.Request) (io.WriterAt, error) {
@@ -52,9 +61,9 @@ func (o osFS) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 			flags |= f.flag
 		}
 	}
-	f, err := os.OpenFile(r.Filepath, flags, 0o644)
+	f, err := os.OpenFile(o.host.local(r.Filepath), flags, 0o644)
 	if err != nil {
-		return nil, err
+		return nil, o.host.hostError(err)
 	}
 	if st := o.host.knownUpload(r.Filepath); st != nil && pf.Trunc && !pf.Append {
 		_ = f.Close()
@@ -64,47 +73,61 @@ func (o osFS) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 }
 
 func (o osFS) Filecmd(r *sftp.Request) error {
+	return o.host.hostError(o.filecmd(r))
+}
+
+func (o osFS) filecmd(r *sftp.Request) error {
+	path, target := o.host.local(r.Filepath), o.host.local(r.Target)
 	switch r.Method {
 	case "Setstat":
-		return setstat(r)
+		return setstat(path, r)
 	case "Rename":
-		return os.Rename(r.Filepath, r.Target)
+		return os.Rename(path, target)
 	case "Rmdir", "Remove":
-		return os.Remove(r.Filepath)
+		return os.Remove(path)
 	case "Mkdir":
-		return os.Mkdir(r.Filepath, 0o755)
+		return os.Mkdir(path, 0o755)
 	case "Link":
-		return os.Link(r.Filepath, r.Target)
+		return os.Link(path, target)
 	case "Symlink":
-		return os.Symlink(r.Target, r.Filepath)
+		// pkg/sftp: Target is the link, Filepath what it points at (kept
+		// as given).
+		return os.Symlink(r.Filepath, target)
 	}
 	return sftp.ErrSSHFxOpUnsupported
 }
 
-func setstat(r *sftp.Request) error {
+func setstat(path string, r *sftp.Request) error {
 	a, flags := r.Attributes(), r.AttrFlags()
 	if flags.Size {
-		if err := os.Truncate(r.Filepath, int64(a.Size)); err != nil {
+		if err := os.Truncate(path, int64(a.Size)); err != nil {
 			return err
 		}
 	}
 	if flags.Permissions {
-		if err := os.Chmod(r.Filepath, a.FileMode().Perm()); err != nil {
+		if err := os.Chmod(path, a.FileMode().Perm()); err != nil {
 			return err
 		}
 	}
 	if flags.Acmodtime {
-		return os.Chtimes(r.Filepath, a.AccessTime(), a.ModTime())
+		return os.Chtimes(path, a.AccessTime(), a.ModTime())
 	}
 	return nil
 }
 
-func (o osFS) PosixRename(r *sftp.Request) error { return os.Rename(r.Filepath, r.Target) }
+func (o osFS) PosixRename(r *sftp.Request) error {
+	return o.host.hostError(os.Rename(o.host.local(r.Filepath), o.host.local(r.Target)))
+}
 
 func (o osFS) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
-	switch r.Method {
+	l, err := filelist(r.Method, o.host.local(r.Filepath))
+	return l, o.host.hostError(err)
+}
+
+func filelist(method, path string) (sftp.ListerAt, error) {
+	switch method {
 	case "List":
-		entries, err := os.ReadDir(r.Filepath)
+		entries, err := os.ReadDir(path)
 		if err != nil {
 			return nil, err
 		}
@@ -116,13 +139,13 @@ func (o osFS) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 		}
 		return listerAt(infos), nil
 	case "Stat":
-		fi, err := os.Stat(r.Filepath)
+		fi, err := os.Stat(path)
 		if err != nil {
 			return nil, err
 		}
 		return listerAt{fi}, nil
 	case "Readlink":
-		target, err := os.Readlink(r.Filepath)
+		target, err := os.Readlink(path)
 		if err != nil {
 			return nil, err
 		}
@@ -132,9 +155,9 @@ func (o osFS) Filelist(r *sftp.Request) (sftp.ListerAt, error) {
 }
 
 func (o osFS) Lstat(r *sftp.Request) (sftp.ListerAt, error) {
-	fi, err := os.Lstat(r.Filepath)
+	fi, err := os.Lstat(o.host.local(r.Filepath))
 	if err != nil {
-		return nil, err
+		return nil, o.host.hostError(err)
 	}
 	return listerAt{fi}, nil
 }
@@ -169,7 +192,7 @@ func (l linkName) Sys() any           { return nil }
 // else a marker the agent's checksum rejects.
 type compareWriter struct {
 	host *Host
-	path string
+	path string // the host's
 	st   *standIn
 
 	mu       sync.Mutex
@@ -219,16 +242,16 @@ func (w *compareWriter) Close() error {
 	if !complete {
 		content = w.st.corrupt()
 	}
-	f, err := os.OpenFile(w.path, os.O_WRONLY|os.O_TRUNC, 0)
+	f, err := os.OpenFile(w.host.local(w.path), os.O_WRONLY|os.O_TRUNC, 0)
 	if err != nil {
-		return err
+		return w.host.hostError(err)
 	}
 	if _, err := f.Write(content); err != nil {
 		_ = f.Close()
-		return err
+		return w.host.hostError(err)
 	}
 	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", w.path, err)
+		return fmt.Errorf("close %s: %w", w.path, w.host.hostError(err))
 	}
 	w.host.uploadSwapped(w.path)
 	return nil

@@ -219,7 +219,7 @@ func (t *standInTap) request(line []byte) []byte {
 		// An upload compareWriter received has its stand-in already;
 		// one written to disk (the artifact's first) is checked now.
 		if path, _ := args["upload_path"].(string); t.host.isUpload(path) && !t.host.takeSwapped(path) {
-			if err := st.swap(path); err != nil {
+			if err := st.swap(t.host.local(path)); err != nil {
 				return line // the agent reports the broken upload
 			}
 		}
@@ -293,10 +293,10 @@ type upload struct {
 	swapped bool // compareWriter gave the file its stand-in
 }
 
-// isUpload reports whether path is a file in the host's .incoming, the
-// only place the agent hands out upload paths.
+// isUpload reports whether path, one of the host's own, is a file in the
+// app's .incoming, the only place the agent hands out upload paths.
 func (h *Host) isUpload(path string) bool {
-	return filepath.IsAbs(path) && filepath.Dir(filepath.Clean(path)) == filepath.Join(h.AppRoot(), ".incoming")
+	return filepath.IsAbs(path) && filepath.Dir(filepath.Clean(path)) == filepath.Join(h.root, ".incoming")
 }
 
 // Write passes the agent's output on, line by line, with stand-in
