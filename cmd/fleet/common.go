@@ -1,19 +1,15 @@
 package main
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"os/user"
 	"strings"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/inventory"
 )
 
@@ -29,18 +25,15 @@ func commonFlags() []cli.Flag {
 	}, sourceFlags())
 }
 
-// target is what every host-facing command starts from.
+// target is what every host-facing command starts from: the selected
+// hosts, the output, and the deploy.Options every deploy call takes.
 type target struct {
-	inv         *inventory.Inventory
-	src         *hostSource
-	hosts       []inventory.Host
-	out         *progress
-	log         *slog.Logger
-	agentBinary string
-	cmdline     string         // the command line, for the lock holder and the journal
-	rec         *runRecord     // mutating commands only
-	ask         confirmOptions // mutating commands only
-	overPaused  bool           // rollout --abandon-paused: go over a paused rollout
+	inv   *inventory.Inventory
+	src   *deploy.Source
+	hosts []inventory.Host
+	out   *progress
+	opts  deploy.Options
+	ask   confirmOptions // mutating commands only
 }
 
 // newOutput sets up progress (stdout) and logs (stderr).
@@ -70,16 +63,18 @@ func loadTargetWith(c *cli.Context, out *progress, log *slog.Logger) (*target, e
 	if err != nil {
 		return nil, err
 	}
-	inv := src.inv
-	hosts, err := inv.Select(src.limit(c.String("limit")), c.String("selector"))
+	inv := src.Inventory
+	hosts, err := inv.Select(src.Limit(c.String("limit")), c.String("selector"))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.where, err)
+		return nil, fmt.Errorf("%s: %w", src.Where, err)
 	}
 	if len(hosts) == 0 {
-		return nil, fmt.Errorf("%s: no host selected", src.where)
+		return nil, fmt.Errorf("%s: no host selected", src.Where)
 	}
-	return &target{inv: inv, src: src, hosts: hosts, out: out, log: log, agentBinary: c.String("agent-binary"),
-		cmdline: commandLine(c)}, nil
+	opts := deploy.Options{Inventory: inv, Hosts: hosts, Dialer: newDialer(inv.Strategy.Parallel),
+		AgentBinary: c.String("agent-binary"), CommandLine: commandLine(c), Logger: log,
+		Events: out.emit, Now: out.now, UploadProgressEvery: out.uploadEvery()}
+	return &target{inv: inv, src: src, hosts: hosts, out: out, opts: opts}, nil
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -88,39 +83,6 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 		return nil, fmt.Errorf("--log-level %q: %w", level, err)
 	}
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
-}
-
-func (t *target) hostNames() []string {
-	names := make([]string, len(t.hosts))
-	for i, h := range t.hosts {
-		names[i] = h.Name
-	}
-	return names
-}
-
-// controllerIdentity says who is deploying: shown to a second controller that
-// finds the lock held, and written to every host's journal.
-// cmdline is the command line as run got it (os.Args in production).
-func controllerIdentity(rolloutID, cmdline string) agent.Holder {
-	name := "unknown"
-	if u, err := user.Current(); err == nil {
-		name = u.Username
-	}
-	machine, _ := os.Hostname()
-	return agent.Holder{
-		User:      name,
-		Machine:   machine,
-		PID:       os.Getpid(),
-		Command:   cmdline,
-		RolloutID: rolloutID,
-		Since:     time.Now().UTC(),
-	}
-}
-
-func newRolloutID() string {
-	b := make([]byte, 4)
-	_, _ = rand.Read(b)
-	return time.Now().UTC().Format("20060102T150405Z") + "-" + hex.EncodeToString(b)
 }
 
 // commandLine is the command line run was given (see runIO), else os.Args.

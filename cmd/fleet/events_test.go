@@ -1,14 +1,9 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fleetdeploy/fleet/hostsim"
 )
@@ -118,73 +113,5 @@ func TestEvents_FailureAndRollback(t *testing.T) {
 		if (e.Host == "sim1") != strings.Contains(e.Error, "unhealthy") {
 			t.Errorf("host_done %s: error %q", e.Host, e.Error)
 		}
-	}
-}
-
-// TestEvents_Documented: every kind the code emits and every field of an
-// event is documented in docs/events.md.
-func TestEvents_Documented(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/events.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	documented := map[string]bool{}
-	for _, m := range regexp.MustCompile("(?m)^### `([a-z_]+)`").FindAllStringSubmatch(string(doc), -1) {
-		documented[m[1]] = true
-	}
-	sources, _ := filepath.Glob("*.go")
-	kindRE := regexp.MustCompile(`Kind: "([a-z_]+)"`)
-	for _, f := range sources {
-		if strings.HasSuffix(f, "_test.go") {
-			continue
-		}
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range kindRE.FindAllStringSubmatch(string(src), -1) {
-			if !documented[m[1]] {
-				t.Errorf("%s emits kind %q, which docs/events.md does not document", f, m[1])
-			}
-		}
-	}
-	fields := string(doc[strings.Index(string(doc), "## Fields"):strings.Index(string(doc), "## Kinds")])
-	et := reflect.TypeFor[event]()
-	for i := range et.NumField() {
-		name, _, _ := strings.Cut(et.Field(i).Tag.Get("json"), ",")
-		if !strings.Contains(fields, "`"+name+"`") {
-			t.Errorf("field %q is not in docs/events.md's table", name)
-		}
-	}
-	if !strings.Contains(string(doc), `"schema": 1`) || progressSchema != 1 {
-		t.Errorf("docs/events.md and progressSchema (%d) disagree", progressSchema)
-	}
-}
-
-// TestUploadTicker: upload_progress at most once per interval, with the
-// rate so far, and none for the last write (staged reports the total).
-func TestUploadTicker(t *testing.T) {
-	var out lockedBuffer
-	p, err := newProgress(&out, formatJSON)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	p.now = func() time.Time { return clock }
-	tick := uploadTicker(p, "web1", "v1", artifact{version: "v2", size: 4 << 20})
-	for _, step := range []struct {
-		after   time.Duration
-		written int64
-	}{{100 * time.Millisecond, 1 << 20}, {time.Second, 2 << 20}, {1100 * time.Millisecond, 3 << 20}, {2 * time.Second, 4 << 20}} {
-		clock = clock.Add(step.after)
-		tick(step.written)
-	}
-	r := result{stdout: out.String()}
-	evs := r.kind(t, "upload_progress")
-	if len(evs) != 2 {
-		t.Fatalf("%d upload_progress events, want 2:\n%s", len(evs), out.String())
-	}
-	if e := evs[0]; e.Host != "web1" || e.From != "v1" || e.To != "v2" || e.Bytes != 2<<20 || e.Total != 4<<20 || e.Rate != 1906501 { // 2 MiB in 1.1 s
-		t.Errorf("first %+v", e)
 	}
 }

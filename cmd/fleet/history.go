@@ -1,19 +1,16 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/history"
 )
 
@@ -38,8 +35,9 @@ func runHistory(c *cli.Context) error {
 	if n < 1 || n > 1000 {
 		return withExit(exitCannotStart, fmt.Errorf("--journal-entries %d: want 1 to 1000", n))
 	}
-	entries, rerr := t.journals(c.Context, n)
-	rollouts := history.Merge(entries)
+	o := t.opts
+	o.JournalEntries = n
+	rollouts, rerr := deploy.History(c.Context, o)
 	if last := c.Int("last"); last > 0 && len(rollouts) > last {
 		rollouts = rollouts[len(rollouts)-last:]
 	}
@@ -49,54 +47,6 @@ func runHistory(c *cli.Context) error {
 	}
 	t.out.write(func(w io.Writer) { writeHistory(w, rollouts) })
 	return rerr
-}
-
-// journals reads every selected host's journal, without any lock, and
-// returns what the hosts that answered said; the others are named in the
-// error.
-func (t *target) journals(ctx context.Context, n int) ([]history.Entry, error) {
-	fc, err := t.connect(ctx, "", false)
-	defer fc.Close()
-	var live []string
-	for _, h := range t.hosts {
-		if fc.get(h.Name) != nil {
-			live = append(live, h.Name)
-		}
-	}
-	all, jerr := t.readJournals(ctx, fc, live, n)
-	if err != nil || jerr != nil {
-		for _, he := range append(hostErrors(err), hostErrors(jerr)...) {
-			t.log.Warn("history: host did not answer", "host", he.Host, "err", he.Err)
-		}
-		return all, withExit(exitCannotStart, fmt.Errorf("some hosts did not answer; their rollouts are missing: %w", errors.Join(err, jerr)))
-	}
-	return all, nil
-}
-
-// readJournals reads the last n entries of each named host's journal over
-// sessions already open; it returns what the hosts that answered said.
-func (t *target) readJournals(ctx context.Context, fc *fleetConn, names []string, n int) ([]history.Entry, error) {
-	var mu sync.Mutex
-	var all []history.Entry
-	err := fc.eachHost(ctx, names, t.inv.Strategy.Parallel, "journal", func(ctx context.Context, s *hostSession) error {
-		j, err := s.agent.Journal(ctx, agent.JournalArgs{Last: n})
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		for _, e := range j.Entries {
-			all = append(all, historyEntry(s.host.Name, e))
-		}
-		return nil
-	})
-	return all, err
-}
-
-func historyEntry(host string, e agent.JournalEntry) history.Entry {
-	return history.Entry{Host: host, Time: e.Time, User: e.User, Machine: e.Machine, Command: e.Command,
-		RolloutID: e.RolloutID, Op: string(e.Op), From: e.From, To: e.To, Version: e.Version, Slot: e.Slot,
-		Reason: e.Reason, Result: e.Result, Error: e.Error}
 }
 
 func writeHistory(w io.Writer, rs []history.Rollout) {

@@ -97,26 +97,3 @@ func TestStatus_Drift(t *testing.T) {
 		t.Errorf("text:\n%s", text.stdout)
 	}
 }
-
-func TestMajority(t *testing.T) {
-	for _, tc := range []struct {
-		in   []string
-		want string
-		ok   bool
-	}{
-		{[]string{"v1", "v1", "v2"}, "v1", true},
-		{[]string{"v2"}, "v2", true},
-		{[]string{"v1", "v2"}, "", false},
-		{[]string{"", "", "v1"}, "", true},
-		{nil, "", false},
-	} {
-		got, ok := majority(tc.in)
-		if ok != tc.ok || (ok && got != tc.want) {
-			t.Errorf("majority(%q) = %q, %v", tc.in, got, ok)
-		}
-	}
-	rows := []hostStatus{{Host: "a"}, {Host: "b"}}
-	if note := markDrift(rows); note != "" || rows[0].Drift {
-		t.Errorf("no answers: %q %+v", note, rows)
-	}
-}

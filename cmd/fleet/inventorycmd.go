@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
 func inventoryCommand() *cli.Command {
@@ -31,7 +33,7 @@ type inventoryRow struct {
 	Groups  []string          `json:"groups,omitempty"` // Ansible: every group, with ancestors
 	Labels  map[string]string `json:"labels"`
 	Slots   bool              `json:"slots,omitempty"`
-	Source  string            `json:"source"` // sourceFleet, sourceAnsible or sourceConsul
+	Source  string            `json:"source"` // deploy.SourceFleet, SourceAnsible or SourceConsul
 	Origin  string            `json:"origin"` // file:line, or the catalog and node
 }
 
@@ -43,8 +45,8 @@ func runInventory(c *cli.Context) error {
 	rows := make([]inventoryRow, 0, len(t.hosts))
 	for _, h := range t.hosts {
 		rows = append(rows, inventoryRow{Host: h.Name, Address: h.Address, User: h.SSH.User, Port: h.SSH.Port,
-			Group: h.Group, Groups: t.src.groups[h.Name], Labels: h.Labels, Slots: h.Slots,
-			Source: t.src.kind, Origin: t.src.origin[h.Name]})
+			Group: h.Group, Groups: t.src.Groups[h.Name], Labels: h.Labels, Slots: h.Slots,
+			Source: t.src.Kind, Origin: t.src.Origin[h.Name]})
 	}
 	if t.out.json {
 		return json.NewEncoder(c.App.Writer).Encode(rows)
@@ -54,8 +56,8 @@ func runInventory(c *cli.Context) error {
 }
 
 func writeInventory(w io.Writer, t *target, rows []inventoryRow) {
-	fmt.Fprintf(w, "%d of %d hosts from %s %s", len(rows), len(t.inv.Hosts), t.src.kind, t.src.where)
-	if t.src.kind != sourceFleet {
+	fmt.Fprintf(w, "%d of %d hosts from %s %s", len(rows), len(t.inv.Hosts), t.src.Kind, t.src.Where)
+	if t.src.Kind != deploy.SourceFleet {
 		fmt.Fprintf(w, "; app, ssh and strategy from %s", t.inv.File)
 	}
 	fmt.Fprintln(w)

@@ -6,45 +6,15 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
-// progressSchema versions the JSON event lines (docs/events.md); bump it
-// on an incompatible change. Adding kinds or fields is not one.
-const progressSchema = 1
-
-// event is one line of user-facing progress: rendered live on a terminal,
-// as plain timestamped lines elsewhere, or as one JSON object per line
-// (--output json). docs/events.md documents every kind and field. Logs
+// event is one line of user-facing progress (deploy.Event, documented in
+// docs/events.md): rendered live on a terminal, as plain timestamped
+// lines elsewhere, or as one JSON object per line (--output json). Logs
 // are separate and go to stderr.
-type event struct {
-	Schema     int            `json:"schema"`
-	Time       time.Time      `json:"time"`
-	Kind       string         `json:"kind"`
-	RolloutID  string         `json:"rollout_id,omitempty"`
-	Command    string         `json:"command,omitempty"`
-	Host       string         `json:"host,omitempty"`
-	Wave       int            `json:"wave,omitempty"`
-	Waves      int            `json:"waves,omitempty"`
-	Hosts      int            `json:"hosts,omitempty"`
-	Step       string         `json:"step,omitempty"`
-	Slot       string         `json:"slot,omitempty"`
-	Mode       string         `json:"mode,omitempty"` // in-place or surge
-	From       string         `json:"from,omitempty"`
-	To         string         `json:"to,omitempty"`
-	State      string         `json:"state,omitempty"`
-	Result     string         `json:"result,omitempty"`
-	Bytes      int64          `json:"bytes,omitempty"`
-	Total      int64          `json:"total,omitempty"`
-	Rate       int64          `json:"rate,omitempty"` // bytes per second
-	Passing    *bool          `json:"passing,omitempty"`
-	LeftMS     int64          `json:"left_ms,omitempty"`
-	DurationMS int64          `json:"duration_ms,omitempty"`
-	DrainMS    *int64         `json:"drain_ms,omitempty"` // present even when 0 (drain: 0s)
-	ExitCode   *int           `json:"exit_code,omitempty"`
-	Counts     map[string]int `json:"counts,omitempty"`
-	Message    string         `json:"message,omitempty"`
-	Error      string         `json:"error,omitempty"`
-}
+type event = deploy.Event
 
 // Output formats (--output).
 const (
@@ -61,13 +31,12 @@ type renderer interface {
 
 // progress writes events to stdout; safe for concurrent use.
 type progress struct {
-	mu        sync.Mutex
-	r         renderer
-	w         io.Writer
-	json      bool
-	live      bool
-	now       func() time.Time
-	rolloutID string
+	mu   sync.Mutex
+	r    renderer
+	w    io.Writer
+	json bool
+	live bool
+	now  func() time.Time
 }
 
 func newProgress(w io.Writer, format string) (*progress, error) {
@@ -91,33 +60,27 @@ func newProgress(w io.Writer, format string) (*progress, error) {
 	return p, nil
 }
 
+// emit renders one event: it is deploy's Sink (deploy.Options.Events) and
+// takes the command's own rollout_done and plan events too. It stamps the
+// schema and the time.
 func (p *progress) emit(e event) {
-	e.Schema = progressSchema
+	e.Schema = deploy.Schema
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	// Stamped under the lock, so the lines are in time order.
 	if e.Time.IsZero() {
 		e.Time = p.now()
 	}
-	if e.RolloutID == "" {
-		e.RolloutID = p.rolloutID
-	}
 	p.r.render(e)
 }
 
-// setRolloutID stamps every later event with the run's id.
-func (p *progress) setRolloutID(id string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.rolloutID = id
-}
-
-// emitGate reports a health round. JSON gets every round, the live view
-// redraws, plain text gets a line when the verdict flips or every
-// gateQuiet, so a log stays readable.
-func (p *progress) emitGate(e event, passing bool) {
-	e.Passing = &passing
-	p.emit(e)
+// uploadEvery is how often an upload reports its progress: often enough
+// for a live view to move, once a second for lines and JSON.
+func (p *progress) uploadEvery() time.Duration {
+	if p.live {
+		return 200 * time.Millisecond
+	}
+	return time.Second
 }
 
 // close ends the output: a live view erases its in-flight lines.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
 // liveRedraw bounds how often the in-flight lines are redrawn when only
@@ -40,14 +42,14 @@ func newLiveRenderer(w io.Writer, width int, now func() time.Time) *liveRenderer
 
 func (l *liveRenderer) render(e event) {
 	keep := l.update(e)
-	if keep == "" && e.Kind != "rollout_done" && l.now().Sub(l.last) < liveRedraw {
+	if keep == "" && e.Kind != deploy.KindRolloutDone && l.now().Sub(l.last) < liveRedraw {
 		return
 	}
 	l.erase()
 	if keep != "" {
 		fmt.Fprintln(l.w, l.fit(keep))
 	}
-	if e.Kind == "rollout_done" {
+	if e.Kind == deploy.KindRolloutDone {
 		if len(l.summary) > 0 {
 			fmt.Fprintln(l.w)
 			writeSummaryTable(l.w, l.summary)
@@ -61,35 +63,35 @@ func (l *liveRenderer) render(e event) {
 // update applies e to the state and returns the line to keep, if any.
 func (l *liveRenderer) update(e event) string {
 	switch e.Kind {
-	case "rollout_started":
+	case deploy.KindRolloutStarted:
 		l.start, l.command, l.version, l.total = e.Time, e.Command, e.To, e.Hosts
 		return "▶ " + strings.TrimSpace(e.Message)
-	case "plan":
+	case deploy.KindPlan:
 		l.total, l.waves = e.Hosts, e.Waves
 		return "  " + e.Message
-	case "wave_started":
+	case deploy.KindWaveStarted:
 		l.wave = max(l.wave, e.Wave)
 		return fmt.Sprintf("▶ %s: %s", waveLabel(e), e.Message)
-	case "host_step":
+	case deploy.KindHostStep:
 		l.set(e.Host, stepText(e))
-	case "upload_progress":
+	case deploy.KindUploadProgress:
 		l.set(e.Host, "uploading  "+uploadText(e))
-	case "host_state":
+	case deploy.KindHostState:
 		return l.state(e)
-	case "host_succeeded":
+	case deploy.KindHostSucceeded:
 		l.done++
 		l.unset(e.Host)
 		return fmt.Sprintf("✓ %-12s %s → %s in %s", e.Host, orNone(e.From), orNone(e.To), millis(e.DurationMS))
-	case "host_failed":
+	case deploy.KindHostFailed:
 		l.fail++
 		l.unset(e.Host)
 		return fmt.Sprintf("✗ %-12s %s → %s failed: %s", e.Host, orNone(e.From), orNone(e.To), firstLine(e.Error))
-	case "staged":
+	case deploy.KindStaged:
 		l.order, l.flight = nil, map[string]string{}
 		return "  " + e.Message
-	case "host_done":
+	case deploy.KindHostDone:
 		l.summary = append(l.summary, e)
-	case "rollout_done":
+	case deploy.KindRolloutDone:
 		return l.doneLine(e)
 	default:
 		return strings.TrimPrefix(renderText(e), e.Time.Format("15:04:05")+" ")

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
 // Plain text repeats an unchanged health gate, and upload progress, only
@@ -32,7 +34,7 @@ func newPlainRenderer(w io.Writer) *plainRenderer {
 }
 
 func (p *plainRenderer) render(e event) {
-	if e.Kind == "host_done" {
+	if e.Kind == deploy.KindHostDone {
 		p.summary = append(p.summary, e)
 		return
 	}
@@ -40,7 +42,7 @@ func (p *plainRenderer) render(e event) {
 		return
 	}
 	fmt.Fprintln(p.w, renderText(e))
-	if e.Kind == "rollout_done" && len(p.summary) > 0 {
+	if e.Kind == deploy.KindRolloutDone && len(p.summary) > 0 {
 		writeSummaryTable(p.w, p.summary)
 		p.summary = nil
 	}
@@ -51,11 +53,11 @@ func (p *plainRenderer) render(e event) {
 // and host_failed say better (with the versions and the time taken).
 func (p *plainRenderer) quieten(e event) bool {
 	switch {
-	case e.Kind == "host_step" && e.Step == "gate" && e.Passing != nil:
+	case e.Kind == deploy.KindHostStep && e.Step == "gate" && e.Passing != nil:
 		return p.hush(e.Host+" gate", *e.Passing, e.Time, gateQuiet)
-	case e.Kind == "upload_progress":
+	case e.Kind == deploy.KindUploadProgress:
 		return p.hush(e.Host+" upload", true, e.Time, uploadQuiet)
-	case e.Kind == "host_state":
+	case e.Kind == deploy.KindHostState:
 		return e.State == "done" || e.State == "failed" || e.State == "rollback-failed"
 	}
 	return false
@@ -81,11 +83,11 @@ func renderText(e event) string {
 		fmt.Fprintf(&b, " %-12s", e.Host)
 	}
 	switch {
-	case e.Kind == "wave_started":
+	case e.Kind == deploy.KindWaveStarted:
 		b.WriteString(" " + waveLabel(e) + ":")
 	case e.Step != "":
 		fmt.Fprintf(&b, " %-9s", e.Step)
-	case e.Kind != "host_state":
+	case e.Kind != deploy.KindHostState:
 		fmt.Fprintf(&b, " %-9s", e.Kind)
 	}
 	if e.Mode != "" {
@@ -114,17 +116,17 @@ func versionsText(e event) string {
 // taken, error (only its first line on rollout_done: stderr has it all).
 func detailText(e event) string {
 	var b strings.Builder
-	if e.Kind == "upload_progress" {
+	if e.Kind == deploy.KindUploadProgress {
 		b.WriteString(" " + uploadText(e))
 	}
 	if e.Message != "" {
 		b.WriteString(" " + e.Message)
 	}
-	if e.DurationMS > 0 && e.Kind != "rollout_done" {
+	if e.DurationMS > 0 && e.Kind != deploy.KindRolloutDone {
 		b.WriteString(" in " + millis(e.DurationMS))
 	}
 	switch {
-	case e.Error != "" && e.Kind == "rollout_done":
+	case e.Error != "" && e.Kind == deploy.KindRolloutDone:
 		b.WriteString(": " + firstLine(e.Error))
 	case e.Error != "":
 		b.WriteString(": " + e.Error)
@@ -144,19 +146,8 @@ func uploadText(e event) string {
 	return s
 }
 
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	v, suffix := float64(n), "KMGTPE"
-	i := -1
-	for v >= unit && i < len(suffix)-1 {
-		v /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f %ciB", v, suffix[i])
-}
+// byteSize is deploy's, so that the plan's sentence and the tables agree.
+var byteSize = deploy.ByteSize
 
 func millis(ms int64) string {
 	d := time.Duration(ms) * time.Millisecond

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
 // livePair is a progress with a live view on a buffer, and a clock.
@@ -80,4 +82,14 @@ func TestLive_LogsGoAboveTheBlock(t *testing.T) {
 func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
 	return lines[len(lines)-1]
+}
+
+// TestPlain_StageLine: a host step's plain line names the host, the step,
+// the versions and the message.
+func TestPlain_StageLine(t *testing.T) {
+	at := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	e := event{Time: at, Kind: deploy.KindHostStep, Host: "web1", Step: "stage", From: "v1", To: "v2", Message: "already present"}
+	if got := renderText(e); got != "12:00:00 web1         stage     v1 → v2 already present" {
+		t.Errorf("plain line %q", got)
+	}
 }

@@ -4,48 +4,38 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
+	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
-// cleanupContext outlives a Ctrl-C: closing work (prune, unlock) still gets
-// to run, within its own deadline.
-func cleanupContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
-}
-
-// summary reports where the run left every host: one host_done event
-// each, which people see as the final table.
-func (t *target) summary(r plan.Result) {
-	for _, h := range r.Hosts {
-		ev := event{Kind: "host_done", Host: h.Host, From: h.From, To: h.To, Mode: string(h.Mode),
-			State: string(h.State), Result: hostResult(h)}
-		if !h.Started.IsZero() && !h.Finished.IsZero() {
-			ev.DurationMS = h.Finished.Sub(h.Started).Milliseconds()
+// mutating runs the body of rollout, rollback or promote inside a run
+// record, which ends every run with rollout_done and the report files.
+// body returns what deploy recorded and the command's error, exit code
+// attached (runExit).
+func mutating(command string, body func(*cli.Context, *runRecord) (deploy.Record, error)) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		r, err := startRecord(c, command)
+		if err != nil {
+			return withExit(exitCannotStart, err)
 		}
-		if h.Err != nil {
-			ev.Error = h.Err.Error()
-		}
-		t.out.emit(ev)
+		rec, err := body(c, r)
+		return r.finish(c.Context, rec, err)
 	}
 }
 
-func outcome(r plan.Result) string {
+// runExit maps a deploy call's outcome to the documented exit codes: a
+// refusal before the run could not start; a run's result says the rest.
+func runExit(ctx context.Context, rec deploy.Record, err error) error {
 	switch {
-	case r.Paused:
-		return "paused after canary"
-	case r.Interrupted:
-		return "interrupted"
-	case r.Err() == nil:
-		return "succeeded"
-	case len(r.Changed()) == 0:
-		return "failed, nothing changed"
-	case r.Rollback != nil && r.Rollback.Err() == nil:
-		return "failed, rolled back"
-	default:
-		return "failed"
+	case err != nil:
+		return withExit(exitCannotStart, err)
+	case rec.Result == nil:
+		return nil
 	}
+	return resultExit(ctx, *rec.Result)
 }
 
 // resultExit maps a finished run to the documented exit codes.

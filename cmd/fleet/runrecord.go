@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/report"
 )
 
@@ -30,12 +30,7 @@ type runRecord struct {
 	log     *slog.Logger
 	junit   string
 	report  string
-	id      string
-	version string
 	started time.Time
-	plan    *plan.Plan
-	res     *plan.Result
-	bake    *report.Gate
 }
 
 // startRecord sets up the output; only a bad --output or --log-level
@@ -49,37 +44,33 @@ func startRecord(c *cli.Context, command string) (*runRecord, error) {
 		started: out.now()}, nil
 }
 
-// begin names the run: every later event carries its id.
-func (r *runRecord) begin(id string) {
-	r.id = id
-	r.out.setRolloutID(id)
-}
-
 // finish ends the run: one rollout_done event, the report files, and err
-// as the command's result (with the report files' errors joined).
-func (r *runRecord) finish(ctx context.Context, err error) error {
+// as the command's result (with the report files' errors joined). rec is
+// what deploy recorded of the run, as far as it got.
+func (r *runRecord) finish(ctx context.Context, rec deploy.Record, err error) error {
+	rec.Command = r.command
 	code := exitCodeOf(ctx, err)
 	now := r.out.now()
-	ev := event{Kind: "rollout_done", Command: r.command, To: r.version, State: r.outcome(code),
-		Result: resultOf(code), ExitCode: &code, DurationMS: now.Sub(r.started).Milliseconds()}
-	if r.res != nil {
-		ev.Counts = stateCounts(*r.res)
+	ev := event{Kind: deploy.KindRolloutDone, RolloutID: rec.ID, Command: r.command, To: rec.Version,
+		State: outcome(rec, code), Result: resultOf(code), ExitCode: &code, DurationMS: now.Sub(r.started).Milliseconds()}
+	if rec.Result != nil {
+		ev.Counts = deploy.StateCounts(*rec.Result)
 	}
 	if err != nil {
 		ev.Error = err.Error()
 	}
 	r.out.emit(ev)
 	r.out.close()
-	if werr := r.writeReports(r.build(code, err, now)); werr != nil {
+	if werr := r.writeReports(rec.Report(resultOf(code), code, err, r.started, now)); werr != nil {
 		return &exitError{code: code, err: errors.Join(err, werr)}
 	}
 	return err
 }
 
 // outcome is rollout_done's state: the words people read.
-func (r *runRecord) outcome(code int) string {
-	if r.res != nil {
-		return outcome(*r.res)
+func outcome(rec deploy.Record, code int) string {
+	if rec.Result != nil {
+		return deploy.Outcome(*rec.Result)
 	}
 	if code == exitInterrupted {
 		return "interrupted"
@@ -113,14 +104,6 @@ func resultOf(code int) string {
 		return report.Interrupted
 	}
 	return report.NotStarted
-}
-
-func stateCounts(r plan.Result) map[string]int {
-	m := map[string]int{}
-	for _, h := range r.Hosts {
-		m[string(h.State)]++
-	}
-	return m
 }
 
 // exitCodeOf maps a command's error to the documented exit codes. A

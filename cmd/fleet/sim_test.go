@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/hostsim"
 )
 
@@ -125,7 +128,7 @@ func (r result) events(t *testing.T) []event {
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			t.Fatalf("stdout line %q is not an event: %v", sc.Text(), err)
 		}
-		if e.Schema != progressSchema || e.Kind == "" || e.Time.IsZero() {
+		if e.Schema != deploy.Schema || e.Kind == "" || e.Time.IsZero() {
 			t.Fatalf("malformed event %q", sc.Text())
 		}
 		evs = append(evs, e)
@@ -140,7 +143,7 @@ func (r result) kind(t *testing.T, kind string) []event {
 	kind, step, isStep := strings.Cut(kind, ":")
 	var out []event
 	for _, e := range r.events(t) {
-		if e.Kind == kind && (!isStep || e.Step == step) {
+		if string(e.Kind) == kind && (!isStep || e.Step == step) {
 			out = append(out, e)
 		}
 	}
@@ -228,4 +231,17 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.b.String()
+}
+
+// hostStatus is a row of status and releases -o json.
+type hostStatus = deploy.HostStatus
+
+// fileSHA256 returns the hex SHA-256 of a file.
+func fileSHA256(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:]), nil
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/hostsim"
 )
 
@@ -95,7 +96,7 @@ func TestInventory_Ansible(t *testing.T) {
 		byName := map[string]inventoryRow{}
 		for _, r := range rows {
 			byName[r.Host] = r
-			if r.Source != sourceAnsible || !strings.HasPrefix(r.Origin, path+":") {
+			if r.Source != deploy.SourceAnsible || !strings.HasPrefix(r.Origin, path+":") {
 				t.Errorf("%s: %s from %s %s", file, r.Host, r.Source, r.Origin)
 			}
 		}
@@ -317,7 +318,7 @@ func TestInventory_ConsulCatalog(t *testing.T) {
 		t.Fatalf("hosts %v, want sim1 (tag web, rack r1)", rowNames(rows))
 	}
 	if r := rows[0]; r.Host != "sim1" || r.Address != "127.0.0.1" || r.Port != s.port("sim1") || r.Group != "hello" ||
-		r.Source != sourceConsul || !maps.Equal(r.Labels, map[string]string{"rack": "r1"}) ||
+		r.Source != deploy.SourceConsul || !maps.Equal(r.Labels, map[string]string{"rack": "r1"}) ||
 		r.Origin != "consul "+url+" service hello node sim1" {
 		t.Errorf("sim1 row %+v", r)
 	}
@@ -364,26 +365,6 @@ func TestInventory_ConsulCatalogErrors(t *testing.T) {
 		r.wantCode(t, exitCannotStart)
 		if !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%v: stderr does not say %q:\n%s", tc.args, tc.want, r.stderr)
-		}
-	}
-}
-
-func TestIsAnsible(t *testing.T) {
-	for _, tc := range []struct {
-		file, data string
-		want       bool
-	}{
-		{"fleet.yaml", "app:\n  name: x\ngroups: []\n", false},
-		{"fleet.yaml", "app: [broken\n", false},
-		{"fleet.yaml", "", false},
-		{"hosts", "[web]\nweb1\n", true},
-		{"hosts", "web1 ansible_host=10.0.0.1\n", true},
-		{"hosts.yml", "all:\n  children:\n    web:\n      hosts:\n        web1:\n", true},
-		{"hosts.yml", "web:\n  hosts: {web1: }\napp:\n  vars: {a: 1}\n", true},
-		{"inventory.yml", "app:\n  hosts: {a: }\n  units: [x]\n", false},
-	} {
-		if got := isAnsible(tc.file, []byte(tc.data)); got != tc.want {
-			t.Errorf("isAnsible(%s, %q) = %v", tc.file, tc.data, got)
 		}
 	}
 }

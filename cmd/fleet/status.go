@@ -1,16 +1,15 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
-	"sync"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
 func statusCommand() *cli.Command {
@@ -31,64 +30,13 @@ func releasesCommand() *cli.Command {
 	}
 }
 
-// hostStatus is one row of `fleet status`.
-type hostStatus struct {
-	Host   string              `json:"host"`
-	Status *agent.StatusResult `json:"status,omitempty"`
-	Error  string              `json:"error,omitempty"`
-	// Majority is the version most of the answering hosts run (absent on
-	// a tie); Drift marks a host that runs another one.
-	Majority string `json:"majority,omitempty"`
-	Drift    bool   `json:"drift,omitempty"`
-}
-
-// collectStatus asks every host, without taking any lock: status must work
-// while a rollout runs.
-func (t *target) collectStatus(ctx context.Context, probe bool) ([]hostStatus, error) {
-	fc, err := t.connect(ctx, "", false)
-	defer fc.Close()
-	rows := make([]hostStatus, len(t.hosts))
-	var mu sync.Mutex
-	idx := make(map[string]int, len(t.hosts))
-	for i, h := range t.hosts {
-		rows[i].Host = h.Name
-		idx[h.Name] = i
-	}
-	var live []string
-	for _, h := range t.hosts {
-		if fc.get(h.Name) != nil {
-			live = append(live, h.Name)
-		}
-	}
-	serr := fc.eachHost(ctx, live, t.inv.Strategy.Parallel, "status", func(ctx context.Context, s *hostSession) error {
-		read := s.agent.Status
-		if probe {
-			read = s.agent.Probe
-		}
-		st, err := read(ctx)
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		rows[idx[s.host.Name]].Status = &st
-		mu.Unlock()
-		return nil
-	})
-	markErrors(rows, idx, err)
-	markErrors(rows, idx, serr)
-	if err != nil || serr != nil {
-		return rows, withExit(exitCannotStart, fmt.Errorf("some hosts did not answer"))
-	}
-	return rows, nil
-}
-
 func runStatus(c *cli.Context) error {
 	t, err := loadTarget(c)
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	rows, err := t.collectStatus(c.Context, true)
-	note := markDrift(rows)
+	rep, err := deploy.Status(c.Context, t.opts)
+	rows := rep.Hosts
 	if t.out.json {
 		_ = json.NewEncoder(c.App.Writer).Encode(rows)
 		return err
@@ -106,27 +54,16 @@ func runStatus(c *cli.Context) error {
 			current += " (drift)"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Host, current, orNone(s.Previous),
-			unitsText(s.Units), healthText(s.Checks), lockText(s.Lock))
+			unitsText(s.Units), deploy.HealthText(s.Checks), lockText(s.Lock))
 	}
 	_ = tw.Flush()
-	if note != "" {
-		fmt.Fprintln(c.App.Writer, "\n"+note)
+	if rep.Drift != "" {
+		fmt.Fprintln(c.App.Writer, "\n"+rep.Drift)
 	}
-	if p := findPaused(answered(rows)); p != nil {
+	if p := rep.Paused; p != nil {
 		fmt.Fprintf(c.App.Writer, "\npaused: %s; continue with `fleet promote`, undo with `fleet rollback`\n", p)
 	}
 	return err
-}
-
-// answered is what each host that answered said.
-func answered(rows []hostStatus) map[string]agent.StatusResult {
-	seen := make(map[string]agent.StatusResult, len(rows))
-	for _, r := range rows {
-		if r.Status != nil {
-			seen[r.Host] = *r.Status
-		}
-	}
-	return seen
 }
 
 func runReleases(c *cli.Context) error {
@@ -134,7 +71,7 @@ func runReleases(c *cli.Context) error {
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	rows, err := t.collectStatus(c.Context, false)
+	rows, err := deploy.Releases(c.Context, t.opts)
 	if t.out.json {
 		_ = json.NewEncoder(c.App.Writer).Encode(rows)
 		return err
@@ -177,19 +114,6 @@ func unitsText(units []agent.UnitStatus) string {
 	return strings.Join(parts, " ")
 }
 
-// healthText summarises one probe round: "ok", or the first failing check.
-func healthText(checks []agent.CheckResult) string {
-	if len(checks) == 0 {
-		return "-"
-	}
-	for _, c := range checks {
-		if !c.OK {
-			return "failing: " + c.Check + ": " + firstLine(c.Reason)
-		}
-	}
-	return "ok"
-}
-
 func lockText(h *agent.Holder) string {
 	if h == nil {
 		return "free"
@@ -202,13 +126,4 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
-}
-
-// markErrors puts each host's error on its row.
-func markErrors(rows []hostStatus, idx map[string]int, err error) {
-	for _, he := range hostErrors(err) {
-		if i, ok := idx[he.Host]; ok {
-			rows[i].Error = he.Err.Error()
-		}
-	}
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -74,29 +74,23 @@ func canaryFlags() []cli.Flag {
 	}
 }
 
-// canaryOptions is how the controller ends a canary wave.
-type canaryOptions struct {
-	bake  time.Duration
-	pause bool
-}
-
 // rolloutStrategy adds the canary and blue/green settings to strategyOf.
-func rolloutStrategy(c *cli.Context, s inventory.Strategy) (plan.Strategy, canaryOptions, error) {
+func rolloutStrategy(c *cli.Context, s inventory.Strategy) (plan.Strategy, deploy.Canary, error) {
 	st, err := strategyOf(c, s)
 	if err != nil {
-		return st, canaryOptions{}, err
+		return st, deploy.Canary{}, err
 	}
 	if c.Bool("resume") {
 		st.Canary = plan.IntOrPercent{} // the canary already ran: the rest go now
 	} else if st.Canary, err = limitOf(c, "canary", "canary", s.Canary); err != nil {
-		return st, canaryOptions{}, err
+		return st, deploy.Canary{}, err
 	}
-	co := canaryOptions{bake: s.CanaryBake, pause: s.PauseAfterCanary}
+	co := deploy.Canary{Bake: s.CanaryBake, Pause: s.PauseAfterCanary}
 	if c.IsSet("canary-bake") {
-		co.bake = c.Duration("canary-bake")
+		co.Bake = c.Duration("canary-bake")
 	}
 	if c.IsSet("pause-after-canary") {
-		co.pause = c.Bool("pause-after-canary")
+		co.Pause = c.Bool("pause-after-canary")
 	}
 	if st.Kind, err = strategyKind(c, s); err != nil {
 		return st, co, err

@@ -2,7 +2,9 @@
 // package can pin the arrows DESIGN.md draws in a few lines of its own test:
 // StandardLibraryOnly for the pure packages, StandardLibraryAnd for those
 // that may also import a few named packages (inventory and its sources),
-// and Arrows for those whose other modules are free (agent, transport).
+// Arrows for those whose other modules are free (agent, transport,
+// deploy), and NotImported for another module a package must never use
+// (deploy and the command line's).
 package depstest
 
 import (
@@ -81,6 +83,21 @@ func Arrows(t *testing.T, pkg string, allowed ...string) {
 		if (path == module || strings.HasPrefix(path, module+"/")) && !slices.Contains(ok, path) {
 			t.Errorf("%s depends on %s; DESIGN.md's arrows allow only %s", pkg, strings.TrimPrefix(path, module+"/"),
 				strings.Join(append([]string{pkg}, allowed...), ", "))
+		}
+	}
+}
+
+// NotImported fails t if pkg (a path inside the module) depends on any
+// of forbidden, import paths of any module (or anything under one of
+// them), such as the command line's "github.com/urfave/cli/v2": Arrows
+// checks only this module's packages.
+func NotImported(t *testing.T, pkg string, forbidden ...string) {
+	t.Helper()
+	for _, path := range goList(t, module+"/"+pkg, "{{.ImportPath}}", "-deps") {
+		for _, f := range forbidden {
+			if path == f || strings.HasPrefix(path, f+"/") {
+				t.Errorf("%s depends on %s, which it must never import", pkg, path)
+			}
 		}
 	}
 }

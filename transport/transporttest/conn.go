@@ -30,11 +30,15 @@ type Conn struct {
 	UploadFn func(ctx context.Context, dst string, data []byte, mode fs.FileMode) error
 	// CloseFn, if set, is Close's result.
 	CloseFn func() error
+	// FileFn, if set, is called with each file operation (MkdirAll,
+	// Rename, Remove) after it is recorded, to inject errors.
+	FileFn func(ctx context.Context, op FileOp) error
 
 	mu       sync.Mutex
 	handlers []scripted
 	commands []string
 	uploads  []Upload
+	files    []FileOp
 	closed   bool
 }
 
@@ -50,6 +54,23 @@ type Upload struct {
 	Dst  string
 	Mode fs.FileMode
 	Data []byte
+}
+
+// FileOp is one recorded file operation: Op is "mkdir", "rename" or
+// "remove"; NewPath is set for a rename only.
+type FileOp struct {
+	Op      string
+	Path    string
+	NewPath string
+}
+
+// String is "op path", or "rename old new": one line per operation for
+// tests to compare.
+func (o FileOp) String() string {
+	if o.NewPath != "" {
+		return o.Op + " " + o.Path + " " + o.NewPath
+	}
+	return o.Op + " " + o.Path
 }
 
 // NewConn returns a fake named name.
@@ -101,6 +122,31 @@ func (c *Conn) Upload(ctx context.Context, dst string, src io.Reader, mode fs.Fi
 	return int64(len(data)), nil
 }
 
+// MkdirAll records a mkdir of dir.
+func (c *Conn) MkdirAll(ctx context.Context, dir string) error {
+	return c.file(ctx, FileOp{Op: "mkdir", Path: dir})
+}
+
+// Rename records a rename of oldpath to newpath.
+func (c *Conn) Rename(ctx context.Context, oldpath, newpath string) error {
+	return c.file(ctx, FileOp{Op: "rename", Path: oldpath, NewPath: newpath})
+}
+
+// Remove records a remove of path.
+func (c *Conn) Remove(ctx context.Context, path string) error {
+	return c.file(ctx, FileOp{Op: "remove", Path: path})
+}
+
+func (c *Conn) file(ctx context.Context, op FileOp) error {
+	c.mu.Lock()
+	c.files = append(c.files, op)
+	c.mu.Unlock()
+	if c.FileFn != nil {
+		return c.FileFn(ctx, op)
+	}
+	return nil
+}
+
 // Close marks the fake closed.
 func (c *Conn) Close() error {
 	c.mu.Lock()
@@ -131,6 +177,13 @@ func (c *Conn) Uploads() []Upload {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return slices.Clone(c.uploads)
+}
+
+// FileOps returns the file operations so far, in order.
+func (c *Conn) FileOps() []FileOp {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.files)
 }
 
 // Closed reports whether Close was called.

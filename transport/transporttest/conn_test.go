@@ -99,3 +99,33 @@ type fakeTB struct {
 
 func (f *fakeTB) Errorf(string, ...any) { f.failed = true }
 func (f *fakeTB) Helper()               {}
+
+// TestConn_FileOps: MkdirAll, Rename and Remove are recorded in order,
+// and FileFn's error is returned for the one it refuses.
+func TestConn_FileOps(t *testing.T) {
+	ctx := t.Context()
+	boom := errors.New("permission denied")
+	c := transporttest.NewConn("web1")
+	c.FileFn = func(_ context.Context, op transporttest.FileOp) error {
+		if op.Op == "remove" {
+			return boom
+		}
+		return nil
+	}
+	if err := c.MkdirAll(ctx, ".fleet/bin"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Rename(ctx, "a.tmp", "a"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Remove(ctx, "b"); !errors.Is(err, boom) {
+		t.Errorf("remove: %v, want %v", err, boom)
+	}
+	var got []string
+	for _, op := range c.FileOps() {
+		got = append(got, op.String())
+	}
+	if want := []string{"mkdir .fleet/bin", "rename a.tmp a", "remove b"}; strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("file ops %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/deploy"
+)
+
+func promoteCommand() *cli.Command {
+	return &cli.Command{
+		Name:   "promote",
+		Usage:  "finish a rollout paused after its canary (the release is already on every host)",
+		Flags:  concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags()),
+		Action: runPromote,
+	}
+}
+
+// runPromote has deploy read the paused rollout's version from the hosts
+// and roll it out to the rest, with no new canary and no upload.
+var runPromote = mutating("promote", func(c *cli.Context, rec *runRecord) (deploy.Record, error) {
+	t, err := rec.target(c)
+	if err != nil {
+		return deploy.Record{}, withExit(exitCannotStart, err)
+	}
+	o := t.opts
+	if o.Strategy, err = strategyOf(c, t.inv.Strategy); err != nil {
+		return deploy.Record{}, withExit(exitCannotStart, strategyError(t.inv.File, err))
+	}
+	r, err := deploy.Promote(c.Context, o)
+	return r, runExit(c.Context, r, err)
+})

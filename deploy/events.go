@@ -1,0 +1,82 @@
+package deploy
+
+import "time"
+
+// Schema versions the events' JSON form (docs/events.md); bump it on an
+// incompatible change. Adding kinds or fields is not one.
+const Schema = 1
+
+// Kind names what an Event reports. docs/events.md documents each kind
+// and the fields it carries; Kinds lists them all.
+type Kind string
+
+// The event kinds, in the order a rollout emits them, then `fleet plan`'s.
+// Each comment lists the fields the kind fills (besides schema, time and,
+// within a run, rollout_id); docs/events.md is the contract.
+const (
+	KindRolloutStarted  Kind = "rollout_started"  // command, to, hosts, message
+	KindPlan            Kind = "plan"             // hosts, waves, message
+	KindHostStep        Kind = "host_step"        // host, wave, step, slot, mode, from, to, total, passing, left_ms, message
+	KindUploadProgress  Kind = "upload_progress"  // host, from, to, bytes, total, rate
+	KindStaged          Kind = "staged"           // to, hosts, bytes, message
+	KindWaveStarted     Kind = "wave_started"     // wave, waves, hosts, step, message
+	KindHostState       Kind = "host_state"       // host, wave, step, mode, state, message, error
+	KindHostSucceeded   Kind = "host_succeeded"   // host, wave, step, mode, from, to, state, duration_ms, message
+	KindHostFailed      Kind = "host_failed"      // as host_succeeded, with error
+	KindBake            Kind = "bake"             // message
+	KindPaused          Kind = "paused"           // to, message
+	KindPausedAbandoned Kind = "paused_abandoned" // to, hosts, message
+	KindHostDone        Kind = "host_done"        // host, from, to, mode, state, result, duration_ms, error
+	KindRolloutDone     Kind = "rollout_done"     // command, to, state, result, exit_code, duration_ms, counts, error
+	KindPlanWave        Kind = "plan_wave"        // wave, waves, hosts, state, message
+	KindPlanHost        Kind = "plan_host"        // host, wave, mode, from, to, state, bytes, drain_ms, message, error
+	KindPlanSummary     Kind = "plan_summary"     // hosts, waves, counts, bytes, result, message
+)
+
+// Kinds is every kind deploy and cmd/fleet emit, for tests and docs.
+func Kinds() []Kind {
+	return []Kind{KindRolloutStarted, KindPlan, KindHostStep, KindUploadProgress, KindStaged, KindWaveStarted,
+		KindHostState, KindHostSucceeded, KindHostFailed, KindBake, KindPaused, KindPausedAbandoned, KindHostDone,
+		KindRolloutDone, KindPlanWave, KindPlanHost, KindPlanSummary}
+}
+
+// Event is one line of user-facing progress. It is a union over Kind:
+// each kind fills the fields docs/events.md lists for it (and the comment
+// on its constant) and leaves the rest zero, which JSON omits. cmd/fleet
+// renders events live, as plain lines, or as JSON (this struct's own
+// encoding is the schema: field names, order and omitempty are the
+// contract). Logs are separate and go to stderr.
+type Event struct {
+	Schema     int            `json:"schema"` // Schema; the sink stamps it
+	Time       time.Time      `json:"time"`   // zero: the sink stamps it
+	Kind       Kind           `json:"kind"`
+	RolloutID  string         `json:"rollout_id,omitempty"`
+	Command    string         `json:"command,omitempty"`
+	Host       string         `json:"host,omitempty"`
+	Wave       int            `json:"wave,omitempty"`
+	Waves      int            `json:"waves,omitempty"`
+	Hosts      int            `json:"hosts,omitempty"`
+	Step       string         `json:"step,omitempty"`
+	Slot       string         `json:"slot,omitempty"`
+	Mode       string         `json:"mode,omitempty"` // in-place or surge
+	From       string         `json:"from,omitempty"`
+	To         string         `json:"to,omitempty"`
+	State      string         `json:"state,omitempty"`
+	Result     string         `json:"result,omitempty"`
+	Bytes      int64          `json:"bytes,omitempty"`
+	Total      int64          `json:"total,omitempty"`
+	Rate       int64          `json:"rate,omitempty"` // bytes per second
+	Passing    *bool          `json:"passing,omitempty"`
+	LeftMS     int64          `json:"left_ms,omitempty"`
+	DurationMS int64          `json:"duration_ms,omitempty"`
+	DrainMS    *int64         `json:"drain_ms,omitempty"` // present even when 0 (drain: 0s)
+	ExitCode   *int           `json:"exit_code,omitempty"`
+	Counts     map[string]int `json:"counts,omitempty"`
+	Message    string         `json:"message,omitempty"`
+	Error      string         `json:"error,omitempty"`
+}
+
+// Sink receives a run's events, one at a time or concurrently from
+// several hosts: it must be safe for concurrent use. A nil Sink drops
+// them.
+type Sink func(Event)

@@ -1,0 +1,151 @@
+package deploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/plan"
+)
+
+// PlanReport is what a rollout of an artifact would do, read from the
+// hosts without the lock and without changing anything (fleet plan).
+type PlanReport struct {
+	Plan     plan.Plan
+	Artifact Artifact
+	// Uploads is what the rollout would send each host of the plan.
+	Uploads map[string]HostUpload
+	// Consul is the app's Consul settings (the drain); nil without.
+	Consul *inventory.Consul
+}
+
+// HostUpload is what a rollout would send one host.
+type HostUpload struct {
+	Bytes    int64
+	Present  bool   // the host already has the release
+	Conflict string // the host has the version with other bytes
+}
+
+// Plan asks every selected host what it runs and holds, and computes the
+// waves a rollout of o.Artifact with o.Strategy would run and what it
+// would upload. A version the hosts hold with other bytes is not an error
+// here: the report says so (Conflicts), so that it can be shown.
+func Plan(ctx context.Context, o Options) (PlanReport, error) {
+	t := newTarget(o)
+	fc, err := t.connect(ctx, "", false)
+	defer fc.Close()
+	if err != nil {
+		return PlanReport{}, err
+	}
+	p, seen, err := t.planRollout(ctx, fc, o.Strategy, o.Artifact.Version)
+	if err != nil {
+		return PlanReport{}, err
+	}
+	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul}, nil
+}
+
+// Conflicts is why a rollout of the plan would be refused: the hosts that
+// hold its version with other bytes; nil when none does.
+func (r PlanReport) Conflicts() error {
+	return conflicts(r.Plan, r.Uploads)
+}
+
+// planUploads works out, from each host's releases, whether the rollout
+// would upload the artifact to it.
+func planUploads(p plan.Plan, seen map[string]agent.StatusResult, art Artifact) map[string]HostUpload {
+	out := map[string]HostUpload{}
+	for _, hp := range p.Hosts {
+		u := HostUpload{Bytes: art.Size}
+		for _, rel := range seen[hp.Host].Releases {
+			if rel.Version != art.Version {
+				continue
+			}
+			u.Bytes, u.Present = 0, true
+			// The version names the release: other bytes under the same
+			// name are refused wherever they are, current, previous or
+			// only installed (versionConflicts).
+			u.Conflict = conflictWith(rel, art)
+		}
+		if hp.Action != plan.ActionUpdate {
+			u.Bytes = 0
+		}
+		out[hp.Host] = u
+	}
+	return out
+}
+
+// conflictWith says how rel, a release of the artifact's version, differs
+// from the artifact; "" when the bytes are the same.
+func conflictWith(rel agent.Release, art Artifact) string {
+	if rel.SHA256 == art.SHA256 {
+		return ""
+	}
+	return fmt.Sprintf("has %s with sha256 %.12s, the artifact is %.12s: give this build another version", rel.Version, rel.SHA256, art.SHA256)
+}
+
+func conflicts(p plan.Plan, uploads map[string]HostUpload) error {
+	var errs []error
+	for _, hp := range p.Hosts {
+		if c := uploads[hp.Host].Conflict; c != "" {
+			errs = append(errs, &plan.HostError{Host: hp.Host, Op: "stage", Err: fmt.Errorf("%w: %s", agent.CodeVersionConflict, c)})
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// planTotals sums a plan up: hosts by mode and action, and the upload.
+func planTotals(p plan.Plan, uploads map[string]HostUpload) (counts map[string]int, bytes int64) {
+	counts = map[string]int{}
+	for _, hp := range p.Hosts {
+		counts[string(hp.Action)]++
+		if hp.Mode != "" {
+			counts[string(hp.Mode)]++
+		}
+		if u := uploads[hp.Host]; u.Bytes > 0 {
+			counts["upload"]++
+			bytes += u.Bytes
+		}
+	}
+	return counts, bytes
+}
+
+// PlanEvents is a plan for machines: plan_wave, plan_host, then
+// plan_summary. uploads may be nil (a rollback uploads nothing); consul is
+// the app's Consul settings, nil without Consul.
+func PlanEvents(p plan.Plan, uploads map[string]HostUpload, consul *inventory.Consul) []Event {
+	var evs []Event
+	for i, w := range p.Waves {
+		ev := Event{Kind: KindPlanWave, Wave: i + 1, Waves: len(p.Waves), Hosts: len(w), Message: strings.Join(w, " ")}
+		if i == 0 && len(p.Canary) > 0 {
+			ev.State = "canary"
+		}
+		evs = append(evs, ev)
+	}
+	for _, h := range p.Hosts {
+		u := uploads[h.Host]
+		evs = append(evs, Event{Kind: KindPlanHost, Host: h.Host, Wave: h.Wave, Mode: string(h.Mode), From: h.From, To: h.To,
+			State: string(h.Action), Bytes: u.Bytes, DrainMS: drainMS(consul, h), Message: h.Reason, Error: u.Conflict})
+	}
+	counts, bytes := planTotals(p, uploads)
+	result := "no-change"
+	if p.Changes() > 0 {
+		result = "changes"
+	}
+	return append(evs, Event{Kind: KindPlanSummary, Hosts: p.Changes(), Waves: len(p.Waves), Counts: counts, Bytes: bytes,
+		Result: result, Message: PlanSentence(p, uploads)})
+}
+
+// PlanSentence sums a plan up in one sentence for people: what changes,
+// how, and what would be uploaded.
+func PlanSentence(p plan.Plan, uploads map[string]HostUpload) string {
+	if p.Changes() == 0 {
+		return fmt.Sprintf("Nothing to change: all %d hosts already run %s.", len(p.Hosts), p.Hosts[0].To)
+	}
+	counts, bytes := planTotals(p, uploads)
+	return fmt.Sprintf("%d to change (%d in place, %d surge) in %d waves, %d unchanged; %s to upload to %d hosts.",
+		p.Changes(), counts[string(plan.ModeInPlace)], counts[string(plan.ModeSurge)], len(p.Waves),
+		counts[string(plan.ActionSkip)], ByteSize(bytes), counts["upload"])
+}
