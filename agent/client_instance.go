@@ -25,6 +25,13 @@ func (c *Client) Enable(ctx context.Context, a EnableArgs) (EnableResult, error)
 	return r, err
 }
 
+// Weight sets a registered instance's Consul weights (0: normal).
+func (c *Client) Weight(ctx context.Context, a WeightArgs) (WeightResult, error) {
+	var r WeightResult
+	err := c.call(ctx, OpWeight, a, &r, nil)
+	return r, err
+}
+
 // Stop stops an instance's units and deregisters it from Consul.
 func (c *Client) Stop(ctx context.Context, a StopArgs) (StopResult, error) {
 	var r StopResult

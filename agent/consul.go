@@ -87,6 +87,9 @@ func (r *ConsulRegistry) Register(ctx context.Context, reg Registration) error {
 	svc := &api.AgentServiceRegistration{
 		ID: reg.ID, Name: reg.Name, Port: reg.Port, Tags: reg.Tags, Meta: reg.Meta,
 	}
+	if reg.Weights != nil {
+		svc.Weights = &api.AgentWeights{Passing: reg.Weights.Passing, Warning: reg.Weights.Warning}
+	}
 	keep := map[string]bool{}
 	for _, c := range reg.Checks {
 		svc.Checks = append(svc.Checks, &api.AgentServiceCheck{
@@ -149,7 +152,10 @@ func (r *ConsulRegistry) Instance(ctx context.Context, id string) (InstanceState
 	if info == nil || info.Service == nil {
 		return InstanceState{}, nil // 404: not registered
 	}
-	st := InstanceState{Registered: true, Meta: info.Service.Meta, Checks: []CheckState{}}
+	st := InstanceState{
+		Registered: true, Meta: info.Service.Meta, Checks: []CheckState{},
+		Weights: Weights{Passing: info.Service.Weights.Passing, Warning: info.Service.Weights.Warning},
+	}
 	for _, c := range info.Checks {
 		switch {
 		case c.CheckID == api.ServiceMaintPrefix+id:
@@ -159,6 +165,26 @@ func (r *ConsulRegistry) Instance(ctx context.Context, id string) (InstanceState
 		}
 	}
 	return st, nil
+}
+
+// SetWeights re-registers the service as Consul holds it with new weights
+// and no check definitions: without replace-existing-checks Consul keeps
+// the service's checks, their status and the maintenance check as they
+// are, so the instance never leaves the passing set.
+func (r *ConsulRegistry) SetWeights(ctx context.Context, id string, w Weights) error {
+	svc, _, err := r.agent.Service(id, queryOpts(ctx))
+	if err != nil {
+		return r.scrub(fmt.Errorf("consul weights %s: %w", id, err))
+	}
+	reg := &api.AgentServiceRegistration{
+		ID: svc.ID, Name: svc.Service, Port: svc.Port, Address: svc.Address,
+		Tags: svc.Tags, Meta: svc.Meta, EnableTagOverride: svc.EnableTagOverride,
+		Weights: &api.AgentWeights{Passing: w.Passing, Warning: w.Warning},
+	}
+	if err := r.agent.ServiceRegisterOpts(reg, api.ServiceRegisterOpts{}.WithContext(ctx)); err != nil {
+		return r.scrub(fmt.Errorf("consul weights %s: %w", id, err))
+	}
+	return nil
 }
 
 func durationString(d time.Duration) string {

@@ -180,6 +180,7 @@ type JournalEntry struct {
 	Version   string    `json:"version,omitempty"`
 	Slot      string    `json:"slot,omitempty"`
 	Reason    string    `json:"reason,omitempty"` // drain's reason; what pending did
+	Weight    int       `json:"weight,omitempty"` // weight's new passing weight (0: normal)
 	Removed   []string  `json:"removed,omitempty"`
 	Result    string    `json:"result"` // ok, error, healthy, unhealthy
 	Error     string    `json:"error,omitempty"`

@@ -27,10 +27,13 @@ type DrainResult struct {
 
 // RegisterArgs (re)registers an instance with Consul, in maintenance so
 // that it gets no traffic before enable. Version, when set, must be the
-// instance's current version (as for health).
+// instance's current version (as for health). Weight, when above 0, is
+// the instance's passing and warning weight (a gray release's canary
+// enters at its share); 0 registers the normal weights.
 type RegisterArgs struct {
 	Slot    string `json:"slot,omitempty"`
 	Version string `json:"version,omitempty"`
+	Weight  int    `json:"weight,omitempty"`
 }
 
 // RegisterResult is what was registered.
@@ -38,6 +41,21 @@ type RegisterResult struct {
 	ServiceID string `json:"service_id"`
 	Version   string `json:"version"`
 	Port      int    `json:"port,omitempty"`
+}
+
+// WeightArgs sets a registered instance's Consul weights (passing and
+// warning alike: an instance whose checks warn keeps its share) without
+// taking it out of the balancer. Weight 0 restores the normal weights.
+type WeightArgs struct {
+	Slot   string `json:"slot,omitempty"`
+	Weight int    `json:"weight,omitempty"`
+}
+
+// WeightResult is the instance's weight before and after.
+type WeightResult struct {
+	ServiceID string  `json:"service_id"`
+	Before    Weights `json:"before"`
+	After     Weights `json:"after"`
 }
 
 // EnableArgs puts a registered instance back into the load balancer
@@ -122,6 +140,9 @@ type InstanceStatus struct {
 	Maintenance   bool   `json:"maintenance"`
 	ConsulVersion string `json:"consul_version,omitempty"` // the version its Consul meta names
 	ChecksPassing bool   `json:"checks_passing"`           // its own checks, maintenance aside
+	// Weight is the passing weight when it is not the normal one: a gray
+	// release's step, or one a killed controller left behind.
+	Weight int `json:"weight,omitempty"`
 
 	Error string `json:"error,omitempty"`
 }

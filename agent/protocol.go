@@ -35,6 +35,7 @@ const (
 	OpStop        Op = "stop"
 	OpServe       Op = "serve"
 	OpPending     Op = "pending"
+	OpWeight      Op = "weight"
 )
 
 // Known reports whether o is one of the ops above.
@@ -42,7 +43,7 @@ func (o Op) Known() bool {
 	switch o {
 	case OpHello, OpLock, OpStatus, OpStageBegin, OpStageCommit,
 		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight:
 		return true
 	}
 	return false
@@ -52,7 +53,7 @@ func (o Op) Known() bool {
 func (o Op) mutates() bool {
 	switch o {
 	case OpStageBegin, OpStageCommit, OpSwitch, OpRestart, OpHealth, OpPrune,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight:
 		return true
 	}
 	return false

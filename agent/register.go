@@ -35,8 +35,16 @@ func (s *session) register(ctx context.Context, a RegisterArgs) (RegisterResult,
 	if err != nil {
 		return RegisterResult{}, ioError("register", err)
 	}
-	err = s.registerInstance(ctx, s.registration(inst, m))
-	s.journal(JournalEntry{Op: OpRegister, Slot: a.Slot, Version: v}, err)
+	if a.Weight < 0 || a.Weight > MaxWeight {
+		return RegisterResult{}, errorf(CodeBadRequest, "register: weight %d is outside 0..%d", a.Weight, MaxWeight)
+	}
+	r := s.registration(inst, m)
+	if a.Weight > 0 {
+		w := weightsOf(a.Weight)
+		r.Weights = &w
+	}
+	err = s.registerInstance(ctx, r)
+	s.journal(JournalEntry{Op: OpRegister, Slot: a.Slot, Version: v, Weight: a.Weight}, err)
 	if err != nil {
 		return RegisterResult{}, err
 	}

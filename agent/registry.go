@@ -20,7 +20,23 @@ type Registry interface {
 	Maintenance(ctx context.Context, id string, on bool, reason string) error
 	// Instance reads how Consul sees an instance.
 	Instance(ctx context.Context, id string) (InstanceState, error)
+	// SetWeights changes a registered instance's weights and nothing
+	// else: its checks keep their status and its maintenance mode stays,
+	// so a share of traffic moves without the instance leaving the
+	// balancer.
+	SetWeights(ctx context.Context, id string, w Weights) error
 }
+
+// Weights are an instance's Consul weights: the SRV weight Consul DNS
+// gives it while its checks pass (Passing) or warn (Warning). Consul's
+// default, and fleet's normal, is 1 and 1.
+type Weights struct {
+	Passing int `json:"passing"`
+	Warning int `json:"warning"`
+}
+
+// NormalWeights is what an instance registered without weights gets.
+var NormalWeights = Weights{Passing: 1, Warning: 1}
 
 // Registration is one instance as the agent registers it.
 type Registration struct {
@@ -30,6 +46,8 @@ type Registration struct {
 	Tags   []string
 	Meta   map[string]string
 	Checks []RegistrationCheck
+	// Weights: nil registers Consul's default (NormalWeights).
+	Weights *Weights
 }
 
 // RegistrationCheck is one check Consul runs on the instance; exactly one
@@ -51,6 +69,7 @@ type InstanceState struct {
 	Maintenance bool
 	Checks      []CheckState
 	Meta        map[string]string
+	Weights     Weights
 }
 
 // CheckState is one of an instance's checks.

@@ -109,6 +109,8 @@ func (s *session) dispatchInstance(ctx context.Context, req Request) (any, error
 		return call(ctx, req.Args, s.serve)
 	case OpPending:
 		return call(ctx, req.Args, s.pendingOp)
+	case OpWeight:
+		return call(ctx, req.Args, s.weight)
 	}
 	return nil, errorf(CodeBadRequest, "unknown op %q", req.Op)
 }

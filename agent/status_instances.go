@@ -51,6 +51,9 @@ func (s *session) consulStatus(ctx context.Context, is *InstanceStatus) {
 	is.Registered, is.Maintenance = st.Registered, st.Maintenance
 	is.ConsulVersion = st.Meta[metaVersion]
 	is.ChecksPassing = st.Registered && st.passing()
+	if st.Registered && st.Weights != NormalWeights {
+		is.Weight = st.Weights.Passing
+	}
 }
 
 func joinText(a, b string) string {

@@ -137,6 +137,10 @@ func (r *Registry) Register(ctx context.Context, reg agent.Registration) error {
 	reg.Meta = maps.Clone(reg.Meta)
 	reg.Tags = slices.Clone(reg.Tags)
 	reg.Checks = slices.Clone(reg.Checks)
+	if reg.Weights != nil {
+		w := *reg.Weights
+		reg.Weights = &w
+	}
 	svc.Registration = reg
 	for _, c := range reg.Checks {
 		svc.Checks[c.ID] = agent.CheckCritical
@@ -204,9 +208,32 @@ func (r *Registry) Instance(ctx context.Context, id string) (agent.InstanceState
 	st := agent.InstanceState{
 		Registered: true, Maintenance: svc.Maintenance,
 		Meta: maps.Clone(svc.Registration.Meta), Checks: []agent.CheckState{},
+		Weights: agent.NormalWeights,
+	}
+	if w := svc.Registration.Weights; w != nil {
+		st.Weights = *w
 	}
 	for _, c := range svc.Registration.Checks {
 		st.Checks = append(st.Checks, agent.CheckState{ID: c.ID, Name: c.Name, Status: svc.Checks[c.ID]})
 	}
 	return st, nil
+}
+
+// SetWeights implements agent.Registry: the weights change, checks and
+// maintenance stay as they were (as Consul does for a re-registration
+// without check definitions).
+func (r *Registry) SetWeights(ctx context.Context, id string, w agent.Weights) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, fmt.Sprintf("weights %s %d/%d", id, w.Passing, w.Warning))
+	if r.down {
+		return ErrConsulDown
+	}
+	svc, ok := r.services[id]
+	if !ok {
+		//lint:ignore ST1005 the text Consul's API client returns for an unknown service, as the agent sees it
+		return fmt.Errorf("Unexpected response code: 404 (unknown service ID: %s)", id)
+	}
+	svc.Registration.Weights = &w
+	return nil
 }
