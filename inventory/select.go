@@ -1,10 +1,8 @@
 package inventory
 
 import (
-	"errors"
 	"fmt"
 	"maps"
-	"path"
 	"slices"
 	"strings"
 )
@@ -12,9 +10,11 @@ import (
 // Select returns the hosts that match both limit and selector, in
 // inventory order. Either may be empty; both empty selects every host.
 //
-// limit is a comma-separated list of terms, any of which may match: a host
-// name, a glob over host names (path.Match syntax), "@group" (a group name
-// or glob over group names) or a bare group name. selector is a
+// limit is a pattern in FleetPatterns syntax: comma-separated terms, any
+// of which may match: a host name, a glob over host names (path.Match
+// syntax), "@group" (a group name or glob over group names), a bare group
+// name, "~regex" or "all"; "&term" and "!term" narrow the union, as in
+// Ansible (see PatternSyntax). selector is a
 // comma-separated list of label terms that must all hold: "k=v", "k!=v" or
 // "k" (has the label).
 //
@@ -63,61 +63,41 @@ func splitList(s string) []string {
 
 // limitHosts resolves limit to a set of host names; nil means no limit.
 func (inv *Inventory) limitHosts(limit string) (map[string]bool, error) {
-	terms := splitList(limit)
-	if len(terms) == 0 {
+	if len(splitList(limit)) == 0 {
 		return nil, nil
 	}
-	allowed := map[string]bool{}
-	var errs []error
-	for _, term := range terms {
-		names, err := inv.limitTerm(term)
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		for _, n := range names {
-			allowed[n] = true
-		}
+	names, err := inv.HostSet().Select(limit, FleetPatterns)
+	if err != nil {
+		return nil, err
 	}
-	return allowed, errors.Join(errs...)
+	return setOf(names), nil
 }
 
-// limitTerm returns the host names one limit term matches, or an error
-// naming the term when it matches none.
-func (inv *Inventory) limitTerm(term string) ([]string, error) {
-	pattern, groupOnly := strings.CutPrefix(term, "@")
-	if _, err := path.Match(pattern, ""); err != nil {
-		return nil, fmt.Errorf("limit term %q: bad pattern: %w", term, err)
+// HostSet is the inventory's hosts and groups, for patterns: a group
+// holds its hosts in inventory order.
+func (inv *Inventory) HostSet() HostSet {
+	s := HostSet{Hosts: make([]string, 0, len(inv.Hosts))}
+	index := map[string]int{}
+	addGroup := func(name string) int {
+		i, ok := index[name]
+		if !ok {
+			i = len(s.Groups)
+			index[name] = i
+			s.Groups = append(s.Groups, HostGroup{Name: name})
+		}
+		return i
 	}
-	glob := strings.ContainsAny(pattern, `*?[\`)
-	var names []string
+	for _, g := range inv.Groups {
+		addGroup(g)
+	}
 	for _, h := range inv.Hosts {
-		if termMatches(pattern, groupOnly, glob, h) {
-			names = append(names, h.Name)
+		s.Hosts = append(s.Hosts, h.Name)
+		if h.Group != "" {
+			i := addGroup(h.Group)
+			s.Groups[i].Hosts = append(s.Groups[i].Hosts, h.Name)
 		}
 	}
-	if len(names) == 0 {
-		if groupOnly {
-			return nil, fmt.Errorf("limit term %q matches no group with hosts", term)
-		}
-		return nil, fmt.Errorf("limit term %q matches no host or group", term)
-	}
-	return names, nil
-}
-
-// termMatches: "@x" matches group names (x may be a glob), a bare glob
-// matches host names, and a bare word is a host or a group name. pattern
-// was checked by the caller, so path.Match cannot fail here.
-func termMatches(pattern string, groupOnly, glob bool, h Host) bool {
-	switch {
-	case groupOnly:
-		ok, _ := path.Match(pattern, h.Group)
-		return ok
-	case glob:
-		ok, _ := path.Match(pattern, h.Name)
-		return ok
-	}
-	return h.Name == pattern || h.Group == pattern
+	return s
 }
 
 // labelTerm is one selector term.

@@ -1,8 +1,10 @@
 // Package ansible reads static Ansible inventories, INI or YAML, so teams
-// that already keep one need not keep a second host list for fleet. Parse
-// returns each host with its groups and its variables after Ansible's
-// precedence rules; cmd/fleet turns them into inventory hosts, taking
-// labels from Host.Labels.
+// that already keep one need not keep a second host list for fleet. Read
+// returns the inventory; Inventory.Select takes Ansible's host patterns
+// and returns the selected hosts, each with its groups and its variables
+// after Ansible's precedence rules, and the warnings to print once;
+// cmd/fleet turns them into inventory hosts, taking labels from
+// Host.Labels. Parse is Read and Select("") in one, without warnings.
 //
 // # INI or YAML
 //
@@ -30,7 +32,36 @@
 //   - ansible_host, ansible_user and ansible_port become Address, User and
 //     Port; the older ansible_ssh_host, ansible_ssh_user and
 //     ansible_ssh_port are read too and win when both are set, as in
-//     Ansible's ssh connection plugin.
+//     Ansible's ssh connection plugin;
+//   - ansible_ssh_private_key_file (or ansible_private_key_file, which it
+//     overrides) becomes IdentityFiles, ~ expanded;
+//   - ansible_connection becomes Connection: ssh, smart and paramiko (by
+//     short or full name) are SSH; any other refuses the host when it is
+//     selected, or leaves it out with a warning under Options.SkipNonSSH.
+//
+// # Selection
+//
+// Select reads Ansible's patterns (inventory.AnsiblePatterns): web:db,
+// web:!web3, web:&canary, ~web0[1-3], web[0:2], all, globs over group and
+// host names, commas or colons between terms, and selects the hosts
+// ansible --limit selects (TestSelect_SameHostsAsAnsible compares them
+// when ansible is installed). A slice counts a group's hosts as Ansible
+// does: its own in the order added, then its children's; a term or a
+// pattern that selects nothing is an error, where Ansible warns, and
+// Ansible's implicit localhost is no host unless the inventory has it.
+//
+// What stops a host only matters if it is selected: a Jinja2 template or
+// a !vault value in ansible_host, ansible_user, ansible_port,
+// ansible_connection or the key file, or a connection that is not SSH.
+// Select refuses the selected hosts it concerns with one HostError per
+// place that sets the value (ErrTemplate, ErrVault, ErrNotSSH).
+//
+// Connection settings fleet does not honour (ssh arguments, become,
+// passwords, timeouts, host key checking; see ignoredSettings) are
+// Warnings of the selection, once each where set. Those that would turn
+// host key checking off, -o StrictHostKeyChecking=no,
+// UserKnownHostsFile=/dev/null or ansible_host_key_checking=false, are
+// marked Security: fleet always checks host keys.
 //
 // Variables are kept as text. INI host lines are split like a POSIX shell
 // (quotes, backslashes, and '#' starts a comment). In a [g:vars] section
@@ -42,7 +73,8 @@
 // included, as it does in Ansible. Numbers keep their spelling, so write
 // ansible_port in decimal. YAML scalars are taken as written; YAML lists
 // and mappings become one line of YAML flow text. Jinja2 templates
-// ("{{ … }}") and !vault values are not evaluated: they stay as written.
+// ("{{ … }}") and !vault values are not evaluated: they stay as written,
+// and refuse a selected host when they set how to reach it.
 //
 // # Where fleet is stricter than Ansible
 //
@@ -53,7 +85,8 @@
 // Ansible only warns, fleet refuses: a YAML group key other than hosts,
 // vars and children; a key written twice in one YAML mapping; a range
 // that starts after it ends (Ansible expands it to no hosts); an
-// ansible_port outside 1 to 65535; a host name with whitespace. One
+// ansible_port outside 1 to 65535; a host name with whitespace; a key
+// file path ~user/…. One
 // pattern may expand to at most 10000 hosts, one file may hold at most
 // 100000 hosts, and its patterns may expand to 300000 names in all.
 //

@@ -1,6 +1,7 @@
 package ansible
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/fleetdeploy/fleet/inventory"
@@ -15,6 +16,24 @@ type Host struct {
 	Groups  []string          // every group it is in, with ancestors, all and ungrouped; sorted
 	Vars    map[string]string // its variables after precedence, as text, ansible_* included
 	Line    int               // where it is first defined
+
+	// Connection is ansible_connection as written; "" when unset, which
+	// Ansible reads as ssh. A host whose connection is not SSH (see
+	// SSHConnection) is refused when selected, or left out with a
+	// warning under Options.SkipNonSSH.
+	Connection string
+	// IdentityFiles is ansible_ssh_private_key_file (or the older
+	// ansible_private_key_file), ~ expanded; nil when unset. It replaces
+	// the --app file's ssh.identity_files for this host, as a fleet.yaml
+	// host's own identity_files do.
+	IdentityFiles []string
+}
+
+// detail is what a host's Vars do not say: where each was set, for
+// warnings, and what refuses the host if it is selected.
+type detail struct {
+	set      map[string]value
+	problems []problem
 }
 
 // Labels returns the host's variables that can be fleet labels: not
@@ -29,4 +48,18 @@ func (h Host) Labels() map[string]string {
 		}
 	}
 	return out
+}
+
+// sshConnections are the ansible_connection values that reach a host
+// over SSH, which fleet can do too: the ssh and paramiko plugins, by
+// short or full name, and smart (ssh).
+var sshConnections = []string{
+	"ssh", "smart", "paramiko", "paramiko_ssh",
+	"ansible.builtin.ssh", "ansible.builtin.paramiko_ssh",
+	"ansible.legacy.ssh", "ansible.legacy.paramiko_ssh",
+}
+
+// SSHConnection reports whether Ansible reaches the host over SSH.
+func (h Host) SSHConnection() bool {
+	return h.Connection == "" || slices.Contains(sshConnections, h.Connection)
 }

@@ -24,8 +24,9 @@ const (
 
 // value is a variable as written: its text and where it was set.
 type value struct {
-	text string
-	at   pos
+	text  string
+	at    pos
+	vault bool // a YAML !vault value: text is ciphertext
 }
 
 // group is a group as the file describes it, before resolution.
@@ -33,6 +34,7 @@ type group struct {
 	name     string
 	declared bool // by a section or a YAML key, not only named in a list
 	children []edge
+	hosts    []string // its own hosts, in the order they were added, as Ansible keeps them
 	vars     map[string]value
 	priority *value // ansible_group_priority, which is not a variable
 }
@@ -68,12 +70,13 @@ type builder struct {
 	hosts     map[string]*host
 	hostList  []*host
 	refs      []ref
-	full      bool // maxHosts was reached and reported
-	expanded  int  // names the host patterns expanded to so far
+	details   map[string]*detail // by host name, filled by resolve
+	full      bool               // maxHosts was reached and reported
+	expanded  int                // names the host patterns expanded to so far
 }
 
 func newBuilder(file string) *builder {
-	b := &builder{errs: errs{file: file}, groups: map[string]*group{}, hosts: map[string]*host{}}
+	b := &builder{errs: errs{file: file}, groups: map[string]*group{}, hosts: map[string]*host{}, details: map[string]*detail{}}
 	b.declare(All)
 	b.declare(Ungrouped)
 	b.addChild(All, Ungrouped, pos{}) // as Ansible creates them
@@ -128,13 +131,14 @@ func (b *builder) addHost(name, g string, at pos) *host {
 		b.hosts[name] = h
 		b.hostList = append(b.hostList, h)
 	}
-	b.group(g)
+	grp := b.group(g)
 	for _, have := range h.groups {
 		if have == g {
 			return h
 		}
 	}
 	h.groups = append(h.groups, g)
+	grp.hosts = append(grp.hosts, name)
 	return h
 }
 

@@ -30,10 +30,26 @@ func Load(path string) ([]Host, error) {
 // inventory.Errors holding every problem found, each a
 // *inventory.FieldError with File, Line, Column (0 in INI) and Msg. An
 // inventory with no hosts is not an error here.
+//
+// Parse selects nothing, so every host's problems refuse the file: a
+// template or a connection that is not SSH anywhere in it. Read and
+// Inventory.Select raise them only for selected hosts, and report the
+// settings fleet ignores.
 func Parse(file string, data []byte) ([]Host, error) {
+	inv, err := Read(file, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := inv.hostErrors(inv.Hosts); err != nil {
+		return nil, fieldErrors(err)
+	}
+	return inv.Hosts, nil
+}
+
+// parse reads the text into b and resolves its hosts; problems are in b.
+func (b *builder) parse(data []byte) []Host {
 	text := strings.TrimPrefix(string(data), "\uFEFF")
-	b := newBuilder(file)
-	root, isYAML := detect(b, file, text)
+	root, isYAML := detect(b, b.file, text)
 	switch {
 	case isYAML && root != nil:
 		parseYAML(b, root)
@@ -46,11 +62,7 @@ func Parse(file string, data []byte) ([]Host, error) {
 				"if it is a YAML inventory, put its groups under all: or name the file .yml")
 		}
 	}
-	hosts := b.resolve()
-	if err := b.sorted(); err != nil {
-		return nil, err
-	}
-	return hosts, nil
+	return b.resolve()
 }
 
 // yamlExts are the extensions Ansible's yaml plugin reads by default.

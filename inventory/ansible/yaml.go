@@ -125,7 +125,7 @@ func (r *yamlReader) host(gname string, k, vars *yaml.Node) {
 	}
 	values := make([]value, len(kvs))
 	for i, kv := range kvs {
-		values[i] = value{text: r.text(kv.v), at: at(kv.v)}
+		values[i] = r.value(kv.v)
 	}
 	for _, name := range names {
 		h := r.b.addHost(name, gname, at(k))
@@ -151,7 +151,7 @@ func (r *yamlReader) vars(g *group, n *yaml.Node) {
 		return
 	}
 	for _, kv := range r.pairs(m) {
-		r.b.setGroupVar(g, kv.k.Value, value{text: r.text(kv.v), at: at(kv.v)})
+		r.b.setGroupVar(g, kv.k.Value, r.value(kv.v))
 	}
 }
 
@@ -241,6 +241,16 @@ func (r *yamlReader) mergeSources(v *yaml.Node) []pair {
 	}
 	r.b.add(at(m), "a merge (<<) takes a mapping or a list of mappings, got %s", inventory.Describe(m))
 	return nil
+}
+
+// value is a variable's value with where it is written; a !vault
+// value is marked, as fleet does not decrypt it.
+func (r *yamlReader) value(n *yaml.Node) value {
+	v := value{text: r.text(n), at: at(n)}
+	if m := inventory.Deref(n); m != nil && m.Tag == "!vault" {
+		v.vault = true
+	}
+	return v
 }
 
 // text renders a variable's value. Scalars are kept as written (null is
