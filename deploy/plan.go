@@ -34,6 +34,9 @@ type HostUpload struct {
 // would upload. A version the hosts hold with other bytes is not an error
 // here: the report says so (Conflicts), so that it can be shown.
 func Plan(ctx context.Context, o Options) (PlanReport, error) {
+	if err := refuseGray(o.Inventory); err != nil {
+		return PlanReport{}, err
+	}
 	t := newTarget(o)
 	fc, err := t.connect(ctx, "", false)
 	defer fc.Close()

@@ -17,6 +17,9 @@ import (
 // is the error; a run that started returns its Record with a Result and
 // a nil error, however it went.
 func Rollout(ctx context.Context, o Options) (Record, error) {
+	if err := refuseGray(o.Inventory); err != nil {
+		return Record{Command: "rollout"}, err
+	}
 	t := newTarget(o)
 	art := o.Artifact
 	err := t.rollout(ctx, "rollout", o.Strategy, o.Canary, &art, art.Version, o.AbandonPaused)

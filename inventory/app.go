@@ -15,11 +15,14 @@ type App struct {
 	Health Health
 	Consul *Consul // nil: fleet does not touch Consul
 	Slots  *Slots  // nil: one instance per host, run by Units
+	// Analysis is where Prometheus is and the analyses strategy.steps
+	// run; nil when the file has none.
+	Analysis *Analysis
 }
 
 const defaultKeep = 5
 
-var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots"}
+var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots", "analysis"}
 
 // app decodes the app section; parent locates errors when it is missing.
 // It also returns what app.slots asks of the host entries.
@@ -46,6 +49,9 @@ func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 		if units, ok := d.units(un, a.key("units")); ok {
 			app.Units = units
 		}
+	}
+	if an, ok := f["analysis"]; ok {
+		app.Analysis = d.analysisBlock(an, a.key("analysis"))
 	}
 	before := len(d.errs)
 	portBroken := d.instances(f, a, &app)

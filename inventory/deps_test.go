@@ -7,8 +7,10 @@ import (
 )
 
 // TestDeps_StdlibAndYAMLOnly enforces DESIGN.md's arrows: inventory and
-// its tests import the standard library, yaml.v3 and appspec (the rules
-// it shares with the agent), nothing else from fleet.
+// its tests import the standard library, yaml.v3, appspec (the rules it
+// shares with the agent) and analysis (the rules of strategy.steps'
+// analyses, which analysis.Run applies), nothing else from fleet.
 func TestDeps_StdlibAndYAMLOnly(t *testing.T) {
-	depstest.StandardLibraryAnd(t, "inventory", "gopkg.in/yaml.v3", "github.com/fleetdeploy/fleet/appspec")
+	depstest.StandardLibraryAnd(t, "inventory", "gopkg.in/yaml.v3", "github.com/fleetdeploy/fleet/appspec",
+		"github.com/fleetdeploy/fleet/analysis")
 }

@@ -16,6 +16,8 @@
 // The app section is checked with package appspec's rules, the ones the
 // agent applies on the host, so an inventory that loads is one every
 // agent accepts; this package adds the positions and the cross-checks
-// between fields. It imports only the standard library, gopkg.in/yaml.v3
-// and appspec.
+// between fields. Likewise app.analysis and the analyses of
+// strategy.steps (a gray release) are checked with package analysis's
+// rules, the ones analysis.Run applies. It imports only the standard
+// library, gopkg.in/yaml.v3, appspec and analysis.
 package inventory

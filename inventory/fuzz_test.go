@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/fleetdeploy/fleet/analysis"
 	"github.com/fleetdeploy/fleet/appspec"
 )
 
@@ -17,6 +18,9 @@ func FuzzParse(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(example)
+	if gray, err := os.ReadFile("../examples/gray-release/fleet.yaml"); err == nil {
+		f.Add(gray)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		inv, err := Parse("fleet.yaml", data)
 		if err != nil {
@@ -73,6 +77,7 @@ func checkInventory(t *testing.T, inv *Inventory) {
 	}
 	checkConsul(t, inv.App.Consul, inv.App.Slots, inv.App.Health)
 	checkSlots(t, inv.App.Slots)
+	checkSteps(t, inv)
 	if s := inv.Strategy; (s.BlueGreen && inv.App.Slots == nil) || validAmount(s.Canary) != nil ||
 		(isZeroAmount(s.Canary) && (s.CanaryBake != 0 || s.PauseAfterCanary)) {
 		t.Fatalf("accepted strategy %+v with slots %+v", s, inv.App.Slots)
@@ -141,5 +146,54 @@ func checkSlots(t *testing.T, s *Slots) {
 		appspec.SlotName(a.Name) != nil || appspec.SlotName(b.Name) != nil ||
 		appspec.Unit(s.UnitOf(a)) != nil || appspec.Unit(s.UnitOf(b)) != nil {
 		t.Fatalf("accepted slots %+v", s)
+	}
+}
+
+// checkSteps: what loads is a gray release the engine can run: Consul and
+// a canary, weights going up to a final 100%, analyses analysis.Validate
+// accepts, and app.analysis's templates likewise.
+func checkSteps(t *testing.T, inv *Inventory) {
+	if a := inv.App.Analysis; a != nil {
+		if analysis.ValidAddress(a.Prometheus.Address) != nil || a.Prometheus.Timeout <= 0 {
+			t.Fatalf("accepted prometheus %+v", a.Prometheus)
+		}
+		for _, tmpl := range a.Templates {
+			if err := tmpl.Spec.Validate(); err != nil {
+				t.Fatalf("accepted template %s: %v", tmpl.Name, err)
+			}
+		}
+	}
+	if ca := inv.Strategy.CanaryAnalysis; ca != nil && (isZeroAmount(inv.Strategy.Canary) || inv.Strategy.Steps != nil || ca.Spec.Validate() != nil) {
+		t.Fatalf("accepted canary_analysis %+v with strategy %+v", ca, inv.Strategy)
+	}
+	steps := inv.Strategy.Steps
+	if len(steps) == 0 {
+		return
+	}
+	if inv.App.Consul == nil || isZeroAmount(inv.Strategy.Canary) || inv.Strategy.BlueGreen || steps[0].Kind != StepWeight {
+		t.Fatalf("accepted steps %+v with strategy %+v", steps, inv.Strategy)
+	}
+	last := 0.0
+	for _, s := range steps {
+		switch s.Kind {
+		case StepWeight:
+			if s.Weight <= last || s.Weight > 100 {
+				t.Fatalf("accepted weights %+v", steps)
+			}
+			last = s.Weight
+		case StepAnalysis:
+			if s.Analysis == nil || s.Analysis.Spec.Validate() != nil {
+				t.Fatalf("accepted analysis step %+v", s)
+			}
+		case StepPause:
+			if s.Pause < 0 {
+				t.Fatalf("accepted pause %+v", s)
+			}
+		default:
+			t.Fatalf("step of unknown kind %+v", s)
+		}
+	}
+	if last != 100 {
+		t.Fatalf("steps end at %v%%, not 100%%", last)
 	}
 }

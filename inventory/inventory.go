@@ -55,7 +55,9 @@ func (d *decoder) inventory(root *yaml.Node) *Inventory {
 	inv.App = app
 	top := d.sshLayer(f["ssh"], at{field: "ssh"})
 	inv.SSH = top.over(d.defaultSSH(top, orAt(f["ssh"], root)))
-	inv.Strategy = d.strategy(f["strategy"], root, at{field: "strategy"}, slots)
+	sc := stepContext{consulWritten: lookup(f["app"], "consul") != nil, analysis: app.Analysis,
+		analysisWritten: lookup(f["app"], "analysis") != nil}
+	inv.Strategy = d.strategy(f["strategy"], root, at{field: "strategy"}, slots, sc)
 	if d.settingsOnly {
 		if n, ok := f["groups"]; ok {
 			d.errorf(Deref(n), at{field: "groups"}, "must not be set: the hosts come from another source")
@@ -75,7 +77,7 @@ func (d *decoder) document(data []byte) *yaml.Node {
 		if errors.Is(err, io.EOF) {
 			d.errorf(&yaml.Node{Line: 1, Column: 1}, at{}, "file is empty")
 		} else {
-			d.syntaxError(err)
+			d.syntaxError(err, data)
 		}
 		return nil
 	}
@@ -83,7 +85,7 @@ func (d *decoder) document(data []byte) *yaml.Node {
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		d.syntaxError(err)
+		d.syntaxError(err, data)
 	case len(extra.Content) > 0 && !IsNull(extra.Content[0]):
 		d.errorf(extra.Content[0], at{}, "only one YAML document is allowed")
 	}
@@ -99,10 +101,10 @@ func (d *decoder) document(data []byte) *yaml.Node {
 	return root
 }
 
-func (d *decoder) syntaxError(err error) {
+func (d *decoder) syntaxError(err error, data []byte) {
 	e := &FieldError{File: d.file, Msg: err.Error()}
 	if line, msg, ok := SyntaxErrorLine(err); ok {
-		e.Line, e.Msg = line, "invalid YAML: "+msg
+		e.Line, e.Msg = line, "invalid YAML: "+msg+foldedHint(data, line)
 	}
 	d.errs = append(d.errs, e)
 }

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fleetdeploy/fleet/analysis"
 )
 
 // mustParse parses src, which must be valid.
@@ -28,6 +30,13 @@ func homeSSH() SSH {
 		Keepalive:      15 * time.Second,
 	}
 }
+
+// errorRateSpec is testdata/fleet.yaml's one analysis template.
+var errorRateSpec = analysis.Spec{Metrics: []analysis.Metric{{
+	Name:      "error_rate",
+	Query:     `sum(rate(hello_requests_total{code=~"5..",version="{{.Version}}"}[30s])) / sum(rate(hello_requests_total{version="{{.Version}}"}[30s]))`,
+	Condition: "< 0.01", Interval: 30 * time.Second, Count: 3, NoData: analysis.NoDataFail, InitialDelay: 30 * time.Second,
+}}}
 
 func TestLoad_Example(t *testing.T) {
 	t.Setenv("HOME", "/home/u")
@@ -75,15 +84,20 @@ func TestLoad_Example(t *testing.T) {
 				},
 			},
 			Slots: &Slots{Unit: "hello@.service", Instances: []Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}},
+			Analysis: &Analysis{
+				Prometheus: Prometheus{Address: "http://prometheus.example.com:9090", Timeout: 10 * time.Second, BearerTokenEnv: "PROMETHEUS_TOKEN"},
+				Templates:  []AnalysisTemplate{{Name: "error-rate", Spec: errorRateSpec}},
+			},
 		},
 		SSH: top,
 		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Stage: StageBefore,
-			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true, ConfirmAbove: "50%"},
+			Canary: "10%", CanaryBake: 30 * time.Second, PauseAfterCanary: true, BlueGreen: true, ConfirmAbove: "50%",
+			CanaryAnalysis: &AnalysisStep{Templates: []string{"error-rate"}, Spec: errorRateSpec}},
 		Groups: []string{"web", "db"},
 		Hosts: []Host{
-			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 67},
-			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 71},
-			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 76},
+			{Name: "web1", Address: "10.0.0.11", Group: "web", Labels: map[string]string{"tier": "web", "zone": "a"}, SSH: web1, Slots: true, Line: 87},
+			{Name: "web2", Address: "web2", Group: "web", Labels: map[string]string{"tier": "web"}, SSH: web, Slots: true, Line: 91},
+			{Name: "db1", Address: "db1.internal.example.com", Group: "db", Labels: map[string]string{"tier": "db", "zone": "c"}, SSH: db1, Line: 96},
 		},
 	}
 	if !reflect.DeepEqual(inv, want) {
@@ -173,7 +187,7 @@ strategy: {max_unavailable: 0, max_surge: "25%", max_failures: 100%, auto_rollba
 groups: [{name: web, hosts: [web1]}]
 `)
 	want := Strategy{MaxUnavailable: "0", MaxSurge: "25%", MaxFailures: "100%", AutoRollback: false, Parallel: 5, Stage: StageAhead, Canary: "0"}
-	if inv.Strategy != want {
+	if !reflect.DeepEqual(inv.Strategy, want) {
 		t.Errorf("Strategy = %+v, want %+v", inv.Strategy, want)
 	}
 }

@@ -191,7 +191,7 @@ func TestParse_Canary(t *testing.T) {
 	inv := mustParse(t, appOK+"strategy: {canary: 2, canary_bake: 1m, pause_after_canary: true}\n"+hostsOK)
 	want := Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Stage: StageBefore,
 		Canary: "2", CanaryBake: time.Minute, PauseAfterCanary: true}
-	if inv.Strategy != want {
+	if !reflect.DeepEqual(inv.Strategy, want) {
 		t.Errorf("Strategy = %+v, want %+v", inv.Strategy, want)
 	}
 	if got := mustParse(t, appOK+"strategy: {canary: 25%}\n"+hostsOK).Strategy.Canary; got != "25%" {

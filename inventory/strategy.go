@@ -30,6 +30,19 @@ type Strategy struct {
 	PauseAfterCanary bool          // stop after the canaries until the user resumes; default false
 	BlueGreen        bool          // switch between the two slots on hosts with slots; requires app.slots
 
+	// CanaryAnalysis is an analysis run once the canary hosts are healthy
+	// (after CanaryBake, if set) and before the rest go: a failure rolls
+	// the canary back as a failed bake does. Nil for none; it needs a
+	// canary, and takes no Steps (write an analysis step there).
+	CanaryAnalysis *AnalysisStep
+
+	// Steps make the rollout a gray release: the canary hosts take the
+	// release, then a growing share of traffic through Consul weights,
+	// with pauses and analyses between; nil for none. They need
+	// app.consul and a canary, and do not combine with blue_green,
+	// canary_bake or pause_after_canary. See Step.
+	Steps []Step
+
 	// ConfirmAbove is the share of the fleet (a count or percentage) a
 	// command run from a terminal may change without asking; "" when
 	// unset, and cmd/fleet then uses its own default.
@@ -45,9 +58,9 @@ const (
 )
 
 var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel", "stage",
-	"canary", "canary_bake", "pause_after_canary", "blue_green", "confirm_above"}
+	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps"}
 
-func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy {
+func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepContext) Strategy {
 	f := d.fields(n, a, strategyFields...)
 	s := Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: defaultParallel,
 		Stage: StageBefore, Canary: "0"}
@@ -76,7 +89,51 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules) Strategy
 	if s.BlueGreen && !slots.written {
 		d.errorf(Deref(f["blue_green"]), a.key("blue_green"), "needs app.slots: blue/green flips between two instances per host")
 	}
+	if sn, ok := f["steps"]; ok {
+		s.Steps = d.steps(sn, a.key("steps"), sc)
+		d.stepRules(f, a, s, sc)
+	}
+	d.canaryAnalysis(f, a, &s, sc)
 	return s
+}
+
+// canaryAnalysis decodes canary_analysis, which has the forms of an
+// analysis step. Like a bake, it needs a canary to judge.
+func (d *decoder) canaryAnalysis(f map[string]*yaml.Node, a at, s *Strategy, sc stepContext) {
+	n, ok := f["canary_analysis"]
+	if !ok {
+		return
+	}
+	s.CanaryAnalysis = d.stepAnalysis(n, a.key("canary_analysis"), sc)
+	if isZeroAmount(s.Canary) {
+		d.errorf(Deref(n), a.key("canary_analysis"), "is set, but canary is %s, so there is nothing to analyse; set canary", s.Canary)
+	}
+	if _, steps := f["steps"]; steps {
+		d.errorf(Deref(n), a.key("canary_analysis"), "with steps, analyse with a step: - analysis: <template>")
+	}
+}
+
+// stepRules refuses what steps cannot be combined with: traffic moves by
+// Consul weights, to a canary, and the steps say when to wait.
+func (d *decoder) stepRules(f map[string]*yaml.Node, a at, s Strategy, sc stepContext) {
+	sn := Deref(f["steps"])
+	if !sc.consulWritten {
+		d.errorf(sn, a.key("steps"), "need app.consul: fleet sets each step's share of traffic through the instances' Consul weights")
+	}
+	if cn, set := f["canary"]; !set {
+		d.errorf(sn, a.key("steps"), "move traffic to the canary hosts, but there are none; set canary (a count or percentage of the hosts)")
+	} else if isZeroAmount(s.Canary) {
+		d.errorf(Deref(cn), a.key("canary"), "is %s, but steps move traffic to the canary hosts; set a count or percentage above 0", s.Canary)
+	}
+	if s.BlueGreen {
+		d.errorf(Deref(f["blue_green"]), a.key("blue_green"), "cannot be combined with steps yet: a gray release moves traffic between hosts, not between a host's slots")
+	}
+	if s.PauseAfterCanary {
+		d.errorf(Deref(f["pause_after_canary"]), a.key("pause_after_canary"), "with steps, pause with a step: - pause: {} waits for fleet promote")
+	}
+	if s.CanaryBake > 0 {
+		d.errorf(Deref(f["canary_bake"]), a.key("canary_bake"), "with steps, wait with a step such as - pause: %s", s.CanaryBake)
+	}
 }
 
 // canary decodes the canary settings. Baking or pausing after a canary

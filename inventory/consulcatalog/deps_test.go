@@ -7,7 +7,7 @@ import (
 )
 
 // TestDeps enforces DESIGN.md's arrows: consulcatalog imports inventory
-// (and through it appspec) and consul/api's types, nothing else of fleet.
+// (and through it appspec and analysis) and consul/api's types, nothing else of fleet.
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "inventory/consulcatalog", "inventory", "appspec")
+	depstest.Arrows(t, "inventory/consulcatalog", "inventory", "appspec", "analysis")
 }
