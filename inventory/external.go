@@ -48,6 +48,10 @@ type ExternalHost struct {
 	Port    int    // 0 keeps the settings' ssh port
 	Line    int    // where the source defines it, when it is a file
 	Origin  string // where it came from, for messages: "hosts.ini:12", "consul catalog"
+
+	// IdentityFiles replace the settings' ssh.identity_files for this
+	// host, as a fleet.yaml host's own do; nil keeps the settings'.
+	IdentityFiles []string
 }
 
 // AddHosts checks hosts with the rules of a fleet.yaml host entry (name,
@@ -101,6 +105,9 @@ func (inv *Inventory) external(e ExternalHost) (Host, error) {
 		h.Labels = map[string]string{}
 	}
 	h.SSH.IdentityFiles = slices.Clone(inv.SSH.IdentityFiles)
+	if e.IdentityFiles != nil {
+		h.SSH.IdentityFiles = slices.Clone(e.IdentityFiles)
+	}
 	if err := validAddress(h.Address); err != nil {
 		return Host{}, fmt.Errorf("address %q %w", h.Address, err)
 	}

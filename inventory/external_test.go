@@ -113,3 +113,30 @@ func TestAddHosts_SlotsFollowTheApp(t *testing.T) {
 		t.Error("host does not run the app's slots")
 	}
 }
+
+// TestAddHosts_IdentityFiles: a host's own key files replace the
+// settings' for that host only, and the hosts share no slice.
+func TestAddHosts_IdentityFiles(t *testing.T) {
+	inv, err := ParseSettings("app.yaml", []byte(settingsYAML))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := []string{"/home/ops/.ssh/db_ed25519"}
+	err = inv.AddHosts([]ExternalHost{
+		{Name: "db1", IdentityFiles: own, Origin: "hosts.ini:9"},
+		{Name: "web1", Origin: "hosts.ini:3"},
+	})
+	if err != nil {
+		t.Fatalf("AddHosts: %v", err)
+	}
+	if got := inv.Hosts[0].SSH.IdentityFiles; !reflect.DeepEqual(got, own) {
+		t.Errorf("db1 identity files %v, want %v", got, own)
+	}
+	if got := inv.Hosts[1].SSH.IdentityFiles; !reflect.DeepEqual(got, []string{"/etc/fleet/key"}) {
+		t.Errorf("web1 identity files %v, want the settings'", got)
+	}
+	own[0] = "changed"
+	if inv.Hosts[0].SSH.IdentityFiles[0] == "changed" {
+		t.Error("the host shares the caller's slice")
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/render"
 )
 
 // Every flag also reads from a FLEET_… environment variable, as CI jobs expect.
@@ -19,7 +20,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "inventory", Aliases: []string{"i"}, Value: "fleet.yaml", EnvVars: []string{"FLEET_INVENTORY"}, Usage: "fleet.yaml, or an Ansible inventory (INI or YAML; then --app)"},
 		&cli.StringFlag{Name: "limit", Aliases: []string{"l"}, EnvVars: []string{"FLEET_LIMIT"}, Usage: "hosts, globs or groups, comma-separated"},
 		&cli.StringFlag{Name: "selector", Aliases: []string{"s"}, EnvVars: []string{"FLEET_SELECTOR"}, Usage: "label terms k=v, k!=v, k; comma-separated"},
-		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: formatText, EnvVars: []string{"FLEET_OUTPUT"}, Usage: "text (live on a terminal, else plain), plain, or json (docs/events.md)"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: render.Text, EnvVars: []string{"FLEET_OUTPUT"}, Usage: "text (live on a terminal, else plain), plain, or json (docs/events.md)"},
 		&cli.StringFlag{Name: "agent-binary", EnvVars: []string{"FLEET_AGENT_BINARY"}, Usage: "fleet binary for the hosts, when this one does not run there"},
 		&cli.StringFlag{Name: "log-level", Value: "warn", EnvVars: []string{"FLEET_LOG_LEVEL"}, Usage: "debug, info, warn or error (logs go to stderr)"},
 	}, sourceFlags())
@@ -31,18 +32,18 @@ type target struct {
 	inv   *inventory.Inventory
 	src   *deploy.Source
 	hosts []inventory.Host
-	out   *progress
+	out   *output
 	opts  deploy.Options
 	ask   confirmOptions // mutating commands only
 }
 
 // newOutput sets up progress (stdout) and logs (stderr).
-func newOutput(c *cli.Context) (*progress, *slog.Logger, error) {
+func newOutput(c *cli.Context) (*output, *slog.Logger, error) {
 	out, err := newProgress(c.App.Writer, c.String("output"))
 	if err != nil {
 		return nil, nil, err
 	}
-	log, err := newLogger(out.beside(c.App.ErrWriter), c.String("log-level"))
+	log, err := newLogger(out.Beside(c.App.ErrWriter), c.String("log-level"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -58,7 +59,7 @@ func loadTarget(c *cli.Context) (*target, error) {
 }
 
 // loadTargetWith resolves the inventory source and the selected hosts.
-func loadTargetWith(c *cli.Context, out *progress, log *slog.Logger) (*target, error) {
+func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, error) {
 	src, err := loadSource(c)
 	if err != nil {
 		return nil, err
@@ -73,7 +74,7 @@ func loadTargetWith(c *cli.Context, out *progress, log *slog.Logger) (*target, e
 	}
 	opts := deploy.Options{Inventory: inv, Hosts: hosts, Dialer: newDialer(inv.Strategy.Parallel),
 		AgentBinary: c.String("agent-binary"), CommandLine: commandLine(c), Logger: log,
-		Events: out.emit, Now: out.now, UploadProgressEvery: out.uploadEvery()}
+		Events: out.Emit, Now: out.Now, UploadProgressEvery: out.UploadEvery()}
 	return &target{inv: inv, src: src, hosts: hosts, out: out, opts: opts}, nil
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	_ "embed"
 	"fmt"
 	"strings"
 
@@ -9,46 +10,13 @@ import (
 
 // The completion scripts ask fleet itself (urfave/cli's hidden
 // --generate-bash-completion flag) for the commands and flags that fit
-// the words typed so far.
-const bashCompletion = `# bash completion for fleet: source <(fleet completion bash)
-_fleet_complete() {
-  local cur opts
-  COMPREPLY=()
-  cur="${COMP_WORDS[COMP_CWORD]}"
-  if [[ "$cur" == "-"* ]]; then
-    opts=$("${COMP_WORDS[0]}" "${COMP_WORDS[@]:1:$COMP_CWORD-1}" "$cur" --generate-bash-completion 2>/dev/null)
-  else
-    opts=$("${COMP_WORDS[0]}" "${COMP_WORDS[@]:1:$COMP_CWORD-1}" --generate-bash-completion 2>/dev/null)
-  fi
-  if [[ -z "$opts" ]]; then
-    COMPREPLY=($(compgen -f -- "$cur"))
-  else
-    COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-  fi
-  return 0
-}
-complete -o bashdefault -o default -F _fleet_complete fleet
-`
-
-const zshCompletion = `#compdef fleet
-# zsh completion for fleet: source <(fleet completion zsh), or save as _fleet on $fpath
-_fleet() {
-  local -a opts
-  local cur
-  cur=${words[-1]}
-  if [[ "$cur" == "-"* ]]; then
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} ${cur} --generate-bash-completion 2>/dev/null)}")
-  else
-    opts=("${(@f)$(${words[@]:0:#words[@]-1} --generate-bash-completion 2>/dev/null)}")
-  fi
-  if [[ "${opts[1]}" != "" ]]; then
-    _describe 'values' opts
-  else
-    _files
-  fi
-}
-compdef _fleet fleet
-`
+// the words typed so far. They are shell, kept as shell files.
+var (
+	//go:embed completion/fleet.bash
+	bashCompletion string
+	//go:embed completion/fleet.zsh
+	zshCompletion string
+)
 
 func completionCommand() *cli.Command {
 	return &cli.Command{

@@ -10,6 +10,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/render"
 )
 
 // defaultConfirmAbove is the share of the fleet a command may change
@@ -54,7 +55,7 @@ var errNotConfirmed = errors.New("not confirmed; nothing changed")
 // inventory source, selected or not.
 func (t *target) confirm(p plan.Plan, what string) error {
 	o := t.ask
-	if o.yes || !interactive(o.in, o.out) {
+	if o.yes || !render.Interactive(o.in, o.out) {
 		return nil
 	}
 	above := o.above

@@ -12,6 +12,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/inventory"
 )
 
 func inventoryCommand() *cli.Command {
@@ -29,7 +30,7 @@ type inventoryRow struct {
 	Address string            `json:"address"`
 	User    string            `json:"user,omitempty"`
 	Port    int               `json:"port,omitempty"`
-	Group   string            `json:"group,omitempty"`
+	Group   string            `json:"group,omitempty"`  // Ansible: the groups it is listed in, comma-separated, in file order
 	Groups  []string          `json:"groups,omitempty"` // Ansible: every group, with ancestors
 	Labels  map[string]string `json:"labels"`
 	Slots   bool              `json:"slots,omitempty"`
@@ -45,7 +46,7 @@ func runInventory(c *cli.Context) error {
 	rows := make([]inventoryRow, 0, len(t.hosts))
 	for _, h := range t.hosts {
 		rows = append(rows, inventoryRow{Host: h.Name, Address: h.Address, User: h.SSH.User, Port: h.SSH.Port,
-			Group: h.Group, Groups: t.src.Groups[h.Name], Labels: h.Labels, Slots: h.Slots,
+			Group: hostGroup(t.src, h), Groups: t.src.Groups[h.Name], Labels: h.Labels, Slots: h.Slots,
 			Source: t.src.Kind, Origin: t.src.Origin[h.Name]})
 	}
 	if t.out.json {
@@ -56,7 +57,7 @@ func runInventory(c *cli.Context) error {
 }
 
 func writeInventory(w io.Writer, t *target, rows []inventoryRow) {
-	fmt.Fprintf(w, "%d of %d hosts from %s %s", len(rows), len(t.inv.Hosts), t.src.Kind, t.src.Where)
+	fmt.Fprintf(w, "%d of %d hosts from %s %s", len(rows), max(t.src.Total, len(t.inv.Hosts)), t.src.Kind, t.src.Where)
 	if t.src.Kind != deploy.SourceFleet {
 		fmt.Fprintf(w, "; app, ssh and strategy from %s", t.inv.File)
 	}
@@ -72,6 +73,16 @@ func writeInventory(w io.Writer, t *target, rows []inventoryRow) {
 			orWord(r.Group, "-"), labelText(r.Labels), r.Origin)
 	}
 	_ = tw.Flush()
+}
+
+// hostGroup is the GROUP fleet shows: a fleet.yaml host's group; for an
+// Ansible host its most specific groups, those it is listed in (not
+// their parents), in file order.
+func hostGroup(src *deploy.Source, h inventory.Host) string {
+	if direct := src.Direct[h.Name]; len(direct) > 0 {
+		return strings.Join(direct, ",")
+	}
+	return h.Group
 }
 
 func labelText(m map[string]string) string {

@@ -17,12 +17,9 @@ func promoteCommand() *cli.Command {
 
 // runPromote has deploy read the paused rollout's version from the hosts
 // and roll it out to the rest, with no new canary and no upload.
-var runPromote = mutating("promote", func(c *cli.Context, rec *runRecord) (deploy.Record, error) {
-	t, err := rec.target(c)
-	if err != nil {
-		return deploy.Record{}, withExit(exitCannotStart, err)
-	}
+var runPromote = mutating("promote", func(c *cli.Context, t *target) (deploy.Record, error) {
 	o := t.opts
+	var err error
 	if o.Strategy, err = strategyOf(c, t.inv.Strategy); err != nil {
 		return deploy.Record{}, withExit(exitCannotStart, strategyError(t.inv.File, err))
 	}

@@ -12,16 +12,21 @@ import (
 )
 
 // mutating runs the body of rollout, rollback or promote inside a run
-// record, which ends every run with rollout_done and the report files.
-// body returns what deploy recorded and the command's error, exit code
+// record, which ends every run with rollout_done and the report files,
+// a refusal to load the hosts included. body gets the loaded hosts and
+// returns what deploy recorded and the command's error, exit code
 // attached (runExit).
-func mutating(command string, body func(*cli.Context, *runRecord) (deploy.Record, error)) cli.ActionFunc {
+func mutating(command string, body func(*cli.Context, *target) (deploy.Record, error)) cli.ActionFunc {
 	return func(c *cli.Context) error {
 		r, err := startRecord(c, command)
 		if err != nil {
 			return withExit(exitCannotStart, err)
 		}
-		rec, err := body(c, r)
+		t, err := r.target(c)
+		if err != nil {
+			return r.finish(c.Context, deploy.Record{}, withExit(exitCannotStart, err))
+		}
+		rec, err := body(c, t)
 		return r.finish(c.Context, rec, err)
 	}
 }

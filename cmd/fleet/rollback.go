@@ -8,6 +8,7 @@ import (
 
 	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/render"
 )
 
 func rollbackCommand() *cli.Command {
@@ -27,11 +28,7 @@ func rollbackCommand() *cli.Command {
 	}
 }
 
-var runRollback = mutating("rollback", func(c *cli.Context, rec *runRecord) (deploy.Record, error) {
-	t, err := rec.target(c)
-	if err != nil {
-		return deploy.Record{}, withExit(exitCannotStart, err)
-	}
+var runRollback = mutating("rollback", func(c *cli.Context, t *target) (deploy.Record, error) {
 	o, err := rollbackOptions(c, t)
 	if err != nil {
 		return deploy.Record{}, err
@@ -75,14 +72,10 @@ func runRollbackDryRun(c *cli.Context) error {
 	}
 	p, consul := rp.Plan, t.inv.App.Consul
 	if t.out.json {
-		t.out.emit(deploy.PlanEvent(p, consul, ", rollback to "+p.Hosts[0].To+" ("+rp.Why+")"))
+		t.out.Emit(deploy.PlanEvent(p, consul, ", rollback to "+p.Hosts[0].To+" ("+rp.Why+")"))
 		t.emitAll(deploy.PlanEvents(p, nil, consul))
 		return nil
 	}
-	t.out.write(func(w io.Writer) {
-		fmt.Fprintf(w, "Rollback plan: return %d hosts to %s (%s), maxUnavailable=%d, nothing to upload%s\n\n",
-			len(p.Hosts), p.Hosts[0].To, rp.Why, p.Window, deploy.DrainNote(consul))
-		writePlanTable(w, p, nil, consul)
-	})
+	t.out.write(func(w io.Writer) { render.RollbackPlan(w, rp, consul) })
 	return nil
 }

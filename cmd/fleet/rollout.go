@@ -33,11 +33,7 @@ func concatFlags(groups ...[]cli.Flag) []cli.Flag {
 	return out
 }
 
-var runRollout = mutating("rollout", func(c *cli.Context, rec *runRecord) (deploy.Record, error) {
-	t, err := rec.target(c)
-	if err != nil {
-		return deploy.Record{}, withExit(exitCannotStart, err)
-	}
+var runRollout = mutating("rollout", func(c *cli.Context, t *target) (deploy.Record, error) {
 	o, err := rolloutOptions(c, t)
 	if err != nil {
 		return deploy.Record{}, withExit(exitCannotStart, err)

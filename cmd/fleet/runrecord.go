@@ -26,7 +26,7 @@ func reportFlags() []cli.Flag {
 // a refusal before any host was contacted included.
 type runRecord struct {
 	command string
-	out     *progress
+	out     *output
 	log     *slog.Logger
 	junit   string
 	report  string
@@ -41,7 +41,7 @@ func startRecord(c *cli.Context, command string) (*runRecord, error) {
 		return nil, err
 	}
 	return &runRecord{command: command, out: out, log: log, junit: c.String("junit"), report: c.String("report"),
-		started: out.now()}, nil
+		started: out.Now()}, nil
 }
 
 // finish ends the run: one rollout_done event, the report files, and err
@@ -50,7 +50,7 @@ func startRecord(c *cli.Context, command string) (*runRecord, error) {
 func (r *runRecord) finish(ctx context.Context, rec deploy.Record, err error) error {
 	rec.Command = r.command
 	code := exitCodeOf(ctx, err)
-	now := r.out.now()
+	now := r.out.Now()
 	ev := event{Kind: deploy.KindRolloutDone, RolloutID: rec.ID, Command: r.command, To: rec.Version,
 		State: outcome(rec, code), Result: resultOf(code), ExitCode: &code, DurationMS: now.Sub(r.started).Milliseconds()}
 	if rec.Result != nil {
@@ -59,8 +59,8 @@ func (r *runRecord) finish(ctx context.Context, rec deploy.Record, err error) er
 	if err != nil {
 		ev.Error = err.Error()
 	}
-	r.out.emit(ev)
-	r.out.close()
+	r.out.Emit(ev)
+	r.out.Close()
 	if werr := r.writeReports(rec.Report(resultOf(code), code, err, r.started, now)); werr != nil {
 		return &exitError{code: code, err: errors.Join(err, werr)}
 	}

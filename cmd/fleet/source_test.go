@@ -9,6 +9,7 @@ import (
 	neturl "net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/hostsim"
+	"github.com/fleetdeploy/fleet/transport/transporttest"
 )
 
 // settingsOf writes the app, ssh and strategy of the simulated fleet's
@@ -100,10 +102,12 @@ func TestInventory_Ansible(t *testing.T) {
 				t.Errorf("%s: %s from %s %s", file, r.Host, r.Source, r.Origin)
 			}
 		}
+		// A host's group is the groups it is listed in, not eu_west or
+		// frontend above them.
 		for name, want := range map[string]string{
 			"bastion.example.com":    "bastion.example.com ops 0 ungrouped",
-			"web07.example.com":      "web07.example.com deploy 0 eu_west tier=web,zone=a",
-			"web-canary.example.com": "10.0.1.50 deploy 2222 canary tier=web,zone=a",
+			"web07.example.com":      "web07.example.com deploy 0 web tier=web,zone=a",
+			"web-canary.example.com": "10.0.1.50 deploy 2222 web,canary tier=web,zone=a",
 			"api-d.example.com":      "api-d.example.com deploy 2200 api zone=b", // the host's zone beats eu_west's
 			"db1.example.com":        "10.0.2.11 postgres 5022 db tier=db",
 		} {
@@ -146,6 +150,11 @@ func TestInventory_Ansible(t *testing.T) {
 	if !strings.HasPrefix(r.stdout, "25 of 33 hosts from ansible "+ini+"; app, ssh and strategy from "+app) ||
 		!strings.Contains(r.stdout, "ORIGIN") {
 		t.Errorf("text:\n%s", r.stdout)
+	}
+	// GROUP is the most specific: web-canary is listed in web and canary.
+	if !regexp.MustCompile(`(?m)^web-canary\.example\.com +10\.0\.1\.50 +deploy +2222 +web,canary +`).MatchString(r.stdout) ||
+		!regexp.MustCompile(`(?m)^web07\.example\.com +web07\.example\.com +deploy +- +web +`).MatchString(r.stdout) {
+		t.Errorf("GROUP column:\n%s", r.stdout)
 	}
 }
 
@@ -366,5 +375,147 @@ func TestInventory_ConsulCatalogErrors(t *testing.T) {
 		if !strings.Contains(r.stderr, tc.want) {
 			t.Errorf("%v: stderr does not say %q:\n%s", tc.args, tc.want, r.stderr)
 		}
+	}
+}
+
+// checkoutInventory is the checkout team's inventory and --app file in
+// deploy/testdata/ansible: web and workers, a local control node, a
+// templated legacy address, become and ssh args that turn host key
+// checking off.
+func checkoutInventory() (hosts, app string) {
+	dir := filepath.Join("..", "..", "deploy", "testdata", "ansible")
+	return filepath.Join(dir, "hosts.ini"), filepath.Join(dir, "app.yaml")
+}
+
+// TestInventory_AnsibleWarnings: the settings fleet does not honour are
+// logged once each to stderr, the one that would turn host key checking
+// off marked SECURITY; the output itself is untouched.
+func TestInventory_AnsibleWarnings(t *testing.T) {
+	hosts, app := checkoutInventory()
+	r := runArgs(t.Context(), []string{"fleet", "inventory", "-i", hosts, "--app", app, "-l", "checkout:!canary", "-o", "json"})
+	if rows := inventoryRows(t, r); !slices.Equal(rowNames(rows), []string{"web1.example.com", "web2.example.com", "worker1.example.com", "worker2.example.com"}) {
+		t.Errorf("hosts %v", rowNames(rows))
+	}
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("stderr has %d lines, want 2 warnings:\n%s", len(lines), r.stderr)
+	}
+	if !strings.Contains(lines[0], "level=WARN") || !strings.Contains(lines[0], "hosts.ini:23: ansible_become: not read") ||
+		strings.Contains(lines[0], "SECURITY") {
+		t.Errorf("become warning: %s", lines[0])
+	}
+	if !strings.Contains(lines[1], `level=WARN msg="SECURITY: `) || !strings.Contains(lines[1], "hosts.ini:24: ansible_ssh_common_args") ||
+		!strings.Contains(lines[1], "would turn host key checking off, which is never honoured") {
+		t.Errorf("security warning: %s", lines[1])
+	}
+	// --log-level error silences them, as it does deploy's warnings.
+	r = runArgs(t.Context(), []string{"fleet", "inventory", "-i", hosts, "--app", app, "-l", "web", "--log-level", "error"})
+	if r.wantCode(t, exitOK); r.stderr != "" {
+		t.Errorf("stderr at --log-level error:\n%s", r.stderr)
+	}
+}
+
+// TestInventory_AnsibleRefusals: only selected hosts refuse a run, each
+// named with the line that sets the value; --skip-non-ssh (or
+// FLEET_SKIP_NON_SSH) leaves a local host out with a warning instead.
+func TestInventory_AnsibleRefusals(t *testing.T) {
+	hosts, app := checkoutInventory()
+	inv := func(args ...string) result {
+		return runArgs(t.Context(), append([]string{"fleet", "inventory", "-i", hosts, "--app", app, "-o", "json"}, args...))
+	}
+	r := inv("-l", "all")
+	r.wantCode(t, exitCannotStart)
+	for _, want := range []string{
+		`fleet: ` + hosts + `:28: ansible_connection (host localhost): connection "local" is not SSH`,
+		"\n" + hosts + `:31: ansible_host (host legacy1.example.com): Jinja2 is not evaluated: set a literal address`,
+		"\n" + hosts + ": to deploy to the other hosts, leave those not reached over SSH out of --limit, or pass --skip-non-ssh to skip them with a warning each\n",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("-l all: stderr does not say %q:\n%s", want, r.stderr)
+		}
+	}
+	r = inv("-l", "legacy")
+	if r.wantCode(t, exitCannotStart); strings.Contains(r.stderr, "localhost") || strings.Contains(r.stderr, "--skip-non-ssh") {
+		t.Errorf("-l legacy names more than legacy1:\n%s", r.stderr)
+	}
+	for _, args := range [][]string{{"--skip-non-ssh", "-l", "web1*:control"}, {"-l", "web1*:control"}} {
+		if len(args) == 2 {
+			t.Setenv("FLEET_SKIP_NON_SSH", "true")
+		}
+		r = inv(args...)
+		if rows := inventoryRows(t, r); !slices.Equal(rowNames(rows), []string{"web1.example.com"}) {
+			t.Errorf("%v: hosts %v", args, rowNames(rows))
+		}
+		if !strings.Contains(r.stderr, `hosts.ini:28: ansible_connection (host localhost): connection \"local\" is not SSH: host left out`) {
+			t.Errorf("%v: stderr:\n%s", args, r.stderr)
+		}
+	}
+}
+
+// TestInventory_AnsibleReaderMessages: with --app, a plugin's
+// configuration or a misspelt group key gets the Ansible reader's
+// message, not fleet.yaml's.
+func TestInventory_AnsibleReaderMessages(t *testing.T) {
+	hosts, app := checkoutInventory()
+	dir := filepath.Dir(hosts)
+	for _, tc := range []struct {
+		file, want string
+	}{
+		{filepath.Join(dir, "constructed.yml"), "constructed.yml:3:1: this is the configuration of inventory plugin ansible.builtin.constructed, not an inventory: " +
+			"fleet does not run inventory plugins; write the inventory it makes to a file with ansible-inventory -i " +
+			filepath.Join(dir, "constructed.yml") + " --list --yaml > hosts.yml (with the other -i sources it reads, if any) and give fleet that file"},
+		{filepath.Join(dir, "typo.yml"), `typo.yml:7:7: group web has unknown key "var" (did you mean "vars"?)`},
+	} {
+		r := runArgs(t.Context(), []string{"fleet", "inventory", "-i", tc.file, "--app", app})
+		r.wantCode(t, exitCannotStart)
+		if !strings.Contains(r.stderr, tc.want) || strings.Contains(r.stderr, "fleet inventory with its own app settings") {
+			t.Errorf("%s: stderr does not say %q:\n%s", tc.file, tc.want, r.stderr)
+		}
+	}
+}
+
+// TestFlags_SkipNonSSHOnEveryInventoryCommand: every command that reads
+// an inventory takes --skip-non-ssh.
+func TestFlags_SkipNonSSHOnEveryInventoryCommand(t *testing.T) {
+	n := 0
+	for _, c := range newApp().Commands {
+		if hasFlag(c, "inventory") {
+			n++
+			if !hasFlag(c, "skip-non-ssh") {
+				t.Errorf("fleet %s has --inventory but not --skip-non-ssh", c.Name)
+			}
+		}
+	}
+	if n < 7 {
+		t.Errorf("only %d commands read an inventory", n)
+	}
+}
+
+// TestRollout_AnsibleIdentityFile: a host's ansible_ssh_private_key_file
+// is the key its SSH connection uses, in place of the --app file's.
+func TestRollout_AnsibleIdentityFile(t *testing.T) {
+	t.Setenv("SSH_AUTH_SOCK", "") // only the key files
+	s := newSim(t, 2, hostsim.Options{}, "")
+	wrong, _ := transporttest.WriteKeyFile(t)
+	ini := writeFile(t, "hosts.ini", fmt.Sprintf(`[web]
+sim1 ansible_host=127.0.0.1 ansible_port=%d ansible_ssh_private_key_file=%s
+sim2 ansible_host=127.0.0.1 ansible_port=%d
+`, s.port("sim1"), s.fleet.ClientKeyFile(), s.port("sim2")))
+	data, err := os.ReadFile(s.settingsOf(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings := regexp.MustCompile(`identity_files: \[.*\]`).ReplaceAllString(string(data), fmt.Sprintf("identity_files: [%q]", wrong))
+	app := writeFile(t, "app.yaml", settings)
+	r := runArgs(t.Context(), []string{"fleet", "rollout", "-i", ini, "--app", app, "--agent-binary", s.agentBin, "-o", "json",
+		"-l", "sim1", "-a", s.artifact("v1"), "--version", "v1"})
+	r.wantCode(t, exitOK)
+	if got := s.fleet.ByName("sim1").Current(); got != "v1" {
+		t.Errorf("sim1 current %q", got)
+	}
+	// sim2 has no key of its own: the --app file's, which no host accepts.
+	st := runArgs(t.Context(), []string{"fleet", "status", "-i", ini, "--app", app, "--agent-binary", s.agentBin, "-o", "json", "-l", "sim2"})
+	if st.code == exitOK || !strings.Contains(st.stdout+st.stderr, "authentication failed") {
+		t.Errorf("sim2 was reached with the --app file's wrong key, or failed otherwise: exit %d\n%s\n%s", st.code, st.stdout, st.stderr)
 	}
 }

@@ -2,14 +2,11 @@ package main
 
 import (
 	"encoding/json"
-	"fmt"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/render"
 )
 
 func statusCommand() *cli.Command {
@@ -36,33 +33,11 @@ func runStatus(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	rep, err := deploy.Status(c.Context, t.opts)
-	rows := rep.Hosts
 	if t.out.json {
-		_ = json.NewEncoder(c.App.Writer).Encode(rows)
+		_ = json.NewEncoder(c.App.Writer).Encode(rep.Hosts)
 		return err
 	}
-	tw := tabwriter.NewWriter(c.App.Writer, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOST\tCURRENT\tPREVIOUS\tUNITS\tHEALTH\tLOCK")
-	for _, r := range rows {
-		if r.Status == nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\tunreachable: %s\n", r.Host, firstLine(r.Error))
-			continue
-		}
-		s := r.Status
-		current := orNone(s.Current)
-		if r.Drift {
-			current += " (drift)"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Host, current, orNone(s.Previous),
-			unitsText(s.Units), deploy.HealthText(s.Checks), lockText(s.Lock))
-	}
-	_ = tw.Flush()
-	if rep.Drift != "" {
-		fmt.Fprintln(c.App.Writer, "\n"+rep.Drift)
-	}
-	if p := rep.Paused; p != nil {
-		fmt.Fprintf(c.App.Writer, "\npaused: %s; continue with `fleet promote`, undo with `fleet rollback`\n", p)
-	}
+	render.Status(c.App.Writer, rep)
 	return err
 }
 
@@ -76,54 +51,6 @@ func runReleases(c *cli.Context) error {
 		_ = json.NewEncoder(c.App.Writer).Encode(rows)
 		return err
 	}
-	tw := tabwriter.NewWriter(c.App.Writer, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "HOST\tVERSION\tSHA256\tSIZE\tSTAGED\tMARK")
-	for _, r := range rows {
-		if r.Status == nil {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\tunreachable: %s\n", r.Host, firstLine(r.Error))
-			continue
-		}
-		for _, rel := range r.Status.Releases {
-			fmt.Fprintf(tw, "%s\t%s\t%.12s\t%d\t%s\t%s\n", r.Host, rel.Version, rel.SHA256, rel.Size,
-				rel.StagedAt.Format("2006-01-02 15:04:05"), releaseMarks(r.Status, rel))
-		}
-	}
-	_ = tw.Flush()
+	render.Releases(c.App.Writer, rows)
 	return err
-}
-
-func releaseMarks(s *agent.StatusResult, rel agent.Release) string {
-	var m []string
-	if rel.Version == s.Current {
-		m = append(m, "current")
-	}
-	if rel.Version == s.Previous {
-		m = append(m, "previous")
-	}
-	if rel.Version == s.LastGood {
-		m = append(m, "last-good")
-	}
-	return strings.Join(m, ",")
-}
-
-func unitsText(units []agent.UnitStatus) string {
-	parts := make([]string, len(units))
-	for i, u := range units {
-		parts[i] = u.Name + "=" + u.ActiveState
-	}
-	return strings.Join(parts, " ")
-}
-
-func lockText(h *agent.Holder) string {
-	if h == nil {
-		return "free"
-	}
-	return fmt.Sprintf("held by %s@%s (pid %d) since %s", h.User, h.Machine, h.PID, h.Since.Format("15:04:05"))
-}
-
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
 }

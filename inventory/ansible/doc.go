@@ -3,7 +3,7 @@
 // returns the inventory; Inventory.Select takes Ansible's host patterns
 // and returns the selected hosts, each with its groups and its variables
 // after Ansible's precedence rules, and the warnings to print once;
-// cmd/fleet turns them into inventory hosts, taking labels from
+// deploy.LoadSource turns them into inventory hosts, taking labels from
 // Host.Labels. Parse is Read and Select("") in one, without warnings.
 //
 // # INI or YAML
@@ -94,7 +94,8 @@
 //
 // host_vars/ and group_vars/ directories next to the inventory, inventory
 // directories, dynamic inventory scripts and plugins (a "plugin:" file is
-// refused), the JSON of ansible-inventory --list, and ansible.cfg
+// refused, with the ansible-inventory --list --yaml command that writes
+// what the plugin makes to a file fleet reads), the JSON of ansible-inventory --list, and ansible.cfg
 // settings. Variables fleet needs must be in the inventory file itself.
 //
 // Problems are inventory's: an inventory.Errors of *inventory.FieldError,

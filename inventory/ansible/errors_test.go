@@ -107,7 +107,7 @@ func TestParse_YAMLErrors(t *testing.T) {
 			"hosts:1:1: read as INI: as YAML this is a mapping, but not of groups; if it is a YAML inventory, put its groups under all: or name the file .yml"},
 		{"syntax", "inv.yml", "all:\n  hosts:\n   a: 1\n  b\n", "inv.yml:4: invalid YAML: "},
 		{"not a mapping", "inv.yml", "- a\n", "inv.yml:1:1: a YAML inventory must be a mapping of groups"},
-		{"plugin config", "inv.yml", "plugin: aws_ec2\nregions: [eu-west-1]\n", "inv.yml:1:1: this is the configuration of an inventory plugin"},
+		{"plugin config", "inv.yml", "plugin: aws_ec2\nregions: [eu-west-1]\n", "inv.yml:1:1: this is the configuration of inventory plugin aws_ec2, not an inventory: fleet does not run inventory plugins; write the inventory it makes to a file with ansible-inventory -i inv.yml --list --yaml > hosts.yml"},
 		{"two documents", "inv.yml", "all: {}\n---\nall: {}\n", "inv.yml:3:1: only one YAML document is allowed"},
 		{"group a list", "inv.yml", "all:\n  children:\n    web: [a]\n", "inv.yml:3:10: group web must be a mapping with hosts, vars and children, got a list"},
 		{"unknown group key", "inv.yml", "all:\n  var: {}\n", `inv.yml:2:3: group all has unknown key "var" (did you mean "vars"?)`},

@@ -17,6 +17,10 @@ type Host struct {
 	Vars    map[string]string // its variables after precedence, as text, ansible_* included
 	Line    int               // where it is first defined
 
+	// DirectGroups are the groups the host is listed in, not those it is
+	// in through children, in the order it was added to them (file
+	// order), without all; [ungrouped] when it is listed in no other.
+	DirectGroups []string
 	// Connection is ansible_connection as written; "" when unset, which
 	// Ansible reads as ssh. A host whose connection is not SSH (see
 	// SSHConnection) is refused when selected, or left out with a

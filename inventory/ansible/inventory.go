@@ -66,6 +66,9 @@ func (inv *Inventory) Select(pattern string, opt Options) (Selection, error) {
 	if err != nil {
 		return Selection{}, err
 	}
+	if len(names) == 0 { // only "" selects nothing without an error
+		return Selection{}, fmt.Errorf("%s: no hosts", inv.File)
+	}
 	byName := make(map[string]Host, len(inv.Hosts))
 	for _, h := range inv.Hosts {
 		byName[h.Name] = h

@@ -104,11 +104,23 @@ func detect(b *builder, file, text string) (*yaml.Node, bool) {
 	}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if k := inventory.Deref(root.Content[i]); k.Kind == yaml.ScalarNode && k.Value == "plugin" {
-			b.add(at(k), "this is the configuration of an inventory plugin, not an inventory; fleet reads static INI and YAML inventories")
+			b.add(at(k), "%s", pluginMessage(b.file, root.Content[i+1]))
 			return nil, true
 		}
 	}
 	return root, true
+}
+
+// pluginMessage refuses an inventory plugin's configuration, and says
+// how to get an inventory fleet reads from it.
+func pluginMessage(file string, name *yaml.Node) string {
+	plugin := "an inventory plugin"
+	if v := inventory.Deref(name); v != nil && v.Kind == yaml.ScalarNode && v.Value != "" {
+		plugin = fmt.Sprintf("inventory plugin %s", v.Value)
+	}
+	return fmt.Sprintf("this is the configuration of %s, not an inventory: fleet does not run inventory plugins; "+
+		"write the inventory it makes to a file with ansible-inventory -i %s --list --yaml > hosts.yml "+
+		"(with the other -i sources it reads, if any) and give fleet that file", plugin, file)
 }
 
 // yamlDocument parses text as one YAML document. root is nil for an

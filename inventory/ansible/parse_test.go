@@ -88,15 +88,15 @@ func TestLoad_ProdINI(t *testing.T) {
 		"tier": "db", "role": "primary", "backup_window": "02:00-04:00"})
 	wantHosts := map[string]Host{
 		"bastion.example.com": {Name: "bastion.example.com", Address: "bastion.example.com", User: "ops",
-			Groups: []string{"all", "ungrouped"}, Vars: prodVars(map[string]string{"ansible_user": "ops"}), Line: 6},
+			Groups: []string{"all", "ungrouped"}, DirectGroups: []string{"ungrouped"}, Vars: prodVars(map[string]string{"ansible_user": "ops"}), Line: 6},
 		"web07.example.com": {Name: "web07.example.com", Address: "web07.example.com", User: "deploy",
-			Groups: []string{"all", "eu_west", "frontend", "web"}, Vars: webVars, Line: 9},
+			Groups: []string{"all", "eu_west", "frontend", "web"}, DirectGroups: []string{"web"}, Vars: webVars, Line: 9},
 		"web-canary.example.com": {Name: "web-canary.example.com", Address: "10.0.1.50", User: "deploy", Port: 2222,
-			Groups: []string{"all", "canary", "eu_west", "frontend", "web"}, Vars: canaryVars, Line: 10},
+			Groups: []string{"all", "canary", "eu_west", "frontend", "web"}, DirectGroups: []string{"web", "canary"}, Vars: canaryVars, Line: 10},
 		"api-d.example.com": {Name: "api-d.example.com", Address: "api-d.example.com", User: "deploy", Port: 2200,
-			Groups: []string{"all", "api", "eu_west"}, Vars: apiD, Line: 18},
+			Groups: []string{"all", "api", "eu_west"}, DirectGroups: []string{"api"}, Vars: apiD, Line: 18},
 		"db1.example.com": {Name: "db1.example.com", Address: "10.0.2.11", User: "postgres", Port: 5022,
-			Groups: []string{"all", "db"}, Vars: db1, Line: 38},
+			Groups: []string{"all", "db"}, DirectGroups: []string{"db"}, Vars: db1, Line: 38},
 	}
 	got := byName(hosts)
 	for name, w := range wantHosts {
@@ -330,5 +330,35 @@ func TestLoad_Missing(t *testing.T) {
 	_, err := Load("testdata/no-such-inventory")
 	if !errors.Is(err, fs.ErrNotExist) || !strings.HasPrefix(err.Error(), "load ansible inventory: ") {
 		t.Errorf("Load = %v, want a wrapped fs.ErrNotExist", err)
+	}
+}
+
+// TestParse_DirectGroups: a host's direct groups are those it is listed
+// in, in file order, never a parent, never all; ungrouped when it is
+// listed in no other.
+func TestParse_DirectGroups(t *testing.T) {
+	hosts, err := Parse("hosts.yml", []byte(`all:
+  hosts:
+    bastion:
+    web1:
+  children:
+    eu_west:
+      children:
+        web:
+          hosts:
+            web1:
+            web2:
+    canary:
+      hosts:
+        web2:
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{"bastion": {"ungrouped"}, "web1": {"web"}, "web2": {"web", "canary"}}
+	for _, h := range hosts {
+		if !slices.Equal(h.DirectGroups, want[h.Name]) {
+			t.Errorf("%s: direct groups %v, want %v", h.Name, h.DirectGroups, want[h.Name])
+		}
 	}
 }

@@ -172,5 +172,10 @@ func (b *builder) resolveHost(h *host, r resolved) Host {
 		maps.Copy(vars, b.groups[g].vars)
 	}
 	maps.Copy(vars, h.vars)
-	return b.connection(h, groups, vars)
+	out := b.connection(h, groups, vars)
+	out.DirectGroups = slices.DeleteFunc(direct, func(g string) bool { return g == All })
+	if len(out.DirectGroups) == 0 {
+		out.DirectGroups = []string{Ungrouped}
+	}
+	return out
 }

@@ -227,3 +227,20 @@ func TestSelect_HostKeyCheckingOffIsNotHonoured(t *testing.T) {
 		t.Errorf("Security = %v, %v; want true, false", sel.Warnings[0].Security, sel.Warnings[1].Security)
 	}
 }
+
+// An inventory without hosts selects nothing, and says so, whatever the
+// pattern: no connection is to blame.
+func TestSelect_NoHosts(t *testing.T) {
+	for file, data := range map[string]string{"empty.yml": "", "hosts.yml": "{}\n", "hosts": "[web]\n"} {
+		inv, err := Read(file, []byte(data))
+		if err != nil {
+			t.Fatalf("Read(%q): %v", data, err)
+		}
+		for _, pattern := range []string{"", "all"} {
+			_, err := inv.Select(pattern, Options{SkipNonSSH: true})
+			if err == nil || errors.Is(err, ErrNotSSH) {
+				t.Errorf("%q, limit %q: %v", data, pattern, err)
+			}
+		}
+	}
+}

@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -33,14 +33,14 @@ type liveRenderer struct {
 	order   []string          // hosts in flight, in the order they started
 	drawn   int               // block lines on the screen now
 	last    time.Time         // last redraw
-	summary []event
+	summary []deploy.Event
 }
 
 func newLiveRenderer(w io.Writer, width int, now func() time.Time) *liveRenderer {
 	return &liveRenderer{w: w, width: width, now: now, flight: map[string]string{}}
 }
 
-func (l *liveRenderer) render(e event) {
+func (l *liveRenderer) render(e deploy.Event) {
 	keep := l.update(e)
 	if keep == "" && e.Kind != deploy.KindRolloutDone && l.now().Sub(l.last) < liveRedraw {
 		return
@@ -61,7 +61,7 @@ func (l *liveRenderer) render(e event) {
 }
 
 // update applies e to the state and returns the line to keep, if any.
-func (l *liveRenderer) update(e event) string {
+func (l *liveRenderer) update(e deploy.Event) string {
 	switch e.Kind {
 	case deploy.KindRolloutStarted:
 		l.start, l.command, l.version, l.total = e.Time, e.Command, e.To, e.Hosts
@@ -102,7 +102,7 @@ func (l *liveRenderer) update(e event) string {
 // state keeps the transitions a person needs to see: rollback moves and
 // hosts left half way. Starting and finishing show in the block and in
 // host_succeeded / host_failed.
-func (l *liveRenderer) state(e event) string {
+func (l *liveRenderer) state(e deploy.Event) string {
 	switch e.State {
 	case "active":
 		l.set(e.Host, "starting")
@@ -118,9 +118,9 @@ func (l *liveRenderer) state(e event) string {
 	return ""
 }
 
-func (l *liveRenderer) doneLine(e event) string {
+func (l *liveRenderer) doneLine(e deploy.Event) string {
 	mark := "✓"
-	if e.ExitCode != nil && *e.ExitCode != exitOK {
+	if e.ExitCode != nil && *e.ExitCode != 0 { // any other code: not a success
 		mark = "✗"
 	}
 	s := fmt.Sprintf("%s %s %s", mark, orWord(e.Command, "run"), e.State)
@@ -200,7 +200,7 @@ var stepTexts = map[string]string{
 	"restart": "restarting", "register": "registering", "gate": "gating", "enable": "enabling", "stop": "stopping",
 }
 
-func stepText(e event) string {
+func stepText(e deploy.Event) string {
 	name := orWord(stepTexts[e.Step], e.Step)
 	msg := e.Message
 	if e.Step == "switch" {
@@ -212,7 +212,7 @@ func stepText(e event) string {
 	return strings.TrimSpace(fmt.Sprintf("%-11s %s", name, msg))
 }
 
-func waveLabel(e event) string {
+func waveLabel(e deploy.Event) string {
 	s := fmt.Sprintf("wave %d", e.Wave)
 	if e.Waves > 0 {
 		s = fmt.Sprintf("wave %d/%d", e.Wave, e.Waves)

@@ -1,14 +1,16 @@
-package main
+package render
 
 import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/fleetdeploy/fleet/deploy"
 )
 
 // writeSummaryTable is the end of a run for people: where each host was
 // left, and how long its step took.
-func writeSummaryTable(w io.Writer, rows []event) {
+func writeSummaryTable(w io.Writer, rows []deploy.Event) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "HOST\tFROM\tTO\tRESULT\tDURATION\tNOTE")
 	for _, r := range rows {

@@ -1,6 +1,6 @@
 //go:build !linux && !darwin && !dragonfly && !freebsd && !netbsd && !openbsd
 
-package main
+package render
 
 // Elsewhere fleet never assumes a terminal: plain lines, no questions.
 func isTerminal(uintptr) bool { return false }

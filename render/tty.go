@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"io"
@@ -18,9 +18,9 @@ func terminal(w any) (width int, ok bool) {
 	return width, true
 }
 
-// interactive reports whether a person can answer a question: both the
+// Interactive reports whether a person can answer a question: both the
 // input and the output are terminals, and TERM is not "dumb".
-func interactive(in io.Reader, out io.Writer) bool {
+func Interactive(in io.Reader, out io.Writer) bool {
 	if dumbTerminal() {
 		return false
 	}

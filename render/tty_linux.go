@@ -1,4 +1,4 @@
-package main
+package render
 
 import "golang.org/x/sys/unix"
 

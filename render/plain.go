@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ const (
 type plainRenderer struct {
 	w       io.Writer
 	quiet   map[string]quietSeen // host+kind → last line written
-	summary []event              // host_done events, for the final table
+	summary []deploy.Event       // host_done events, for the final table
 }
 
 type quietSeen struct {
@@ -33,7 +33,7 @@ func newPlainRenderer(w io.Writer) *plainRenderer {
 	return &plainRenderer{w: w, quiet: map[string]quietSeen{}}
 }
 
-func (p *plainRenderer) render(e event) {
+func (p *plainRenderer) render(e deploy.Event) {
 	if e.Kind == deploy.KindHostDone {
 		p.summary = append(p.summary, e)
 		return
@@ -51,7 +51,7 @@ func (p *plainRenderer) render(e event) {
 // quieten drops lines a log does not need: gate rounds and upload
 // progress that say nothing new, and host states that host_succeeded
 // and host_failed say better (with the versions and the time taken).
-func (p *plainRenderer) quieten(e event) bool {
+func (p *plainRenderer) quieten(e deploy.Event) bool {
 	switch {
 	case e.Kind == deploy.KindHostStep && e.Step == "gate" && e.Passing != nil:
 		return p.hush(e.Host+" gate", *e.Passing, e.Time, gateQuiet)
@@ -76,7 +76,7 @@ func (p *plainRenderer) hush(key string, passing bool, now time.Time, quiet time
 
 func (p *plainRenderer) close() {}
 
-func renderText(e event) string {
+func renderText(e deploy.Event) string {
 	var b strings.Builder
 	b.WriteString(e.Time.Format("15:04:05"))
 	if e.Host != "" {
@@ -102,7 +102,7 @@ func renderText(e event) string {
 }
 
 // versionsText is " v1 → v2", or " v2" for a run's own events.
-func versionsText(e event) string {
+func versionsText(e deploy.Event) string {
 	switch {
 	case e.Host == "" && e.From == "" && e.To != "":
 		return " " + e.To
@@ -114,7 +114,7 @@ func versionsText(e event) string {
 
 // detailText is the rest of a line: upload progress, message, time
 // taken, error (only its first line on rollout_done: stderr has it all).
-func detailText(e event) string {
+func detailText(e deploy.Event) string {
 	var b strings.Builder
 	if e.Kind == deploy.KindUploadProgress {
 		b.WriteString(" " + uploadText(e))
@@ -135,7 +135,7 @@ func detailText(e event) string {
 }
 
 // uploadText is "5.0 MiB/20.0 MiB, 12.3 MiB/s".
-func uploadText(e event) string {
+func uploadText(e deploy.Event) string {
 	s := byteSize(e.Bytes)
 	if e.Total > 0 {
 		s += "/" + byteSize(e.Total)

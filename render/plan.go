@@ -1,0 +1,63 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/plan"
+)
+
+// Plan is fleet plan for people: one line on the rollout, a table of
+// hosts in the order they would go, then one sentence.
+func Plan(w io.Writer, rep deploy.PlanReport) {
+	p, art := rep.Plan, rep.Artifact
+	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n\n",
+		art.Version, byteSize(art.Size), art.SHA256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, deploy.DrainNote(rep.Consul))
+	planTable(w, p, rep.Uploads, rep.Consul)
+}
+
+// RollbackPlan is fleet rollback --dry-run for people, as Plan: the
+// target and where it came from, the table, the sentence. consul is the
+// app's Consul settings, nil without.
+func RollbackPlan(w io.Writer, rp deploy.RollbackPlan, consul *inventory.Consul) {
+	p := rp.Plan
+	fmt.Fprintf(w, "Rollback plan: return %d hosts to %s (%s), maxUnavailable=%d, nothing to upload%s\n\n",
+		len(p.Hosts), p.Hosts[0].To, rp.Why, p.Window, deploy.DrainNote(consul))
+	planTable(w, p, nil, consul)
+}
+
+// planTable is a plan's table, hosts in the order they would go, then
+// one sentence. consul is nil without Consul.
+func planTable(w io.Writer, p plan.Plan, uploads map[string]deploy.HostUpload, consul *inventory.Consul) {
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "WAVE\tHOST\tMODE\tFROM\tTO\tACTION\tDRAIN\tUPLOAD")
+	for _, h := range p.Hosts {
+		wave, mode := "-", "-"
+		if h.Wave > 0 {
+			wave = fmt.Sprint(h.Wave)
+			if h.Wave == 1 && len(p.Canary) > 0 {
+				wave += " (canary)"
+			}
+			mode = string(h.Mode)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", wave, h.Host, mode, orNone(h.From), orNone(h.To), h.Action,
+			deploy.DrainCell(consul, h), uploadCell(uploads[h.Host]))
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "\n%s\n", deploy.PlanSentence(p, uploads))
+}
+
+func uploadCell(u deploy.HostUpload) string {
+	switch {
+	case u.Conflict != "":
+		return "CONFLICT: " + u.Conflict
+	case u.Bytes > 0:
+		return byteSize(u.Bytes)
+	case u.Present:
+		return "present"
+	}
+	return "-"
+}
