@@ -18,7 +18,7 @@ all: build
 build:
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/fleet ./cmd/fleet
 
-# make hello HELLO_VERSION=v2 [BROKEN=unhealthy|exit|flap]
+# make hello HELLO_VERSION=v2 [BROKEN=unhealthy|exit|flap|errors|slow]
 HELLO_VERSION ?= v1
 BROKEN ?=
 hello:

@@ -3,13 +3,15 @@
 # `systemd-nspawn --boot` (real systemd, dbus, sshd, a Consul client agent),
 # each in its own network namespace on a bridge only this machine sees, plus a
 # Consul server on the bridge address (HTTP and DNS) and, with LB=1, HAProxy
-# on the bridge address following the hello service through Consul DNS.
+# on the bridge address following the hello service through Consul DNS and
+# Prometheus scraping every hello instance Consul knows.
 # Run as root on Debian 12.
 #
 #   lab.sh up [N]      boot N hosts (default 3); idempotent, repairs dead hosts;
 #                      LB=1 lab.sh up [N] also starts HAProxy (examples/haproxy)
+#                      and Prometheus (examples/prometheus; PROM=0/1 overrides)
 #   lab.sh down        stop and remove everything; safe when nothing is up
-#   lab.sh status      hosts, their state, Consul members, HAProxy
+#   lab.sh status      hosts, their state, Consul members, HAProxy, Prometheus
 #   lab.sh env         print the lab's paths and settings
 #   lab.sh kill HOST   hard power-off of one host (SIGKILL), for failure tests
 #   lab.sh consul      only build (or find) the Consul binary
@@ -44,12 +46,18 @@ CONSUL_DNS_CONFIG='dns_config { service_ttl { "*" = "0s" } only_passing = true u
 LB=${LB:-0}                  # 1: lab.sh up also starts HAProxy
 LB_PORT=8080                 # HAProxy's frontend, on the bridge address only
 LB_EXAMPLE=$REPO/examples/haproxy/haproxy.cfg
+PROM=${PROM:-$LB}            # 1: lab.sh up also starts Prometheus (on with LB=1)
+PROM_PORT=9090               # Prometheus' HTTP API and UI, on the bridge address only
+PROM_EXAMPLE=$REPO/examples/prometheus/prometheus.yml
+PROM_SERVICE=hello           # the Consul service Prometheus scrapes
+PROM_RETENTION=2h            # a lab run's worth of samples, no more
 MAX_HOSTS=200
 BOOT_TIMEOUT=${FLEET_LAB_BOOT_TIMEOUT:-180}   # seconds, whole lab
 STOP_TIMEOUT=${FLEET_LAB_STOP_TIMEOUT:-20}    # seconds before SIGKILL
 KEY_TYPES=${FLEET_LAB_KEY_TYPES:-ed25519}     # what ssh-keyscan records (hosts have ed25519, ecdsa)
-# tmux: the terminal recording test; haproxy: the LB=1 load balancer; socat: its stats socket
-DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps tmux haproxy socat)
+# tmux: the terminal recording test; haproxy: the LB=1 load balancer; socat: its stats socket;
+# prometheus: the LB=1 (PROM=1) metrics a gray release is judged by
+DEB_PACKAGES=(debootstrap systemd-container zstd openssh-client iproute2 curl jq procps tmux haproxy socat prometheus)
 ROOTFS_INCLUDE=systemd,systemd-sysv,dbus,openssh-server,iproute2,curl,ca-certificates,python3,procps,sudo
 DEPLOY_USER=deploy # a non-root SSH user with one sudo rule (add_deploy_user)
 MASKED_UNITS=(apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer
@@ -62,6 +70,7 @@ LAYER=$STATE/layer
 ROOTFS=$STATE/rootfs
 SERVER_DIR=$STATE/consul-server
 LB_DIR=$STATE/haproxy        # the lab's HAProxy: haproxy.cfg, haproxy.pid, haproxy.log, admin.sock
+PROM_DIR=$STATE/prometheus   # the lab's Prometheus: prometheus.yml, data/, targets/, *.pid, *.log
 
 T0=$EPOCHREALTIME
 
@@ -106,7 +115,8 @@ pid_alive() {
 # cmdline_has PID WORD: PID's command line contains WORD
 cmdline_has() {
 	local cmdline
-	cmdline=$(tr '\0' ' ' </proc/"$1"/cmdline 2>/dev/null) || return 1
+	# 2>/dev/null first: a process gone meanwhile makes the < redirection fail
+	cmdline=$(tr '\0' ' ' 2>/dev/null </proc/"$1"/cmdline) || return 1
 	[[ $cmdline == *"$2"* ]]
 }
 
@@ -177,25 +187,31 @@ ensure_packages() {
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 		log "packages installed in $(elapsed "$t")s"
 	fi
-	quiet_distro_haproxy
+	quiet_distro_service haproxy
+	quiet_distro_service prometheus
 }
 
-# quiet_distro_haproxy: the Debian package enables and starts its own
-# haproxy.service (/etc/haproxy/haproxy.cfg). The lab runs its own HAProxy
-# (start_lb) and nothing else may listen: stop and disable the package's.
-quiet_distro_haproxy() {
+# quiet_distro_service NAME: the Debian packages of haproxy and prometheus
+# enable and start their own NAME.service (haproxy on /etc/haproxy's config,
+# prometheus on 0.0.0.0:9090). The lab runs its own (start_lb, start_prom)
+# and nothing else may listen: stop and disable the package's.
+quiet_distro_service() {
+	local unit=$1.service
 	command -v systemctl >/dev/null || return 0
 	if [[ -d /run/systemd/system ]]; then
-		if systemctl is-enabled --quiet haproxy.service 2>/dev/null ||
-			systemctl is-active --quiet haproxy.service 2>/dev/null; then
-			systemctl disable --now --quiet haproxy.service
-			log "stopped and disabled the Debian package's haproxy.service (the lab runs its own)"
+		if systemctl is-enabled --quiet "$unit" 2>/dev/null ||
+			systemctl is-active --quiet "$unit" 2>/dev/null; then
+			systemctl disable --now --quiet "$unit"
+			log "stopped and disabled the Debian package's $unit (the lab runs its own)"
 		fi
-	elif systemctl is-enabled --quiet haproxy.service 2>/dev/null; then
-		# systemd is not PID 1 (a container): nothing started it, and
-		# nothing will at the next boot either
-		systemctl disable --quiet haproxy.service
-		log "disabled the Debian package's haproxy.service (the lab runs its own)"
+	elif systemctl is-enabled --quiet "$unit" 2>/dev/null; then
+		# systemd is not PID 1 (a container): apt's invoke-rc.d may have
+		# started the package's init script, unless policy-rc.d forbade it
+		systemctl disable --quiet "$unit"
+		if [[ -x /etc/init.d/$1 ]] && /etc/init.d/"$1" status >/dev/null 2>&1; then
+			/etc/init.d/"$1" stop >/dev/null 2>&1 || true
+		fi
+		log "disabled the Debian package's $unit (the lab runs its own)"
 	fi
 }
 
@@ -419,12 +435,23 @@ write_lb_files() {
 	fi
 }
 
-# stop_pid: SIGTERM, up to 5 s to exit, then SIGKILL.
+# stop_pid: SIGTERM, up to 5 s to exit, then SIGKILL. Succeeds when the
+# process is gone (callers run under set -e).
 stop_pid() {
 	local pid=$1
 	kill -TERM "$pid" 2>/dev/null
-	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	for _ in $(seq 100); do pid_exited "$pid" && return 0; sleep 0.05; done
 	kill -KILL "$pid" 2>/dev/null
+	return 0
+}
+
+# pid_exited PID: PID is gone or a zombie. Processes this script started
+# outlive it and are reaped by PID 1, which may take a second: a zombie has
+# exited already.
+pid_exited() {
+	local stat
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 0
+	[[ ${stat##*) } == Z* ]]
 }
 
 stop_lb() {
@@ -444,6 +471,194 @@ lb_servers() {
 		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 			$1 == "hello" && $2 != "FRONTEND" && $2 != "BACKEND" && $col["addr"] != "" {
 				printf "  %s\t%s\t%s\n", $2, $col["addr"], $col["status"] }'
+}
+
+# ---------------------------------------------------------------- Prometheus (PROM=1, on with LB=1)
+# Prometheus on the controller side of the bridge, scraping every instance of
+# hello that Consul knows, with the relabelling of the very file users copy
+# (examples/prometheus/prometheus.yml). Debian bookworm's prometheus 2.42 is
+# built without Consul service discovery (its changelog: "Disable Consul SD
+# until its Debian package is back in shape"; consul_sd_configs is refused),
+# so the lab swaps that file's consul_sd_configs block for file_sd_configs
+# fed by prom_sd: a loop that follows Consul with blocking queries and
+# writes the instances with the labels consul_sd would give them
+# (__meta_consul_*), so the example's relabel_configs apply unchanged.
+prom_up() { pid_alive "$PROM_DIR/prometheus.pid" "$PROM_DIR/prometheus.yml"; }
+prom_sd_up() { pid_alive "$PROM_DIR/sd.pid" _prom-sd; }
+
+# prom_listening: what listens on TCP port $PROM_PORT, any address, any process
+prom_listening() { ss -Hltn "sport = :$PROM_PORT" 2>/dev/null | awk '{print $4}'; }
+
+# prom_config: the lab's prometheus.yml on stdout: the example with its
+# consul_sd_configs block (that line and the deeper-indented lines below it)
+# replaced by file_sd_configs reading what prom_sd writes.
+prom_config() {
+	printf '# Written by e2e/lab/lab.sh from %s: consul_sd_configs\n# replaced by the files prom_sd keeps (Debian bookworm has no Consul SD).\n' "$PROM_EXAMPLE"
+	awk -v files="$PROM_DIR/targets/*.json" '
+		skip && (/^[[:space:]]*$/ || match($0, /^ */) && RLENGTH > indent) { next }
+		{ skip = 0 }
+		/^ *consul_sd_configs:/ {
+			match($0, /^ */); indent = RLENGTH; pad = substr($0, 1, indent)
+			print pad "file_sd_configs:"
+			print pad "  - files: [\"" files "\"]"
+			print pad "    refresh_interval: 1m  # a fallback: changes are read at once (inotify)"
+			skip = 1; swapped++; next
+		}
+		{ print }
+		END { if (swapped != 1) exit 1 }' "$PROM_EXAMPLE"
+}
+
+# _prom-sd: (internal) keeps $PROM_DIR/targets/$PROM_SERVICE.json equal to
+# Consul's list of $PROM_SERVICE instances (all of them, passing or not, as
+# consul_sd_configs does), in Prometheus' file_sd format with consul_sd's
+# labels. Blocking queries: a change is written within milliseconds.
+run_prom_sd() {
+	local out=$PROM_DIR/targets/$PROM_SERVICE.json idx=0 new child=
+	local body=$PROM_DIR/sd.body hdrs=$PROM_DIR/sd.headers
+	trap '[[ -n $child ]] && kill "$child" 2>/dev/null; exit 0' TERM INT
+	while :; do
+		assert_lab_net "$BRIDGE_ADDR"
+		# in the background, so that the trap runs at once on SIGTERM
+		curl --noproxy "*" -sf --max-time 20 -D "$hdrs" -o "$body" \
+			"http://$BRIDGE_ADDR:$CONSUL_PORT/v1/health/service/$PROM_SERVICE?index=$idx&wait=10s" &
+		child=$!
+		if ! wait "$child"; then
+			child=
+			sleep 1
+			continue
+		fi
+		child=
+		new=$(awk 'tolower($1) == "x-consul-index:" {gsub(/\r/, "", $2); print $2}' "$hdrs")
+		[[ $new =~ ^[0-9]+$ ]] || new=0
+		# a lower index (Consul restarted) starts over, as its docs say
+		((new >= idx)) || new=0
+		if [[ $new == "$idx" && -s $out ]]; then continue; fi
+		idx=$new
+		jq '[.[] | {
+			targets: [((.Service.Address | select(. != "")) // .Node.Address) + ":" + (.Service.Port | tostring)],
+			labels: ({
+				__meta_consul_node: .Node.Node,
+				__meta_consul_address: .Node.Address,
+				__meta_consul_dc: .Node.Datacenter,
+				__meta_consul_service: .Service.Service,
+				__meta_consul_service_id: .Service.ID,
+				__meta_consul_service_address: .Service.Address,
+				__meta_consul_service_port: (.Service.Port | tostring),
+				__meta_consul_tags: ("," + ((.Service.Tags // []) | join(",")) + ","),
+				__meta_consul_health: ([.Checks[].Status] |
+					if any(. == "critical") then "critical" elif any(. == "warning") then "warning" else "passing" end)
+			} + ((.Service.Meta // {}) | with_entries(.key |= "__meta_consul_service_metadata_" + gsub("[^a-zA-Z0-9_]"; "_"))))
+		}]' "$body" >"$out.tmp" && mv "$out.tmp" "$out"
+	done
+}
+
+start_prom() {
+	local cfg
+	cfg=$(prom_config) || die "cannot swap consul_sd_configs in $PROM_EXAMPLE for the lab's file_sd_configs"
+	if prom_up; then
+		if [[ $cfg == "$(<"$PROM_DIR/prometheus.yml")" ]] && prom_sd_up; then
+			log "prometheus already running (pid $(<"$PROM_DIR/prometheus.pid"))"
+			write_prom_files
+			return 0
+		fi
+		log "$PROM_EXAMPLE changed since prometheus started (or its discovery died): restarting it"
+		stop_prom
+	fi
+	command -v prometheus >/dev/null || die "prometheus is not installed (the lab's package list has it: lab.sh up installs it)"
+	consul_server_up || die "prometheus needs the consul server"
+	assert_lab_net "$BRIDGE_ADDR"
+	local other
+	other=$(prom_listening)
+	[[ -z $other ]] || die "something already listens on port $PROM_PORT ($(tr '\n' ' ' <<<"$other")): the Debian package's prometheus? (systemctl status prometheus)"
+	local t=$EPOCHREALTIME pid l bad=()
+	stop_prom_sd
+	rm -rf "$PROM_DIR"
+	mkdir -p "$PROM_DIR/targets" "$PROM_DIR/data"
+	chmod 755 "$PROM_DIR" "$PROM_DIR/targets"
+	printf '%s\n' "$cfg" >"$PROM_DIR/prometheus.yml"
+	chmod 644 "$PROM_DIR/prometheus.yml"
+	promtool check config "$PROM_DIR/prometheus.yml" >"$PROM_DIR/prometheus.log" 2>&1 ||
+		die_log "$PROM_DIR/prometheus.log" "prometheus refuses the config made from $PROM_EXAMPLE"
+
+	# discovery first, so that the first scrape already has the targets
+	setsid bash "$SELF" _prom-sd </dev/null >"$PROM_DIR/sd.log" 2>&1 &
+	pid=$!
+	await_exec "$pid" _prom-sd || die_log "$PROM_DIR/sd.log" "prom_sd exited"
+	echo "$pid" >"$PROM_DIR/sd.pid"
+	local deadline=$((SECONDS + 10))
+	until [[ -e $PROM_DIR/targets/$PROM_SERVICE.json ]]; do
+		prom_sd_up || die_log "$PROM_DIR/sd.log" "prom_sd exited"
+		((SECONDS < deadline)) || die_log "$PROM_DIR/sd.log" "prom_sd wrote no targets after 10 s"
+		sleep 0.05
+	done
+
+	# As the package's user when there is one (it owns nothing but the data
+	# directory). Storage and config under $PROM_DIR, gone with lab.sh down.
+	local run_as=()
+	if id prometheus >/dev/null 2>&1; then
+		chown prometheus: "$PROM_DIR/data"
+		run_as=(setpriv --reuid=prometheus --regid=prometheus --init-groups)
+	fi
+	setsid "${run_as[@]}" prometheus --config.file="$PROM_DIR/prometheus.yml" \
+		--storage.tsdb.path="$PROM_DIR/data" --storage.tsdb.retention.time="$PROM_RETENTION" \
+		--web.listen-address="$BRIDGE_ADDR:$PROM_PORT" --log.level=warn \
+		</dev/null >>"$PROM_DIR/prometheus.log" 2>&1 &
+	pid=$!
+	await_exec "$pid" "$PROM_DIR/prometheus.yml" || die_log "$PROM_DIR/prometheus.log" "prometheus exited"
+	echo "$pid" >"$PROM_DIR/prometheus.pid"
+	deadline=$((SECONDS + 20))
+	until curl --noproxy "*" -sf --max-time 1 -o /dev/null "http://$BRIDGE_ADDR:$PROM_PORT/-/ready"; do
+		prom_up || die_log "$PROM_DIR/prometheus.log" "prometheus exited"
+		((SECONDS < deadline)) || die_log "$PROM_DIR/prometheus.log" "prometheus not ready on $BRIDGE_ADDR:$PROM_PORT after 20 s"
+		sleep 0.05
+	done
+	# never anything but the bridge address or loopback
+	while read -r l; do
+		[[ $l == "$BRIDGE_ADDR":* || $l == 127.* ]] || bad+=("$l")
+	done < <(lb_listeners "$pid")
+	if ((${#bad[@]} > 0)); then
+		stop_prom
+		die "prometheus listened on ${bad[*]}: only $BRIDGE_ADDR or loopback is allowed"
+	fi
+	write_prom_files
+	log "prometheus up on http://$BRIDGE_ADDR:$PROM_PORT (pid $pid, scraping $PROM_SERVICE from Consul) in $(elapsed "$t")s"
+}
+
+write_prom_files() {
+	echo "http://$BRIDGE_ADDR:$PROM_PORT" >"$LAB_DIR/prometheus-addr"
+	if [[ -f $LAB_DIR/env ]] && ! grep -q '^export FLEET_LAB_PROMETHEUS=' "$LAB_DIR/env"; then
+		printf '# Prometheus (LB=1 or PROM=1): scrapes hello, labelled by the version in Consul\nexport FLEET_LAB_PROMETHEUS=http://%s:%s\n' \
+			"$BRIDGE_ADDR" "$PROM_PORT" >>"$LAB_DIR/env"
+	fi
+}
+
+stop_prom_sd() {
+	if prom_sd_up; then
+		stop_pid "$(<"$PROM_DIR/sd.pid")"
+	fi
+}
+
+stop_prom() {
+	local stopped=
+	if prom_up; then
+		stop_pid "$(<"$PROM_DIR/prometheus.pid")"
+		stopped=1
+	fi
+	if prom_sd_up; then
+		stop_prom_sd
+		stopped=1
+	fi
+	[[ -z $stopped ]] || log "prometheus stopped"
+	rm -rf "$PROM_DIR"
+	rm -f "$LAB_DIR/prometheus-addr"
+}
+
+# prom_targets: one line per target Prometheus has: health, version, host, instance
+prom_targets() {
+	ip -o link show dev "$BRIDGE" >/dev/null 2>&1 || return 0
+	assert_lab_net "$BRIDGE_ADDR"
+	curl --noproxy "*" -sf --max-time 2 "http://$BRIDGE_ADDR:$PROM_PORT/api/v1/targets?state=active" 2>/dev/null |
+		jq -r '.data.activeTargets[] | "  \(.health)\t\(.labels.version // "-")\t\(.labels.host // "-")\t\(.labels.instance)"' | sort -V
 }
 
 # ---------------------------------------------------------------- lab key + image layer
@@ -930,6 +1145,12 @@ cmd_up() {
 		log "haproxy keeps running (started earlier with LB=1; lab.sh down stops it)"
 		write_lb_files
 	fi
+	if [[ $PROM == 1 ]]; then
+		start_prom
+	elif prom_up; then
+		log "prometheus keeps running (started earlier with LB=1 or PROM=1; lab.sh down stops it)"
+		write_prom_files
+	fi
 	if ((${#started[@]} > 0)); then
 		log "lab up: $n hosts booted in $(elapsed "$t")s (total $(elapsed "$T0")s); source $LAB_DIR/env"
 	else
@@ -1021,6 +1242,7 @@ cmd_down() {
 		ip link del "$i" 2>/dev/null
 	done
 	stop_lb
+	stop_prom
 	# consul server
 	if consul_server_up; then
 		stop_pid "$(<"$SERVER_DIR/consul.pid")"
@@ -1056,6 +1278,11 @@ cmd_down() {
 	consul_server_up && left+=("consul server")
 	lb_up && left+=("haproxy")
 	[[ -e $LB_DIR ]] && left+=("$LB_DIR")
+	prom_up && left+=("prometheus")
+	prom_sd_up && left+=("prom_sd")
+	[[ -e $PROM_DIR ]] && left+=("$PROM_DIR")
+	local l
+	for l in $(prom_listening); do left+=("a listener on $l"); done
 	set -e
 	((${#left[@]} == 0)) || die "lab down incomplete, left over: ${left[*]}"
 	log "lab down"
@@ -1076,6 +1303,12 @@ cmd_status() {
 		lb_servers || true
 	else
 		echo "lb:      haproxy not running (LB=1 lab.sh up starts it)"
+	fi
+	if prom_up; then
+		echo "prom:    prometheus pid $(<"$PROM_DIR/prometheus.pid") http://$BRIDGE_ADDR:$PROM_PORT (config $PROM_DIR/prometheus.yml; discovery $(prom_sd_up && echo "pid $(<"$PROM_DIR/sd.pid")" || echo DEAD))"
+		prom_targets || true
+	else
+		echo "prom:    prometheus not running (LB=1 or PROM=1 lab.sh up starts it)"
 	fi
 	printf '%-6s %-13s %-9s %-8s %s\n' HOST ADDRESS PROCESS NSPAWN STATE
 	for i in $(lab_host_indexes); do
@@ -1125,6 +1358,8 @@ cmd_env() {
 		FLEET_LAB_LB_ADDR=http://$BRIDGE_ADDR:$LB_PORT
 		FLEET_LAB_LB_CONFIG=$LB_EXAMPLE
 		FLEET_LAB_LB_SOCKET=$LB_DIR/admin.sock
+		FLEET_LAB_PROMETHEUS=http://$BRIDGE_ADDR:$PROM_PORT
+		FLEET_LAB_PROMETHEUS_CONFIG=$PROM_DIR/prometheus.yml
 	EOF
 }
 
@@ -1155,7 +1390,8 @@ main() {
 	consul) need_root; ensure_packages; consul_bin ;;
 	image) need_root; ensure_packages; ensure_rootfs ;;
 	_run-host) run_host "$@" ;;
-	*) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+	_prom-sd) run_prom_sd ;;
+	*) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 	esac
 }
 

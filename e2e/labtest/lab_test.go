@@ -44,7 +44,8 @@ type artifacts struct {
 // connects with strict host keys, uploads hello by SFTP, restarts it through
 // systemd's D-Bus API, reaches it over HTTP from this machine and registers
 // it in the host's Consul agent; then the lab's Consul server must list it on
-// every node, passing its health check.
+// every node, passing its health check, and the lab's Prometheus (LB=1 or
+// PROM=1) must scrape every instance, labelled with its version.
 func TestLab_DeployHelloToEveryHost(t *testing.T) {
 	l := openLab(t)
 	version := fmt.Sprintf("lab-%d", time.Now().Unix())
@@ -80,6 +81,7 @@ func TestLab_DeployHelloToEveryHost(t *testing.T) {
 		t.FailNow()
 	}
 	t.Run("consul", func(t *testing.T) { assertCatalog(t, l, nodes, version) })
+	t.Run("prometheus", func(t *testing.T) { assertPrometheus(t, l, nodes, version) })
 	t.Logf("whole test body took %v", time.Since(start).Round(time.Millisecond))
 }
 

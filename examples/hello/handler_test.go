@@ -23,6 +23,9 @@ func TestHandler_Healthz(t *testing.T) {
 		// exit and flap are healthy while they run; they fail by exiting.
 		{name: "exit", broken: "exit", wantCode: http.StatusOK, wantStatus: "ok"},
 		{name: "flap", broken: "flap", wantCode: http.StatusOK, wantStatus: "ok"},
+		// errors and slow fail only the requests, never the health check.
+		{name: "errors", broken: "errors", wantCode: http.StatusOK, wantStatus: "ok"},
+		{name: "slow", broken: "slow", wantCode: http.StatusOK, wantStatus: "ok"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,7 +34,16 @@ func TestHandler_Healthz(t *testing.T) {
 				t.Fatal(err)
 			}
 			rec := httptest.NewRecorder()
-			newHandler("v7", "h1", m.healthy()).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+			// 40 checks: more than errors' period, so a check that
+			// counted towards it would fail here.
+			h := m.faults(newHandler("v7", "h1", m.healthy()))
+			for range 40 {
+				rec = httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/healthz", nil))
+				if rec.Code != tt.wantCode {
+					break
+				}
+			}
 
 			if rec.Code != tt.wantCode {
 				t.Errorf("code = %d, want %d", rec.Code, tt.wantCode)
@@ -107,7 +119,9 @@ func TestParseMode(t *testing.T) {
 		{in: "unhealthy", healthy: false},
 		{in: "exit", healthy: true, exits: true, exitWhen: 200 * time.Millisecond},
 		{in: "flap", healthy: true, exits: true, exitWhen: 3 * time.Second},
-		{in: "slow", wantErr: true},
+		{in: "errors", healthy: true},
+		{in: "slow", healthy: true},
+		{in: "sluggish", wantErr: true},
 	}
 	for _, tt := range tests {
 		m, err := parseMode(tt.in)

@@ -7,11 +7,17 @@
 //	broken   "" (healthy), "unhealthy" (/healthz answers 500),
 //	         "exit" (exits 1 200ms after start),
 //	         "flap" (healthy for 3s, then exits 1: a crash loop that
-//	         briefly passes health checks)
+//	         briefly passes health checks),
+//	         "errors" (every 20th request answers 500; /healthz stays ok),
+//	         "slow" (every request takes 400ms longer; /healthz stays fast)
 //
 // Runtime: -port flag, else the PORT environment variable, else 8080.
 // HELLO_WARMUP (a Go duration) waits that long before listening;
 // HELLO_DELAY makes every GET / take that long (the tests use both).
+//
+// GET /metrics serves Prometheus metrics: hello_requests_total{code,version}
+// and hello_request_duration_seconds{version}, which count every request but
+// /healthz and /metrics themselves. /metrics is not logged either.
 package main
 
 import (
@@ -39,6 +45,8 @@ const (
 	defaultPort     = 8080
 	exitDelay       = 200 * time.Millisecond
 	flapDelay       = 3 * time.Second
+	errorEvery      = 20 // broken=errors: 5% of requests fail
+	slowDelay       = 400 * time.Millisecond
 	shutdownTimeout = 10 * time.Second
 )
 
@@ -83,7 +91,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, brokenM
 			return nil
 		}
 	}
-	handler := newHandler(version, host, m.healthy())
+	handler := m.faults(newHandler(version, host, m.healthy()))
 	// HELLO_DELAY (a Go duration) makes every GET / take that long, like a
 	// real service doing work: requests are in flight when an instance stops.
 	if v := getenv("HELLO_DELAY"); v != "" {
@@ -98,7 +106,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, brokenM
 		return fmt.Errorf("listen: %w", err)
 	}
 	srv := &http.Server{
-		Handler:           logRequests(log, handler),
+		Handler:           serveMux(log, newMetrics(version), handler),
 		ReadHeaderTimeout: 5 * time.Second,
 	}
 	log.Info("listening", "addr", ln.Addr().String(), "version", version, "broken", string(m))
@@ -134,6 +142,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, brokenM
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
+}
+
+// serveMux puts the metrics in front of the service: GET /metrics is served
+// unlogged (a scrape every second would bury the requests in the journal);
+// everything else is logged, then counted, then answered by app.
+func serveMux(log *slog.Logger, met *metrics, app http.Handler) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", met.handler())
+	mux.Handle("/", logRequests(log, met.instrument(app)))
+	return mux
 }
 
 // resolvePort: -port wins, then $PORT, then 8080.

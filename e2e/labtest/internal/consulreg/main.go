@@ -2,8 +2,14 @@
 // runs over SSH. It registers or deregisters a service with the host's local
 // Consul agent (http://127.0.0.1:8500) through github.com/hashicorp/consul/api:
 //
-//	consulreg register -id ID -name NAME -port PORT [-check-http URL] [-meta k=v,...]
+//	consulreg register -id ID -name NAME -port PORT [-address IP] [-check-http URL] [-meta k=v,...] [-weight N]
 //	consulreg deregister -id ID
+//
+// -weight sets the service's Weights.Passing (Warning stays 1), which Consul
+// DNS puts into SRV answers; without it, Weights are left out (Consul's
+// default, 1). Consul refuses 0.
+// Registering again with the same -id updates the instance in place, its
+// check keeping its status.
 package main
 
 import (
@@ -35,6 +41,8 @@ func run(op string, args []string) error {
 	port := fs.Int("port", 0, "service port")
 	check := fs.String("check-http", "", "HTTP health check URL (interval 1s)")
 	meta := fs.String("meta", "", "service meta, k=v,k=v")
+	weight := fs.Int("weight", -1, "Weights.Passing (default: none, Consul's 1)")
+	address := fs.String("address", "", "the service's own address (default: none, the node's)")
 	timeout := fs.Duration("timeout", 15*time.Second, "give up after this long")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -51,7 +59,10 @@ func run(op string, args []string) error {
 	}
 	switch op {
 	case "register":
-		reg := &api.AgentServiceRegistration{ID: *id, Name: *name, Port: *port, Meta: parseMeta(*meta)}
+		reg := &api.AgentServiceRegistration{ID: *id, Name: *name, Port: *port, Address: *address, Meta: parseMeta(*meta)}
+		if *weight >= 0 {
+			reg.Weights = &api.AgentWeights{Passing: *weight, Warning: 1}
+		}
 		if *check != "" {
 			reg.Check = &api.AgentServiceCheck{
 				HTTP: *check, Interval: "1s", Timeout: "1s",
@@ -86,6 +97,6 @@ func parseMeta(s string) map[string]string {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: consulreg register -id ID -name NAME -port PORT [-check-http URL] [-meta k=v,...]\n       consulreg deregister -id ID")
+	fmt.Fprintln(os.Stderr, "usage: consulreg register -id ID -name NAME -port PORT [-address IP] [-check-http URL] [-meta k=v,...] [-weight N]\n       consulreg deregister -id ID")
 	os.Exit(2)
 }
