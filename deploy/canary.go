@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -10,10 +11,11 @@ import (
 	"github.com/fleetdeploy/fleet/report"
 )
 
-// afterCanary ends the canary wave: a pause records the paused rollout on
-// every host (so `fleet promote` knows what to finish) and stops the run; a
-// bake watches the canary hosts' health for the bake time, and any failing
-// check fails the canary (which the plan then rolls back).
+// afterCanary ends the canary wave: a bake watches the canary hosts'
+// health for the bake time (any failing check fails the canary, which the
+// plan then rolls back), canary_analysis judges it by its metrics, and a
+// pause records the paused rollout on every host (so `fleet promote`
+// knows what to finish) and stops the run.
 func (t *target) afterCanary(fc *fleetConn, co Canary, id, version string) func(context.Context, []string) error {
 	return func(ctx context.Context, canary []string) error {
 		if co.Bake > 0 {
@@ -21,20 +23,35 @@ func (t *target) afterCanary(fc *fleetConn, co Canary, id, version string) func(
 				return err
 			}
 		}
+		if a := t.inv.Strategy.CanaryAnalysis; a != nil {
+			err := t.analyse(ctx, -1, a.Spec, t.analysisVars(canary, version))
+			if errors.Is(err, errInconclusive) {
+				return t.pause(ctx, fc, id, version, err.Error())
+			}
+			if err != nil {
+				return err
+			}
+		}
 		if !co.Pause {
 			return nil
 		}
-		err := fc.eachHost(ctx, t.hostNames(), t.inv.Strategy.Parallel, "pending", func(ctx context.Context, s *hostSession) error {
-			_, err := s.agent.Pending(ctx, agent.PendingArgs{Version: version, RolloutID: id})
-			s.pending = err == nil
-			return err
-		})
-		if err != nil {
-			return fmt.Errorf("record pause: %w", err)
-		}
-		t.out.emit(Event{Kind: KindPaused, To: version, Message: "canary done; continue with `fleet promote`, or undo with `fleet rollback`"})
-		return fmt.Errorf("after canary %v: %w", canary, plan.ErrPaused)
+		return t.pause(ctx, fc, id, version, "canary done")
 	}
+}
+
+// pause records the paused rollout on every host and stops the run:
+// `fleet promote` finishes it, `fleet rollback` undoes it.
+func (t *target) pause(ctx context.Context, fc *fleetConn, id, version, why string) error {
+	err := fc.eachHost(ctx, t.hostNames(), t.inv.Strategy.Parallel, "pending", func(ctx context.Context, s *hostSession) error {
+		_, err := s.agent.Pending(ctx, agent.PendingArgs{Version: version, RolloutID: id})
+		s.pending = err == nil
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("record pause: %w", err)
+	}
+	t.out.emit(Event{Kind: KindPaused, To: version, Message: why + "; continue with `fleet promote`, or undo with `fleet rollback`"})
+	return fmt.Errorf("%s: %w", why, plan.ErrPaused)
 }
 
 // bake probes the canary hosts every health interval for d, and records

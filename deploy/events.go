@@ -31,13 +31,18 @@ const (
 	KindPlanWave        Kind = "plan_wave"        // wave, waves, hosts, state, message
 	KindPlanHost        Kind = "plan_host"        // host, wave, mode, from, to, state, bytes, drain_ms, message, error
 	KindPlanSummary     Kind = "plan_summary"     // hosts, waves, counts, bytes, result, message
+	KindTrafficShifted  Kind = "traffic_shifted"  // step, share, hosts, message (a gray release's weights)
+	KindAnalysisMeasure Kind = "analysis_measure" // step, metric, value, result, message
+	KindAnalysisDone    Kind = "analysis_done"    // step, result, message
+	KindPlanStep        Kind = "plan_step"        // step, state, share, hosts, message (fleet plan, gray release)
 )
 
 // Kinds is every kind deploy and cmd/fleet emit, for tests and docs.
 func Kinds() []Kind {
 	return []Kind{KindRolloutStarted, KindPlan, KindHostStep, KindUploadProgress, KindStaged, KindWaveStarted,
 		KindHostState, KindHostSucceeded, KindHostFailed, KindBake, KindPaused, KindPausedAbandoned, KindHostDone,
-		KindRolloutDone, KindPlanWave, KindPlanHost, KindPlanSummary}
+		KindRolloutDone, KindPlanWave, KindPlanHost, KindPlanSummary,
+		KindTrafficShifted, KindAnalysisMeasure, KindAnalysisDone, KindPlanStep}
 }
 
 // Event is one line of user-facing progress. It is a union over Kind:
@@ -72,6 +77,9 @@ type Event struct {
 	DrainMS    *int64         `json:"drain_ms,omitempty"` // present even when 0 (drain: 0s)
 	ExitCode   *int           `json:"exit_code,omitempty"`
 	Counts     map[string]int `json:"counts,omitempty"`
+	Share      *float64       `json:"share,omitempty"` // percent of requests to the canary set; present even when 0
+	Metric     string         `json:"metric,omitempty"`
+	Value      *float64       `json:"value,omitempty"` // present even when 0
 	Message    string         `json:"message,omitempty"`
 	Error      string         `json:"error,omitempty"`
 }

@@ -173,11 +173,21 @@ func (in *instanceOps) start(ctx context.Context, slot string) error {
 	}
 	if in.st.consul {
 		in.note("register", slot)
-		if _, err := a.Register(ctx, agent.RegisterArgs{Slot: slot, Version: in.s.To}); err != nil {
+		if _, err := a.Register(ctx, agent.RegisterArgs{Slot: slot, Version: in.s.To, Weight: in.entryWeight()}); err != nil {
 			return onSlot(slot, err)
 		}
 	}
 	return in.gate(ctx, slot)
+}
+
+// entryWeight is the weight the instance registers with: a gray
+// release's canary enters at its share; everything else (a revert among
+// them) at the normal weight.
+func (in *instanceOps) entryWeight() int {
+	if in.s.Kind != plan.StepActivate {
+		return 0
+	}
+	return in.st.entryWeight[in.s.Host]
 }
 
 // gate runs the host's health gate on the instance.

@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/fleetdeploy/fleet/analysis"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 	"github.com/fleetdeploy/fleet/transport"
@@ -54,6 +55,12 @@ type Options struct {
 	// To is the version to return to; "" reads it from the hosts'
 	// journals (Rollback, RollbackPlan).
 	To string
+	// Querier answers a gray release's (and canary_analysis') metric
+	// queries; cmd/fleet gives Prometheus's for app.analysis.prometheus.
+	// nil refuses a rollout that has an analysis (Rollout, Promote).
+	Querier analysis.Querier
+	// Clock times analyses and timed pauses; nil is the real clock.
+	Clock analysis.Clock
 	// JournalEntries is how many of each host's latest journal entries to
 	// read, 1 to 1000 (History).
 	JournalEntries int

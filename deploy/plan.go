@@ -20,6 +20,9 @@ type PlanReport struct {
 	Uploads map[string]HostUpload
 	// Consul is the app's Consul settings (the drain); nil without.
 	Consul *inventory.Consul
+	// Gray is a gray release's steps as the rollout would carry them out
+	// (strategy.steps); nil without.
+	Gray []GrayStep
 }
 
 // HostUpload is what a rollout would send one host.
@@ -34,9 +37,6 @@ type HostUpload struct {
 // would upload. A version the hosts hold with other bytes is not an error
 // here: the report says so (Conflicts), so that it can be shown.
 func Plan(ctx context.Context, o Options) (PlanReport, error) {
-	if err := refuseGray(o.Inventory); err != nil {
-		return PlanReport{}, err
-	}
 	t := newTarget(o)
 	fc, err := t.connect(ctx, "", false)
 	defer fc.Close()
@@ -47,7 +47,15 @@ func Plan(ctx context.Context, o Options) (PlanReport, error) {
 	if err != nil {
 		return PlanReport{}, err
 	}
-	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul}, nil
+	g, err := t.newGrayRelease(fc, p)
+	if err != nil {
+		return PlanReport{}, err
+	}
+	if err := t.needQuerier(); err != nil {
+		return PlanReport{}, err
+	}
+	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul,
+		Gray: g.plan()}, nil
 }
 
 // Conflicts is why a rollout of the plan would be refused: the hosts that

@@ -14,9 +14,6 @@ import (
 func Promote(ctx context.Context, o Options) (Record, error) {
 	t := newTarget(o)
 	t.rec = &Record{Command: "promote"}
-	if err := refuseGray(o.Inventory); err != nil {
-		return *t.rec, err
-	}
 	version, err := t.pendingVersion(ctx)
 	if err != nil {
 		return *t.rec, err

@@ -38,6 +38,7 @@ func Rollback(ctx context.Context, o Options) (Record, error) {
 	res := plan.Run(ctx, p, t.newStepper(fc, id), plan.Options{Observer: newObserver(t.out, p).observe, Now: t.out.now})
 	t.rec.Result = &res
 	cctx, cancel := cleanupContext(ctx)
+	t.normalizeWeights(cctx, fc)
 	t.clearPending(cctx, fc)
 	cancel()
 	t.summary(res)

@@ -17,9 +17,6 @@ import (
 // is the error; a run that started returns its Record with a Result and
 // a nil error, however it went.
 func Rollout(ctx context.Context, o Options) (Record, error) {
-	if err := refuseGray(o.Inventory); err != nil {
-		return Record{Command: "rollout"}, err
-	}
 	t := newTarget(o)
 	art := o.Artifact
 	err := t.rollout(ctx, "rollout", o.Strategy, o.Canary, &art, art.Version, o.AbandonPaused)
@@ -59,6 +56,14 @@ func (t *target) rollout(ctx context.Context, command string, strategy plan.Stra
 	if paused != nil && art != nil && !overPaused {
 		return errPaused(paused)
 	}
+	if art != nil {
+		if t.gray, err = t.newGrayRelease(fc, p); err != nil {
+			return err
+		}
+	}
+	if err := t.needQuerier(); err != nil {
+		return err
+	}
 	t.emitPlan(p, t.stageNote(art))
 	if err := t.ask(p, fmt.Sprintf("%s of %s", command, version)); err != nil {
 		return err
@@ -91,6 +96,16 @@ func (t *target) runRollout(ctx context.Context, fc *fleetConn, p plan.Plan, co 
 	if len(p.Canary) > 0 {
 		opts.AfterCanary = t.afterCanary(fc, co, t.rec.ID, t.rec.Version)
 	}
+	// Weights a gray release cut short, or one paused before this
+	// promote, go back to normal before anything else moves.
+	t.normalizeWeights(ctx, fc)
+	if t.gray != nil {
+		if st.entryWeight, err = t.gray.entry(ctx); err != nil {
+			t.restoreWeights(fc)
+			return err
+		}
+		opts.AfterCanary = t.gray.afterCanary(co, t.rec.ID, t.rec.Version)
+	}
 	res := plan.Run(ctx, p, st, opts)
 	if ahead != nil {
 		ahead.finish(res.Paused)
@@ -99,6 +114,7 @@ func (t *target) runRollout(ctx context.Context, fc *fleetConn, p plan.Plan, co 
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	if !res.Paused {
+		t.restoreWeights(fc)
 		t.clearPending(cctx, fc)
 	}
 	if res.Err() == nil && !res.Interrupted {

@@ -36,6 +36,9 @@ type hostSession struct {
 	serving     string
 	slotVersion map[string]string
 	pending     bool // a paused canary is recorded on the host
+	// weighted: an instance of the host holds a Consul weight that is not
+	// the normal one (a gray release's step, paused or cut short).
+	weighted bool
 
 	current string // the version the host ran when the run asked (learn)
 }
@@ -46,7 +49,9 @@ func (s *hostSession) learn(st agent.StatusResult) {
 	s.serving = st.Serving
 	s.pending = st.Pending != nil
 	s.slotVersion = map[string]string{}
+	s.weighted = false
 	for _, in := range st.Instances {
+		s.weighted = s.weighted || in.Weight != 0
 		if in.Slot != "" {
 			s.slotVersion[in.Slot] = in.Version
 		}

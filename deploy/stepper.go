@@ -25,6 +25,9 @@ type stepper struct {
 	// staged, when set, waits for the host's upload (stage: ahead)
 	// before a step that needs the new release.
 	staged func(ctx context.Context, host string) error
+	// entryWeight is a gray release's canary weight by host: the canary
+	// registers at its first step's share, not the normal one.
+	entryWeight map[string]int
 }
 
 var _ plan.Host = (*stepper)(nil)

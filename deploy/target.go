@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/analysis"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -24,7 +25,10 @@ type target struct {
 	agentBinary string
 	cmdline     string
 	confirm     func(plan.Plan, string) error
-	rec         *Record // mutating calls only
+	querier     analysis.Querier // Options.Querier
+	clock       analysis.Clock   // Options.Clock
+	rec         *Record          // mutating calls only
+	gray        *grayRelease     // a rollout's gray release, once planned
 }
 
 func newTarget(o Options) *target {
@@ -33,7 +37,8 @@ func newTarget(o Options) *target {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &target{inv: o.Inventory, hosts: o.Hosts, out: newEmitter(o), log: log, dialer: o.Dialer,
-		agentBinary: o.AgentBinary, cmdline: o.CommandLine, confirm: o.Confirm}
+		agentBinary: o.AgentBinary, cmdline: o.CommandLine, confirm: o.Confirm,
+		querier: o.Querier, clock: o.Clock}
 }
 
 // begin starts the record of a mutating call: every later event carries

@@ -79,6 +79,7 @@ type instance struct {
 	Port     int
 	Version  string
 	Passing  bool
+	Weight   int // Consul's passing weight (1 is the normal one)
 }
 
 func (i instance) String() string {
@@ -97,9 +98,10 @@ func (l *lab) catalog(t *testing.T) []instance {
 	var entries []struct {
 		Node    struct{ Node string }
 		Service struct {
-			ID   string
-			Port int
-			Meta map[string]string
+			ID      string
+			Port    int
+			Meta    map[string]string
+			Weights struct{ Passing int }
 		}
 		Checks []struct{ Status string }
 	}
@@ -108,7 +110,8 @@ func (l *lab) catalog(t *testing.T) []instance {
 	}
 	var out []instance
 	for _, e := range entries {
-		in := instance{Node: e.Node.Node, ID: e.Service.ID, Port: e.Service.Port, Version: e.Service.Meta["version"], Passing: true}
+		in := instance{Node: e.Node.Node, ID: e.Service.ID, Port: e.Service.Port, Version: e.Service.Meta["version"], Passing: true,
+			Weight: e.Service.Weights.Passing}
 		for _, ch := range e.Checks {
 			in.Passing = in.Passing && ch.Status == "passing"
 		}

@@ -92,6 +92,11 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 		RootPrefix:   h.dir,
 		Dial:         h.dialHealth,
 	}
+	if h.opts.Consul {
+		// Else the agent dials the inventory's Consul address itself, as
+		// a test with a fake Consul behind one may want.
+		deps.NewRegistry = h.consul.New
+	}
 	in, out := stdin, stdout
 	if h.opts.CorruptUploads != nil || h.standIns != nil {
 		filter := &requestFilter{r: bufio.NewReader(stdin), host: h}

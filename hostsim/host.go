@@ -42,6 +42,9 @@ type Host struct {
 	health  *httptest.Server
 	units   *agenttest.Units
 	journal *agenttest.Journal
+	// consul is the host's local Consul agent, used when the inventory
+	// has app.consul (Options.Consul writes one).
+	consul *agenttest.Registry
 	// standIns is the fleet's register; nil unless Options.StandIns.
 	standIns  *standIns
 	uploadsMu sync.Mutex
@@ -59,6 +62,7 @@ func newHost(t testing.TB, name, root string, client ssh.PublicKey, o Options, s
 		opts:     o,
 		units:    agenttest.NewUnits(),
 		journal:  agenttest.NewJournal(),
+		consul:   agenttest.NewRegistry(),
 		standIns: standIns,
 		uploads:  map[string]*upload{},
 	}
@@ -245,3 +249,7 @@ func (u slowUnits) Restart(ctx context.Context, name string) error {
 	}
 	return u.Units.Restart(ctx, name)
 }
+
+// Consul is the host's simulated local Consul agent: what the agent
+// registered there, with its weights and maintenance.
+func (h *Host) Consul() *agenttest.Registry { return h.consul }

@@ -113,6 +113,14 @@ type Options struct {
 	// means the agent's default (the interval), or HealthLatency + 1s
 	// when HealthLatency is set.
 	CheckTimeout time.Duration
+	// Consul makes WriteInventory register the app in Consul (service
+	// hello, port 8080, no drain wait); each host's agent talks to its
+	// own simulated Consul agent (Host.Consul). Without it, an inventory
+	// with app.consul makes the agent dial the address it names.
+	Consul bool
+	// AppExtra is YAML WriteInventory adds to the app section, indented
+	// by two spaces (app.analysis, say).
+	AppExtra string
 
 	// Dir is where the hosts' home directories are made; "" means the
 	// test's temporary directory. A benchmark passes a tmpfs directory

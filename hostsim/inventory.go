@@ -70,7 +70,7 @@ func (f *Fleet) WriteInventory(t testing.TB, extra string) string {
     checks:
       # Each host's agent dials its own health server for it.
       - http: {url: "http://127.0.0.1:9/healthz", body: "version"%s}
-ssh:
+%sssh:
   user: fleet
   identity_files: [%q]
   known_hosts: %q
@@ -80,7 +80,7 @@ ssh:
 groups:
   - name: sim
     hosts:
-`, appName, f.virtualRoot, Unit, minHealthy, deadline, interval, timeout, f.keyFile, knownHosts)
+`, appName, f.virtualRoot, Unit, minHealthy, deadline, interval, timeout, f.consulSection(), f.keyFile, knownHosts)
 	for _, h := range f.hosts {
 		fmt.Fprintf(&b, "      - {name: %s, address: 127.0.0.1, ssh: {port: %d}}\n", h.name, h.server.Port())
 	}
@@ -90,4 +90,14 @@ groups:
 		t.Fatalf("hostsim: write inventory: %v", err)
 	}
 	return path
+}
+
+// consulSection is Options.AppExtra, and app.consul when Options.Consul
+// asks for it.
+func (f *Fleet) consulSection() string {
+	s := f.opts.AppExtra
+	if f.opts.Consul {
+		s += "  consul: {service: hello, port: 8080, drain: 0s}\n"
+	}
+	return s
 }

@@ -17,6 +17,22 @@ func Plan(w io.Writer, rep deploy.PlanReport) {
 	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n\n",
 		art.Version, byteSize(art.Size), art.SHA256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, deploy.DrainNote(rep.Consul))
 	planTable(w, p, rep.Uploads, rep.Consul)
+	graySteps(w, rep.Gray)
+}
+
+// graySteps is a gray release's steps, after the table: the share each
+// weight step gives the canary and the weights behind it.
+func graySteps(w io.Writer, steps []deploy.GrayStep) {
+	if len(steps) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nGray release:")
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "STEP\tKIND\tWHAT")
+	for _, s := range steps {
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Step, s.Kind, s.Text)
+	}
+	_ = tw.Flush()
 }
 
 // RollbackPlan is fleet rollback --dry-run for people, as Plan: the

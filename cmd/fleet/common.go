@@ -72,9 +72,13 @@ func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, err
 	if len(hosts) == 0 {
 		return nil, fmt.Errorf("%s: no host selected", src.Where)
 	}
+	querier, err := querierFor(inv)
+	if err != nil {
+		return nil, fmt.Errorf("%s: app.analysis.prometheus: %w", src.Where, err)
+	}
 	opts := deploy.Options{Inventory: inv, Hosts: hosts, Dialer: newDialer(inv.Strategy.Parallel),
 		AgentBinary: c.String("agent-binary"), CommandLine: commandLine(c), Logger: log,
-		Events: out.Emit, Now: out.Now, UploadProgressEvery: out.UploadEvery()}
+		Events: out.Emit, Now: out.Now, UploadProgressEvery: out.UploadEvery(), Querier: querier}
 	return &target{inv: inv, src: src, hosts: hosts, out: out, opts: opts}, nil
 }
 

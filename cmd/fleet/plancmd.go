@@ -54,6 +54,7 @@ func runPlan(c *cli.Context) error {
 	if t.out.json {
 		t.out.Emit(deploy.PlanEvent(rep.Plan, rep.Consul, ""))
 		t.emitAll(deploy.PlanEvents(rep.Plan, rep.Uploads, rep.Consul))
+		t.emitAll(deploy.GrayStepEvents(rep.Gray))
 	} else {
 		t.out.write(func(w io.Writer) { render.Plan(w, rep) })
 	}

@@ -1,0 +1,160 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// grayAnalysis is app.analysis for the lab's Prometheus: the share of a
+// version's requests answered 500 over the last 10 s (hello counts every
+// request by code and version; Prometheus scrapes every second).
+func grayAnalysis(t *testing.T, l *lab) string {
+	t.Helper()
+	addr, err := os.ReadFile(filepath.Join(l.dir, "prometheus-addr"))
+	if err != nil {
+		t.Fatalf("the lab has no Prometheus (LB=1 starts it): %v", err)
+	}
+	return fmt.Sprintf(`  analysis:
+    prometheus: {address: %q, timeout: 5s}
+    templates:
+      - name: errors
+        metrics:
+          - name: error_rate
+            query: 'sum(rate(hello_requests_total{code="500",version="{{.Version}}"}[10s])) / sum(rate(hello_requests_total{version="{{.Version}}"}[10s]))'
+            condition: < 0.01
+            initial_delay: 4s
+            interval: 2s
+            count: 3
+            failure_limit: 0
+`, strings.TrimSpace(string(addr)))
+}
+
+// A gray release under load through HAProxy, counted by the load client:
+// a good build gets 1%, 10%, then 50% of the requests (each share
+// measured while its step pauses), passes its analysis and reaches every
+// host with zero failed requests and every Consul weight back to normal;
+// then a build that fails 5% of its requests (/healthz healthy) is caught
+// by the analysis at 5% and rolled back by itself: errors only while the
+// canary took its share, none after, every host back on the good build.
+func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
+	l := theLab
+	h := l.haproxy(t)
+	l.resetConsulHosts(t)
+	l.lbUnit(t)
+	app := withDrain(t, consulApp, lbDrain) + grayAnalysis(t, l)
+	plain := l.writeInventory(t, inventoryOptions{appExtra: app, port: "{port}", minHealthyTime: "1s"})
+	if r := l.fleet(t, "rollout", "-i", plain, "-o", "json", "--artifact", l.hello["v1"], "--version", "v1"); r.code != 0 {
+		t.Fatalf("rollout v1: exit %d\n%s", r.code, r.stdout)
+	}
+	l.waitAllPassing(t, len(l.names))
+
+	t.Run("good build: 1%, 10%, 50%, all, no failed request", func(t *testing.T) {
+		inv := l.writeInventory(t, inventoryOptions{appExtra: app, port: "{port}", minHealthyTime: "1s",
+			strategy: "  max_unavailable: 1\n  canary: 1\n  steps:\n" +
+				"    - weight: 1%\n    - pause: 16s\n" +
+				"    - weight: 10%\n    - analysis: errors\n    - pause: 10s\n" +
+				"    - weight: 50%\n    - pause: 14s\n"})
+		all := startLBLoad(h.url, 5*time.Minute, 500_000)
+		b := l.fleetBackground(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["v2"], "--version", "v2")
+		for _, step := range []struct {
+			n           string
+			share, tol  float64
+			settle, run time.Duration
+		}{{"step 1", 1, 0.5, 3 * time.Second, 12 * time.Second}, {"step 3", 10, 2, 3 * time.Second, 6 * time.Second},
+			{"step 6", 50, 2, 4 * time.Second, 9 * time.Second}} {
+			b.waitEvent(t, "traffic_shifted "+step.n, 90*time.Second, func(e map[string]any) bool {
+				return e["kind"] == "traffic_shifted" && e["step"] == step.n
+			})
+			time.Sleep(step.settle) // HAProxy follows Consul DNS within lb_refresh (2 s)
+			ld := startLBLoad(h.url, step.run, 100_000)
+			time.Sleep(step.run)
+			res := ld.Stop()
+			got := 100 * float64(res.Versions["v2"]) / float64(res.Requests)
+			t.Logf("gray share %s: want %.0f%%, measured %.2f%% of %d requests (%s)", step.n, step.share, got, res.Requests, res.versionList())
+			if got < step.share-step.tol || got > step.share+step.tol {
+				t.Errorf("%s: v2 got %.2f%% of the requests, want %.0f%% ± %.1f", step.n, got, step.share, step.tol)
+			}
+			assertNoLBErrors(t, res)
+		}
+		r := b.wait(t, 3*time.Minute)
+		time.Sleep(2 * time.Second)
+		res := all.Stop()
+		t.Logf("lb case=gray-good requests=%d errors=%d p99=%s versions=%s exit=%d", res.Requests, res.Errors(), ms(res.P99), res.versionList(), r.code)
+		if r.code != 0 {
+			t.Fatalf("gray rollout of a good build: exit %d\n%s", r.code, r.stdout)
+		}
+		assertNoLBErrors(t, res)
+		l.assertOneVersionServing(t, "v2")
+		l.assertNormalWeights(t)
+	})
+
+	t.Run("failing build: analysis at 5% rolls it back by itself", func(t *testing.T) {
+		inv := l.writeInventory(t, inventoryOptions{appExtra: app, port: "{port}", minHealthyTime: "1s",
+			strategy: "  max_unavailable: 1\n  canary: 1\n  steps:\n    - weight: 5%\n    - analysis: errors\n"})
+		ld := startLBLoad(h.url, 5*time.Minute, 500_000)
+		start := time.Now()
+		r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["errors"], "--version", "errors")
+		took := time.Since(start)
+		res := ld.Stop()
+		var shifted, verdict, reason string
+		var failedAt, drainedAt time.Time
+		for _, e := range r.events {
+			switch e["kind"] {
+			case "traffic_shifted":
+				shifted += fmt.Sprintf(" %v", e["step"])
+			case "analysis_measure":
+				if e["result"] == "fail" && failedAt.IsZero() {
+					failedAt = eventTime(e)
+				}
+			case "analysis_done":
+				verdict, reason = fmt.Sprint(e["result"]), fmt.Sprint(e["message"])
+			case "host_step":
+				if e["step"] == "drain" && !failedAt.IsZero() && drainedAt.IsZero() {
+					drainedAt = eventTime(e) // the revert's drain: the canary leaves the balancer
+				}
+			}
+		}
+		t.Logf("gray: failed measurement → canary out of the balancer (drain begun) in %s", drainedAt.Sub(failedAt).Round(time.Millisecond))
+		t.Logf("lb case=gray-errors requests=%d errors=%d (%.3f%%) versions=%s exit=%d in %s; shifts:%s; analysis %s: %s",
+			res.Requests, res.Errors(), 100*float64(res.Errors())/float64(res.Requests), res.versionList(), r.code, took.Round(time.Second), shifted, verdict, reason)
+		if r.code != 1 || verdict != "failed" {
+			t.Fatalf("rollout of a build failing 5%% of requests: exit %d, analysis %q; want exit 1 (rolled back), failed\n%s", r.code, verdict, r.stdout)
+		}
+		// The canary took ~5% of the requests for a few seconds and failed
+		// 1 in 20 of them: some errors, a small fraction of the whole.
+		if res.Errors() == 0 || res.Errors() > res.Requests/100 {
+			t.Errorf("%d of %d requests failed: want some (the canary served errors) and under 1%%", res.Errors(), res.Requests)
+		}
+		l.assertOneVersionServing(t, "v2")
+		l.assertNormalWeights(t)
+		after := startLBLoad(h.url, 4*time.Second, 100_000)
+		time.Sleep(4 * time.Second)
+		res = after.Stop()
+		assertNoLBErrors(t, res)
+		if res.Versions["v2"] != res.Requests-res.Errors() {
+			t.Errorf("after the rollback HAProxy served %s, want only v2", res.versionList())
+		}
+	})
+}
+
+func eventTime(e map[string]any) time.Time {
+	ts, _ := time.Parse(time.RFC3339Nano, fmt.Sprint(e["time"]))
+	return ts
+}
+
+// assertNormalWeights: Consul lists every instance with the normal
+// passing weight, 1, again.
+func (l *lab) assertNormalWeights(t *testing.T) {
+	t.Helper()
+	for _, in := range l.catalog(t) {
+		if in.Weight != 1 {
+			t.Errorf("%s: Consul weight %d, want the normal 1", in, in.Weight)
+		}
+	}
+}
