@@ -1,6 +1,8 @@
 package deploy
 
 import (
+	"time"
+
 	"github.com/fleetdeploy/fleet/plan"
 	"github.com/fleetdeploy/fleet/report"
 )
@@ -19,6 +21,35 @@ type Record struct {
 	Result *plan.Result
 	// Bake is the canary bake's verdict, when there was one.
 	Bake *report.Gate
+}
+
+// Done is the run's last event, rollout_done, with the same outcome as
+// its Report: result and exitCode are the command's outcome in the
+// report's words and as the process exits, err its error, started and
+// finished its times.
+func (r Record) Done(result string, exitCode int, err error, started, finished time.Time) Event {
+	ev := Event{Kind: KindRolloutDone, RolloutID: r.ID, Command: r.Command, To: r.Version, State: r.outcome(result),
+		Result: result, ExitCode: &exitCode, DurationMS: finished.Sub(started).Milliseconds()}
+	if r.Result != nil {
+		ev.Counts = StateCounts(*r.Result)
+	}
+	if err != nil {
+		ev.Error = err.Error()
+	}
+	return ev
+}
+
+// outcome is rollout_done's state: Outcome, or for a run that never ran
+// its plan, whether it was interrupted (report.Interrupted) or could not
+// start.
+func (r Record) outcome(result string) string {
+	switch {
+	case r.Result != nil:
+		return Outcome(*r.Result)
+	case result == report.Interrupted:
+		return "interrupted"
+	}
+	return "could not start"
 }
 
 // Outcome is a finished run in the words people read (rollout_done's

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/internal/cliargs"
 )
 
 // argSamples is a word each command that takes words accepts.
@@ -32,6 +34,16 @@ func allCommands() []command {
 	}
 	walk("", newApp().Commands)
 	return out
+}
+
+// findFlag is the flag of flags with the name, or nil.
+func findFlag(flags []cli.Flag, name string) cli.Flag {
+	for _, f := range flags {
+		if slices.Contains(f.Names(), name) {
+			return f
+		}
+	}
+	return nil
 }
 
 // ran is what a recorded action saw: the flags set, with their values.
@@ -109,9 +121,9 @@ func TestArgs_EveryCommandRefusesAStrayWord(t *testing.T) {
 		for _, f := range c.cmd.Flags {
 			given, _ := flagValue(t, f)
 			for _, n := range f.Names() {
-				lines = append(lines, append(slices.Clone(base), "oops", dashed(n)))
+				lines = append(lines, append(slices.Clone(base), "oops", cliargs.Dashed(n)))
 				if given != "" {
-					lines = append(lines, append(slices.Clone(base), "oops", dashed(n), given))
+					lines = append(lines, append(slices.Clone(base), "oops", cliargs.Dashed(n), given))
 				}
 			}
 		}
@@ -143,13 +155,13 @@ func TestArgs_FlagsAfterAWordAreRead(t *testing.T) {
 			given, read := flagValue(t, f)
 			name := f.Names()[0]
 			for _, n := range f.Names() {
-				args := append(append([]string{"fleet"}, strings.Fields(c.path)...), sample, dashed(n))
+				args := append(append([]string{"fleet"}, strings.Fields(c.path)...), sample, cliargs.Dashed(n))
 				if given != "" {
 					args = append(args, given)
 				}
 				r, got := runRecorded(t, args...)
 				line := strings.Join(args, " ")
-				if spec := commandArgs()[c.path]; spec.flag == name {
+				if spec := commandArgs()[c.path]; spec.Flag == name {
 					if r.code != exitCannotStart || !strings.Contains(r.stderr, "both given") || len(got) != 0 {
 						t.Errorf("%s: exit %d, ran %+v, stderr %s; want refused", line, r.code, got, r.stderr)
 					}
@@ -238,7 +250,7 @@ func TestArgs_Declarations(t *testing.T) {
 		byPath[c.path] = c.cmd
 		for _, f := range c.cmd.Flags {
 			if rf, ok := f.(cli.RequiredFlag); ok && rf.IsRequired() {
-				t.Errorf("fleet %s --%s: still required for urfave/cli: teach unrequire its type %T", c.path, f.Names()[0], f)
+				t.Errorf("fleet %s --%s: still required for urfave/cli: teach cliargs' unrequire its type %T", c.path, f.Names()[0], f)
 			}
 		}
 	}
@@ -247,12 +259,12 @@ func TestArgs_Declarations(t *testing.T) {
 		switch {
 		case !ok:
 			t.Errorf("commandArgs: no command %q", path)
-		case spec.flag != "" && findFlag(c.Flags, spec.flag) == nil:
-			t.Errorf("commandArgs: fleet %s has no --%s", path, spec.flag)
-		case spec.max > 0 && argSamples[path] == "":
+		case spec.Flag != "" && findFlag(c.Flags, spec.Flag) == nil:
+			t.Errorf("commandArgs: fleet %s has no --%s", path, spec.Flag)
+		case spec.Max > 0 && argSamples[path] == "":
 			t.Errorf("argSamples: no word for fleet %s", path)
-		case c.ArgsUsage != spec.usage:
-			t.Errorf("fleet %s: help says %q, commandArgs %q", path, c.ArgsUsage, spec.usage)
+		case c.ArgsUsage != spec.Usage:
+			t.Errorf("fleet %s: help says %q, commandArgs %q", path, c.ArgsUsage, spec.Usage)
 		}
 	}
 	r, got := runRecorded(t, "fleet", "rollout")

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
-	"io"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -128,41 +125,6 @@ func TestFlags_BadFlagIsOneLine(t *testing.T) {
 	r := runArgs(t.Context(), []string{"fleet", "rollout", "--help"})
 	if r.code != exitOK || !strings.Contains(r.stdout, "--canary-bake") || r.stderr != "" {
 		t.Errorf("--help: exit %d\nstdout: %s\nstderr: %s", r.code, r.stdout, r.stderr)
-	}
-}
-
-// TestFlags_ReadFlagError pins the flag package's error formats that
-// readFlagError takes apart, straight from the package.
-func TestFlags_ReadFlagError(t *testing.T) {
-	parse := func(args ...string) error {
-		set := flag.NewFlagSet("x", flag.ContinueOnError)
-		set.SetOutput(io.Discard)
-		set.Duration("bake", 0, "")
-		set.Bool("yes", false, "")
-		set.String("limit", "", "")
-		return set.Parse(args)
-	}
-	for _, tc := range []struct {
-		err  error
-		want flagProblem
-	}{
-		{parse("--nope"), flagProblem{kind: flagUnknown, name: "nope"}},
-		{parse("-nope"), flagProblem{kind: flagUnknown, name: "nope"}},
-		{parse("--limit"), flagProblem{kind: flagNoValue, name: "limit"}},
-		{parse("--bake", `a "b"`), flagProblem{kind: flagBadValue, name: "bake", value: `a "b"`}},
-		{parse("--yes=maybe"), flagProblem{kind: flagBadValue, name: "yes", value: "maybe"}},
-		{errors.New(`could not parse "x:y" as duration value from environment variable "FLEET_BAKE" for flag bake: time: invalid duration "x:y"`),
-			flagProblem{kind: flagBadValue, name: "bake", value: "x:y", env: "FLEET_BAKE"}},
-	} {
-		if got, ok := readFlagError(tc.err); !ok || got != tc.want {
-			t.Errorf("%v: %+v, %v; want %+v", tc.err, got, ok, tc.want)
-		}
-	}
-	if _, ok := readFlagError(parse("---x")); ok {
-		t.Error("bad flag syntax read as a known error")
-	}
-	if err := flagUsage("fleet x", nil, errors.New("something else")); err.Error() != "fleet x: something else; see fleet x --help" {
-		t.Errorf("unknown format: %v", err)
 	}
 }
 

@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/internal/cliargs"
 )
 
 func main() {
@@ -37,9 +39,9 @@ func runIO(ctx context.Context, args []string, stdin io.Reader, stdout, stderr i
 func runApp(ctx context.Context, app *cli.App, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app.Reader, app.Writer, app.ErrWriter = stdin, stdout, stderr
 	app.Metadata = map[string]any{metaArgs: args}
-	err := app.RunContext(ctx, args)
+	err := argsExit(app.RunContext(ctx, args))
 	var ec *exitError
-	var ue *usageError
+	var ue *cliargs.UsageError
 	switch {
 	case err == nil, errors.As(err, &ec) && ec.err == nil:
 	case errors.As(err, &ue):
@@ -68,7 +70,7 @@ func interruptContext() (context.Context, func()) {
 }
 
 // newApp is the command line. Every command refuses words it does not
-// take and reports a bad flag in one line (args.go, usage.go).
+// take and reports a bad flag in one line (args.go).
 func newApp() *cli.App {
 	app := &cli.App{
 		Name:                 "fleet",
@@ -78,7 +80,7 @@ func newApp() *cli.App {
 		HideVersion:          true,
 		Flags:                []cli.Flag{versionFlag()},
 		Before:               rootBefore,
-		Action:               rootAction,
+		Action:               cli.ShowAppHelp, // a word that names no command is refused first
 		// Errors go back to runApp, which prints them and picks the exit
 		// code; urfave/cli's handler would os.Exit on some.
 		ExitErrHandler: func(*cli.Context, error) {},

@@ -51,31 +51,12 @@ func (r *runRecord) finish(ctx context.Context, rec deploy.Record, err error) er
 	rec.Command = r.command
 	code := exitCodeOf(ctx, err)
 	now := r.out.Now()
-	ev := event{Kind: deploy.KindRolloutDone, RolloutID: rec.ID, Command: r.command, To: rec.Version,
-		State: outcome(rec, code), Result: resultOf(code), ExitCode: &code, DurationMS: now.Sub(r.started).Milliseconds()}
-	if rec.Result != nil {
-		ev.Counts = deploy.StateCounts(*rec.Result)
-	}
-	if err != nil {
-		ev.Error = err.Error()
-	}
-	r.out.Emit(ev)
+	r.out.Emit(rec.Done(resultOf(code), code, err, r.started, now))
 	r.out.Close()
 	if werr := r.writeReports(rec.Report(resultOf(code), code, err, r.started, now)); werr != nil {
 		return &exitError{code: code, err: errors.Join(err, werr)}
 	}
 	return err
-}
-
-// outcome is rollout_done's state: the words people read.
-func outcome(rec deploy.Record, code int) string {
-	if rec.Result != nil {
-		return deploy.Outcome(*rec.Result)
-	}
-	if code == exitInterrupted {
-		return "interrupted"
-	}
-	return "could not start"
 }
 
 func (r *runRecord) writeReports(rep report.Report) error {

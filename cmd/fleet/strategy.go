@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/internal/cliargs"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -21,7 +22,7 @@ func strategyFlags() []cli.Flag {
 }
 
 // strategyOf merges the inventory's strategy with command-line overrides.
-// A bad value is a *flagError when a flag gave it; strategyError says
+// A bad value is a *cliargs.FlagError when a flag gave it; strategyError says
 // where the others came from.
 func strategyOf(c *cli.Context, s inventory.Strategy) (plan.Strategy, error) {
 	var st plan.Strategy
@@ -48,7 +49,7 @@ func limitOf(c *cli.Context, flag, key, inv string) (plan.IntOrPercent, error) {
 	}
 	p, err := plan.ParseIntOrPercent(v)
 	if err != nil {
-		return p, &flagError{Flag: flag, Err: err}
+		return p, &cliargs.FlagError{Flag: flag, Err: err}
 	}
 	return p, nil
 }
@@ -56,7 +57,7 @@ func limitOf(c *cli.Context, flag, key, inv string) (plan.IntOrPercent, error) {
 // strategyError says where a bad strategy setting came from: a flag's
 // error names the flag; any other is the inventory file's.
 func strategyError(file string, err error) error {
-	var fe *flagError
+	var fe *cliargs.FlagError
 	if errors.As(err, &fe) {
 		return err
 	}
@@ -111,7 +112,7 @@ func strategyKind(c *cli.Context, s inventory.Strategy) (plan.StrategyKind, erro
 	case plan.StrategyRolling, plan.StrategyBlueGreen:
 		return k, nil
 	}
-	return "", &flagError{Flag: "strategy", Value: c.String("strategy"), Want: "want rolling or blue-green"}
+	return "", &cliargs.FlagError{Flag: "strategy", Value: c.String("strategy"), Want: "want rolling or blue-green"}
 }
 
 func parseLimit(name, v string) (plan.IntOrPercent, error) {

@@ -46,12 +46,3 @@ func rootBefore(c *cli.Context) error {
 	}
 	return exitStatus(exitOK)
 }
-
-// rootAction runs when no command was named: the help, or a word that is
-// no command.
-func rootAction(c *cli.Context) error {
-	if c.Args().Present() {
-		return unknownCommand(c.App.Name, c.App.Commands, c.Args().First())
-	}
-	return cli.ShowAppHelp(c)
-}
