@@ -32,6 +32,11 @@ func (c *Client) Weight(ctx context.Context, a WeightArgs) (WeightResult, error)
 	return r, err
 }
 
+// Verdict records a controller's verdict on the release in the journal.
+func (c *Client) Verdict(ctx context.Context, a VerdictArgs) error {
+	return c.call(ctx, OpVerdict, a, &VerdictResult{}, nil)
+}
+
 // Stop stops an instance's units and deregisters it from Consul.
 func (c *Client) Stop(ctx context.Context, a StopArgs) (StopResult, error) {
 	var r StopResult

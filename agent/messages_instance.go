@@ -58,6 +58,20 @@ type WeightResult struct {
 	After     Weights `json:"after"`
 }
 
+// VerdictArgs records, in the host's journal, how the controller judged
+// the release this host runs as a canary (a gray release's or
+// canary_analysis' metric analysis), so that `fleet history` can say why
+// a release was rolled back. It changes nothing else.
+type VerdictArgs struct {
+	Version string `json:"version"`
+	What    string `json:"what"`   // "analysis step 3", "canary_analysis"
+	Result  string `json:"result"` // successful, failed, inconclusive
+	Reason  string `json:"reason,omitempty"`
+}
+
+// VerdictResult is empty: the entry is written.
+type VerdictResult struct{}
+
 // EnableArgs puts a registered instance back into the load balancer
 // (maintenance off).
 type EnableArgs struct {

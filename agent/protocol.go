@@ -36,6 +36,7 @@ const (
 	OpServe       Op = "serve"
 	OpPending     Op = "pending"
 	OpWeight      Op = "weight"
+	OpVerdict     Op = "verdict"
 )
 
 // Known reports whether o is one of the ops above.
@@ -43,7 +44,7 @@ func (o Op) Known() bool {
 	switch o {
 	case OpHello, OpLock, OpStatus, OpStageBegin, OpStageCommit,
 		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict:
 		return true
 	}
 	return false
@@ -53,7 +54,7 @@ func (o Op) Known() bool {
 func (o Op) mutates() bool {
 	switch o {
 	case OpStageBegin, OpStageCommit, OpSwitch, OpRestart, OpHealth, OpPrune,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict:
 		return true
 	}
 	return false

@@ -111,6 +111,8 @@ func (s *session) dispatchInstance(ctx context.Context, req Request) (any, error
 		return call(ctx, req.Args, s.pendingOp)
 	case OpWeight:
 		return call(ctx, req.Args, s.weight)
+	case OpVerdict:
+		return call(ctx, req.Args, s.verdict)
 	}
 	return nil, errorf(CodeBadRequest, "unknown op %q", req.Op)
 }

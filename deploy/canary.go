@@ -24,7 +24,7 @@ func (t *target) afterCanary(fc *fleetConn, co Canary, id, version string) func(
 			}
 		}
 		if a := t.inv.Strategy.CanaryAnalysis; a != nil {
-			err := t.analyse(ctx, -1, a.Spec, t.analysisVars(canary, version))
+			err := t.analyse(ctx, fc, canary, -1, a.Spec, t.analysisVars(canary, version))
 			if errors.Is(err, errInconclusive) {
 				return t.pause(ctx, fc, id, version, err.Error())
 			}

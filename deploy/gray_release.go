@@ -137,7 +137,7 @@ func (g *grayRelease) step(ctx context.Context, i int, version string) error {
 		}
 		return g.t.analysisClock().sleep(ctx, s.Pause)
 	case inventory.StepAnalysis:
-		return g.t.analyse(ctx, i, s.Analysis.Spec, g.vars(i, version))
+		return g.t.analyse(ctx, g.fc, g.canary, i, s.Analysis.Spec, g.vars(i, version))
 	}
 	return fmt.Errorf("strategy.steps[%d]: unknown kind %q", i, s.Kind)
 }

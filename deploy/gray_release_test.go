@@ -161,6 +161,42 @@ func TestGray_FailedAnalysisRollsBackAndRestoresWeights(t *testing.T) {
 	if got := shares(evs); !slices.Equal(got, []string{"10", "normal"}) {
 		t.Errorf("traffic_shifted shares %q, want 10 then normal", got)
 	}
+	// The canary's journal says why, and so does fleet history.
+	for _, h := range f.Hosts() {
+		var verdicts []string
+		for _, e := range h.JournalEntries(t) {
+			if e.RolloutID == rec.ID && e.Op == agent.OpVerdict {
+				verdicts = append(verdicts, e.Result+" "+e.Reason)
+			}
+		}
+		want := 0
+		if h.Name() == rec.Plan.Canary[0] {
+			want = 1
+		}
+		if len(verdicts) != want || want == 1 && !strings.HasPrefix(verdicts[0], "failed analysis step 2: error_rate 0.05") {
+			t.Errorf("%s: verdicts journalled %q, want %d failed one", h.Name(), verdicts, want)
+		}
+	}
+	// The report and JUnit carry the verdict.
+	rep := rec.Report("rolled-back", 1, nil, time.Now(), time.Now())
+	if len(rep.Analyses) != 1 || rep.Analyses[0].Name != "analysis step 2" || rep.Analyses[0].Result != "failed" ||
+		!strings.HasPrefix(rep.Analyses[0].Error, "error_rate 0.05") {
+		t.Errorf("report analyses %+v, want step 2 failed with its reason", rep.Analyses)
+	}
+	o.JournalEntries = 100
+	hist, err := deploy.History(t.Context(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var why string
+	for _, r := range hist {
+		if r.ID == rec.ID {
+			why = r.Why
+		}
+	}
+	if !strings.HasPrefix(why, "failed: analysis step 2: error_rate 0.05") {
+		t.Errorf("history's why %q, want the failed analysis", why)
+	}
 }
 
 // Weights a killed controller left behind are put back on normal by the

@@ -21,6 +21,8 @@ type Record struct {
 	Result *plan.Result
 	// Bake is the canary bake's verdict, when there was one.
 	Bake *report.Gate
+	// Analyses are the verdicts of the metric analyses that ran.
+	Analyses []report.Gate
 }
 
 // Done is the run's last event, rollout_done, with the same outcome as

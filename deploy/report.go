@@ -19,7 +19,7 @@ func (r Record) Report(result string, exitCode int, err error, started, finished
 		Schema: report.Schema, Command: r.Command, RolloutID: r.ID, Version: r.Version,
 		Result: result, ExitCode: exitCode, User: who.User, Machine: who.Machine,
 		Started: started, Finished: finished, Duration: report.Of(finished.Sub(started)),
-		Hosts: []report.Host{}, Waves: []report.Wave{}, Bake: r.Bake,
+		Hosts: []report.Host{}, Waves: []report.Wave{}, Bake: r.Bake, Analyses: r.Analyses,
 	}
 	if err != nil {
 		rep.Error = err.Error()

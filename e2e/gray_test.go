@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -32,6 +33,15 @@ func grayAnalysis(t *testing.T, l *lab) string {
             interval: 2s
             count: 3
             failure_limit: 0
+      - name: latency
+        metrics:
+          - name: p90_latency
+            query: 'histogram_quantile(0.9, sum by (le) (rate(hello_request_duration_seconds_bucket{version="{{.Version}}"}[10s])))'
+            condition: <= 300ms
+            initial_delay: 4s
+            interval: 2s
+            count: 3
+            failure_limit: 0
 `, strings.TrimSpace(string(addr)))
 }
 
@@ -41,7 +51,8 @@ func grayAnalysis(t *testing.T, l *lab) string {
 // host with zero failed requests and every Consul weight back to normal;
 // then a build that fails 5% of its requests (/healthz healthy) is caught
 // by the analysis at 5% and rolled back by itself: errors only while the
-// canary took its share, none after, every host back on the good build.
+// canary took its share, none after, every host back on the good build;
+// and a build 400 ms slower is caught by the latency query, likewise.
 func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
 	l := theLab
 	h := l.haproxy(t)
@@ -103,7 +114,7 @@ func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
 		took := time.Since(start)
 		res := ld.Stop()
 		var shifted, verdict, reason string
-		var failedAt, drainedAt time.Time
+		var enabledAt, failedAt, drainedAt time.Time
 		for _, e := range r.events {
 			switch e["kind"] {
 			case "traffic_shifted":
@@ -115,12 +126,16 @@ func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
 			case "analysis_done":
 				verdict, reason = fmt.Sprint(e["result"]), fmt.Sprint(e["message"])
 			case "host_step":
+				if e["step"] == "enable" && enabledAt.IsZero() {
+					enabledAt = eventTime(e) // the canary takes its share
+				}
 				if e["step"] == "drain" && !failedAt.IsZero() && drainedAt.IsZero() {
 					drainedAt = eventTime(e) // the revert's drain: the canary leaves the balancer
 				}
 			}
 		}
-		t.Logf("gray: failed measurement → canary out of the balancer (drain begun) in %s", drainedAt.Sub(failedAt).Round(time.Millisecond))
+		t.Logf("gray: canary in the balancer → failed measurement %s → drain begun %s later (exposure %s)",
+			failedAt.Sub(enabledAt).Round(time.Millisecond), drainedAt.Sub(failedAt).Round(time.Millisecond), drainedAt.Sub(enabledAt).Round(time.Millisecond))
 		t.Logf("lb case=gray-errors requests=%d errors=%d (%.3f%%) versions=%s exit=%d in %s; shifts:%s; analysis %s: %s",
 			res.Requests, res.Errors(), 100*float64(res.Errors())/float64(res.Requests), res.versionList(), r.code, took.Round(time.Second), shifted, verdict, reason)
 		if r.code != 1 || verdict != "failed" {
@@ -133,6 +148,25 @@ func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
 		}
 		l.assertOneVersionServing(t, "v2")
 		l.assertNormalWeights(t)
+		// The canary's journal holds the verdict, for fleet history.
+		var id string
+		for _, e := range r.events {
+			if e["kind"] == "rollout_started" {
+				id = fmt.Sprint(e["rollout_id"])
+			}
+		}
+		verdicts := 0
+		for _, host := range l.names {
+			for _, e := range l.journal(t, host) {
+				if e["rollout_id"] == id && e["op"] == "verdict" && e["result"] == "failed" &&
+					strings.Contains(fmt.Sprint(e["reason"]), "error_rate") {
+					verdicts++
+				}
+			}
+		}
+		if verdicts != 1 {
+			t.Errorf("%d hosts journalled the failed analysis of rollout %s, want the one canary", verdicts, id)
+		}
 		after := startLBLoad(h.url, 4*time.Second, 100_000)
 		time.Sleep(4 * time.Second)
 		res = after.Stop()
@@ -140,6 +174,66 @@ func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
 		if res.Versions["v2"] != res.Requests-res.Errors() {
 			t.Errorf("after the rollback HAProxy served %s, want only v2", res.versionList())
 		}
+	})
+
+	// The controller killed (SIGKILL) while the canary holds 10%: the next
+	// fleet rollback takes the canary out first, returns it, and puts every
+	// weight back, with no failed request throughout.
+	t.Run("controller killed at a weighted step, then rollback", func(t *testing.T) {
+		inv := l.writeInventory(t, inventoryOptions{appExtra: app, port: "{port}", minHealthyTime: "1s",
+			strategy: "  max_unavailable: 1\n  canary: 1\n  steps:\n    - weight: 10%\n    - pause: 60s\n"})
+		ld := startLBLoad(h.url, 5*time.Minute, 500_000)
+		b := l.fleetBackground(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["v3"], "--version", "v3")
+		b.waitEvent(t, "the canary in the balancer", 90*time.Second, stepIs("", "enable"))
+		time.Sleep(3 * time.Second)
+		if err := b.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		b.wait(t, 30*time.Second)
+		left := 0
+		for _, in := range l.catalog(t) {
+			if in.Weight != 1 {
+				left++
+			}
+		}
+		if left == 0 {
+			t.Fatal("no weight was left shifted: the kill came too late to test anything")
+		}
+		if r := l.fleet(t, "rollback", "-i", inv, "-o", "json"); r.code != 0 {
+			t.Fatalf("rollback after the kill: exit %d\n%s", r.code, r.stdout)
+		}
+		time.Sleep(2 * time.Second)
+		res := ld.Stop()
+		t.Logf("lb case=gray-killed requests=%d errors=%d p99=%s versions=%s; %d instances had a shifted weight after the kill",
+			res.Requests, res.Errors(), ms(res.P99), res.versionList(), left)
+		assertNoLBErrors(t, res)
+		l.assertOneVersionServing(t, "v2")
+		l.assertNormalWeights(t)
+	})
+
+	// A build that answers 400 ms slower (/healthz as fast as ever) passes
+	// every health gate; the latency query catches it at 5% and it is
+	// rolled back by itself, with no failed request.
+	t.Run("slow build: latency query at 5% rolls it back by itself", func(t *testing.T) {
+		inv := l.writeInventory(t, inventoryOptions{appExtra: app, port: "{port}", minHealthyTime: "1s",
+			strategy: "  max_unavailable: 1\n  canary: 1\n  steps:\n    - weight: 5%\n    - analysis: latency\n"})
+		ld := startLBLoad(h.url, 5*time.Minute, 500_000)
+		r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["slow"], "--version", "slow")
+		res := ld.Stop()
+		var verdict, reason string
+		for _, e := range r.events {
+			if e["kind"] == "analysis_done" {
+				verdict, reason = fmt.Sprint(e["result"]), fmt.Sprint(e["message"])
+			}
+		}
+		t.Logf("lb case=gray-slow requests=%d errors=%d p99=%s versions=%s exit=%d; analysis %s: %s",
+			res.Requests, res.Errors(), ms(res.P99), res.versionList(), r.code, verdict, reason)
+		if r.code != 1 || verdict != "failed" {
+			t.Fatalf("rollout of a slow build: exit %d, analysis %q; want exit 1 (rolled back), failed\n%s", r.code, verdict, r.stdout)
+		}
+		assertNoLBErrors(t, res)
+		l.assertOneVersionServing(t, "v2")
+		l.assertNormalWeights(t)
 	})
 }
 

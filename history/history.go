@@ -38,7 +38,11 @@ type Rollout struct {
 	From        []string  `json:"from"` // the versions the changed hosts left, sorted
 	To          []string  `json:"to"`   // the versions they were moved to, sorted
 	Result      string    `json:"result"`
-	Hosts       []Host    `json:"hosts"` // by name
+	// Why is the controller's verdict that stopped the run, when it
+	// journalled one: "failed: analysis step 2: error_rate 0.052 ≥ 0.01
+	// …" (a gray release's or canary_analysis' metrics).
+	Why   string `json:"why,omitempty"`
+	Hosts []Host `json:"hosts"` // by name
 }
 
 // Host is what one rollout did to one host.
@@ -114,7 +118,19 @@ func rollout(id string, es []Entry) Rollout {
 		r.To = addUnique(r.To, h.To)
 	}
 	r.Result = verdict(r.Hosts, switched, paused)
+	r.Why = why(es)
 	return r
+}
+
+// why is the first verdict a controller journalled against the release
+// (op verdict, result failed or inconclusive), "" when none.
+func why(es []Entry) string {
+	for _, e := range es {
+		if e.Op == "verdict" && (e.Result == "failed" || e.Result == "inconclusive") {
+			return e.Result + ": " + e.Reason
+		}
+	}
+	return ""
 }
 
 // commandOf finds the fleet subcommand in a command line.

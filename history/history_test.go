@@ -180,3 +180,24 @@ func TestMerge_ExpiredSession(t *testing.T) {
 		t.Errorf("web1 error %q", e)
 	}
 }
+
+// A gray release rolled back by its analysis: the canary's journal holds
+// the verdict, and the rollout says why it was rolled back; a successful
+// verdict is no reason.
+func TestMerge_WhyFromVerdict(t *testing.T) {
+	cmd := "fleet rollout -i inv --artifact b --version v2"
+	canary := inPlace("web1", "r", cmd, 0, "v1", "v2", "healthy").
+		add("verdict", "successful", "", "", "v2", "").setReason("analysis step 2: error_rate 0 < 0.01").
+		add("verdict", "failed", "", "", "v2", "").setReason("analysis step 4: error_rate 0.05 ≥ 0.01 (condition < 0.01)").
+		add("switch", "ok", "v2", "v1", "v1", "").add("restart", "ok", "", "", "", "").add("health", "healthy", "", "", "v1", "")
+	rs := merge(canary)
+	if len(rs) != 1 || rs[0].Why != "failed: analysis step 4: error_rate 0.05 ≥ 0.01 (condition < 0.01)" {
+		t.Fatalf("why = %q", rs[0].Why)
+	}
+	if rs[0].Result != history.RolledBack {
+		t.Errorf("result %q, want rolled-back", rs[0].Result)
+	}
+	if rs := merge(inPlace("web1", "r", cmd, 0, "v1", "v2", "healthy")); rs[0].Why != "" {
+		t.Errorf("why %q for a run without a verdict", rs[0].Why)
+	}
+}

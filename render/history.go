@@ -31,6 +31,11 @@ func History(w io.Writer, rs []history.Rollout) {
 			changed, len(r.Hosts), r.Result, (time.Duration(r.DurationMS) * time.Millisecond).Round(time.Second))
 	}
 	_ = tw.Flush()
+	for _, r := range rs {
+		if r.Why != "" {
+			fmt.Fprintf(w, "%s: %s\n", r.ID, r.Why)
+		}
+	}
 }
 
 // versionMove is "v1 → v2"; a run that moved no host (every host already

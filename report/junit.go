@@ -91,6 +91,9 @@ func (r Report) WriteJUnit(w io.Writer) error {
 	if r.Bake != nil {
 		s.Cases = append(s.Cases, bakeCase(prefix+".waves", *r.Bake))
 	}
+	for _, a := range r.Analyses {
+		s.Cases = append(s.Cases, bakeCase(prefix+".analyses", a))
+	}
 	if r.Result == NotStarted {
 		s.Cases = append(s.Cases, junitCase{Classname: prefix, Name: "start", Time: "0",
 			Failure: &junitProblem{Message: firstLine(r.Error), Type: NotStarted, Text: r.Error}})
@@ -150,6 +153,10 @@ func waveCase(class string, wv Wave) junitCase {
 
 func bakeCase(class string, g Gate) junitCase {
 	c := junitCase{Classname: class, Name: g.Name, Time: seconds(g.Duration)}
+	if g.Result == GateInconclusive {
+		c.Skipped = &junitSkipped{Message: "inconclusive: " + firstLine(g.Error)}
+		return c
+	}
 	if g.Result != WavePassed {
 		c.Failure = &junitProblem{Message: firstLine(g.Error), Type: g.Result, Text: g.Error}
 	}

@@ -50,6 +50,10 @@ type Report struct {
 	Hosts     []Host    `json:"hosts"`
 	Waves     []Wave    `json:"waves"`
 	Bake      *Gate     `json:"bake,omitempty"` // the canary bake, when one ran
+	// Analyses are the metric analyses that ran (a gray release's steps,
+	// canary_analysis), in order: Result passed, failed or inconclusive,
+	// Error the verdict's reason.
+	Analyses []Gate `json:"analyses,omitempty"`
 }
 
 // Host is one host's line.
@@ -91,7 +95,9 @@ type Gate struct {
 const (
 	WavePassed = "passed"
 	WaveFailed = "failed"
-	WaveNotRun = "not-run"
+	// GateInconclusive is an analysis that could not judge (the run paused).
+	GateInconclusive = "inconclusive"
+	WaveNotRun       = "not-run"
 )
 
 // Millis is a duration written as whole milliseconds.

@@ -164,3 +164,34 @@ func TestWriteFile_Atomic(t *testing.T) {
 		t.Error("wrote into a missing directory")
 	}
 }
+
+// A gray release's analyses are test cases of their own: a failed one is
+// a failure with the verdict's reason, an inconclusive one skipped.
+func TestWriteJUnit_Analyses(t *testing.T) {
+	r := sample()
+	r.Analyses = []report.Gate{
+		{Name: "analysis step 2", Result: report.WavePassed, Duration: 6000},
+		{Name: "analysis step 4", Result: report.WaveFailed, Duration: 4000, Error: "error_rate 0.05 ≥ 0.01 (condition < 0.01)"},
+		{Name: "analysis step 6", Result: report.GateInconclusive, Error: "p90 no data"},
+	}
+	j := parseJUnit(t, r)
+	got := map[string]string{}
+	for _, c := range j.Suites[0].Cases {
+		if c.Classname != "fleet.rollout.analyses" {
+			continue
+		}
+		switch {
+		case c.Failure != nil:
+			got[c.Name] = "failure: " + c.Failure.Message
+		case c.Skipped != nil:
+			got[c.Name] = "skipped: " + c.Skipped.Message
+		default:
+			got[c.Name] = "passed"
+		}
+	}
+	want := map[string]string{"analysis step 2": "passed",
+		"analysis step 4": "failure: error_rate 0.05 ≥ 0.01 (condition < 0.01)", "analysis step 6": "skipped: inconclusive: p90 no data"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("analysis cases %v, want %v", got, want)
+	}
+}
