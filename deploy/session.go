@@ -133,7 +133,7 @@ func (s *hostSession) drainStderr(r io.Reader) {
 	for sc.Scan() {
 		line := sc.Text()
 		s.stderr.add(line)
-		s.log.Debug("agent", slog.String("line", line))
+		relayAgentLine(s.log, line)
 	}
 }
 

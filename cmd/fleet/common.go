@@ -23,6 +23,7 @@ func commonFlags() []cli.Flag {
 		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: render.Text, EnvVars: []string{"FLEET_OUTPUT"}, Usage: "text (live on a terminal, else plain), plain, or json (docs/events.md)"},
 		&cli.StringFlag{Name: "agent-binary", EnvVars: []string{"FLEET_AGENT_BINARY"}, Usage: "fleet binary for the hosts, when this one does not run there"},
 		&cli.StringFlag{Name: "log-level", Value: "warn", EnvVars: []string{"FLEET_LOG_LEVEL"}, Usage: "debug, info, warn or error (logs go to stderr)"},
+		&cli.StringFlag{Name: "log-format", Value: "text", EnvVars: []string{"FLEET_LOG_FORMAT"}, Usage: "text or json: the logs on stderr (docs/logs.md), the agents' with them"},
 	}, sourceFlags())
 }
 
@@ -43,7 +44,7 @@ func newOutput(c *cli.Context) (*output, *slog.Logger, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	log, err := newLogger(out.Beside(c.App.ErrWriter), c.String("log-level"))
+	log, err := newLogger(out.Beside(c.App.ErrWriter), c.String("log-level"), c.String("log-format"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -82,12 +83,22 @@ func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, err
 	return &target{inv: inv, src: src, hosts: hosts, out: out, opts: opts}, nil
 }
 
-func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+// newLogger is the controller's logger on w: --log-level, and
+// --log-format text (logfmt-like, for people) or json (one object per
+// line, for ELK or Loki; docs/logs.md names the fields).
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
 	var l slog.Level
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return nil, fmt.Errorf("--log-level %q: %w", level, err)
 	}
-	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+	o := &slog.HandlerOptions{Level: l}
+	switch format {
+	case "text", "":
+		return slog.New(slog.NewTextHandler(w, o)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, o)), nil
+	}
+	return nil, fmt.Errorf("--log-format %q: want text or json", format)
 }
 
 // commandLine is the command line run was given (see runIO), else os.Args.

@@ -6,7 +6,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
@@ -18,7 +17,7 @@ import (
 )
 
 func main() {
-	ctx, stop := interruptContext()
+	ctx, stop := interruptContext(stderrLine(os.Stderr, os.Args))
 	code := run(ctx, os.Args, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -42,28 +41,29 @@ func runApp(ctx context.Context, app *cli.App, args []string, stdin io.Reader, s
 	err := argsExit(app.RunContext(ctx, args))
 	var ec *exitError
 	var ue *cliargs.UsageError
+	say := stderrLine(stderr, args)
 	switch {
 	case err == nil, errors.As(err, &ec) && ec.err == nil:
 	case errors.As(err, &ue):
-		fmt.Fprintln(stderr, err) // it starts with the command: "fleet rollout: …"
+		say(err.Error()) // it starts with the command: "fleet rollout: …"
 	default:
-		fmt.Fprintln(stderr, "fleet:", err)
+		say("fleet: " + err.Error())
 	}
 	return exitCodeOf(ctx, err)
 }
 
 // interruptContext cancels on the first SIGINT/SIGTERM, which lets in-flight
 // host steps finish; a second signal exits at once with 130.
-func interruptContext() (context.Context, func()) {
+func interruptContext(say func(string)) (context.Context, func()) {
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
-		fmt.Fprintln(os.Stderr, "fleet: interrupted: letting in-flight hosts finish (interrupt again to exit now)")
+		say("fleet: interrupted: letting in-flight hosts finish (interrupt again to exit now)")
 		cancel()
 		<-sigs
-		fmt.Fprintln(os.Stderr, "fleet: interrupted twice: exiting now")
+		say("fleet: interrupted twice: exiting now")
 		os.Exit(exitInterrupted)
 	}()
 	return ctx, func() { signal.Stop(sigs); cancel() }

@@ -41,7 +41,7 @@ func loadSource(c *cli.Context) (*deploy.Source, error) {
 	if err != nil || len(src.Warnings) == 0 {
 		return src, err
 	}
-	log, err := newLogger(c.App.ErrWriter, c.String("log-level"))
+	log, err := newLogger(c.App.ErrWriter, c.String("log-level"), c.String("log-format"))
 	if err != nil {
 		return nil, err
 	}
