@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -110,8 +111,25 @@ func TestGray_SharesAnalysisAndAutoRollback(t *testing.T) {
 			strategy: "  max_unavailable: 1\n  canary: 1\n  steps:\n    - weight: 5%\n    - analysis: errors\n"})
 		ld := startLBLoad(h.url, 5*time.Minute, 500_000)
 		start := time.Now()
-		r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", l.hello["errors"], "--version", "errors")
+		r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--log-format", "json", "--log-level", "info",
+			"--artifact", l.hello["errors"], "--version", "errors")
 		took := time.Since(start)
+		// --log-format json: every stderr line is a JSON record, the
+		// agents' among them, with their host.
+		agentHosts := map[string]bool{}
+		for _, line := range strings.Split(strings.TrimSpace(r.stderr), "\n") {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Errorf("--log-format json: stderr line is not JSON: %q", line)
+				continue
+			}
+			if rec["source"] == "agent" {
+				agentHosts[fmt.Sprint(rec["host"])] = true
+			}
+		}
+		if len(agentHosts) != len(l.names) {
+			t.Errorf("agent log records came from %v, want every host", agentHosts)
+		}
 		res := ld.Stop()
 		var shifted, verdict, reason string
 		var enabledAt, failedAt, drainedAt time.Time
