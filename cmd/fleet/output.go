@@ -35,11 +35,3 @@ func newProgress(w io.Writer, format string) (*output, error) {
 // write runs fn on the output with nothing else drawing (a table, a
 // question).
 func (o *output) write(fn func(w io.Writer)) { o.Print(fn) }
-
-// orWord is v, or word when v is empty (a table's "-").
-func orWord(v, word string) string {
-	if v == "" {
-		return word
-	}
-	return v
-}
