@@ -8,8 +8,9 @@ import (
 
 // TestDeps enforces DESIGN.md's arrows: agent (and its fakes, apart from
 // agent itself) import nothing else from this module but appspec, the
-// rules it shares with inventory.
+// rules it shares with inventory, and provenance, what a release binary
+// is (release.json, Consul meta).
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "agent", "appspec")
-	depstest.Arrows(t, "agent/agenttest", "agent", "appspec")
+	depstest.Arrows(t, "agent", "appspec", "provenance")
+	depstest.Arrows(t, "agent/agenttest", "agent", "appspec", "provenance")
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // install copies the upload into a fresh releases/.<v>.tmp-<rand>/,
@@ -15,7 +17,7 @@ import (
 // when the hash matches. Copying (rather than renaming the upload) means
 // the SSH user, who owns .incoming, cannot change the bytes after they
 // were verified.
-func (s *session) install(ctx context.Context, upload string, p pendingUpload) (err error) {
+func (s *session) install(ctx context.Context, upload string, p pendingUpload, prov *provenance.Provenance) (err error) {
 	if err := ensureDir(s.layout.releases(), rootDirMode); err != nil {
 		return ioError("stage", err)
 	}
@@ -42,7 +44,7 @@ func (s *session) install(ctx context.Context, upload string, p pendingUpload) (
 	}
 	meta := releaseMeta{
 		Version: p.version, SHA256: sum, Size: n, StagedAt: s.deps.Now().UTC(),
-		StagedBy: s.ctrl.User + "@" + s.ctrl.Machine,
+		StagedBy: s.ctrl.User + "@" + s.ctrl.Machine, Provenance: prov,
 	}
 	if err := writeJSONAtomic(filepath.Join(tmp, releaseFile), meta, pubFileMode); err != nil {
 		return ioError("stage", err)

@@ -17,7 +17,7 @@ import (
 func (s *session) journal(e JournalEntry, err error) {
 	e.Time = s.deps.Now().UTC()
 	e.User, e.Machine = s.ctrl.User, s.ctrl.Machine
-	e.Command, e.RolloutID = s.ctrl.Command, s.ctrl.RolloutID
+	e.Command, e.RolloutID, e.ChangeNote = s.ctrl.Command, s.ctrl.RolloutID, s.ctrl.ChangeNote
 	switch {
 	case err != nil:
 		e.Error = s.prefix.shown(err.Error())

@@ -1,6 +1,10 @@
 package agent
 
-import "time"
+import (
+	"time"
+
+	"github.com/fleetdeploy/fleet/provenance"
+)
 
 // HelloArgs opens a session. It must be the first request.
 type HelloArgs struct {
@@ -62,6 +66,9 @@ type Release struct {
 	StagedBy    string    `json:"staged_by,omitempty"`
 	HealthyEver bool      `json:"healthy_ever"`
 	LastResult  string    `json:"last_result,omitempty"` // latest health verdict
+	// Provenance is release.json's: what the artifact is and which commit
+	// it was built from; nil when the controller that staged it sent none.
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
 }
 
 // UnitStatus is one unit's ActiveState, or why it could not be read.
@@ -85,11 +92,14 @@ type StageBeginResult struct {
 	UploadPath string `json:"upload_path,omitempty"`
 }
 
-// StageCommitArgs installs an uploaded artifact.
+// StageCommitArgs installs an uploaded artifact. Provenance, when set,
+// is what the controller read from the artifact (its Go build info, a
+// --revision); release.json records it. nil: none (an older controller).
 type StageCommitArgs struct {
-	Version    string `json:"version"`
-	SHA256     string `json:"sha256"`
-	UploadPath string `json:"upload_path"`
+	Version    string                 `json:"version"`
+	SHA256     string                 `json:"sha256"`
+	UploadPath string                 `json:"upload_path"`
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
 }
 
 // StageCommitResult describes the installed release.
@@ -184,6 +194,14 @@ type JournalEntry struct {
 	Removed   []string  `json:"removed,omitempty"`
 	Result    string    `json:"result"` // ok, error, healthy, unhealthy
 	Error     string    `json:"error,omitempty"`
+	// ChangeNote is the run's change note (Holder.ChangeNote), on every
+	// entry of the run.
+	ChangeNote string `json:"change_note,omitempty"`
+	// Revision and Dirty: on stage_commit and switch, the commit the
+	// release was built from and whether its tree was dirty (release.json's
+	// provenance), when known.
+	Revision string `json:"revision,omitempty"`
+	Dirty    bool   `json:"dirty,omitempty"`
 }
 
 // Journal results.

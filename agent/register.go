@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/fleetdeploy/fleet/appspec"
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // register (re)registers an instance with Consul for the version it runs,
@@ -89,9 +90,12 @@ func (s *session) registerInstance(ctx context.Context, r Registration) error {
 // registration is the Consul definition of an instance running release m.
 func (s *session) registration(inst instance, m releaseMeta) Registration {
 	c := s.spec.Consul
-	meta := make(map[string]string, len(c.Meta)+3)
+	meta := make(map[string]string, len(c.Meta)+6)
 	maps.Copy(meta, c.Meta)
 	meta[metaVersion], meta[metaSHA256], meta[metaRollout] = m.Version, m.SHA256, s.ctrl.RolloutID
+	// revision and dirty from the release's provenance, change_note from
+	// this session's controller, cut to Consul's 512 bytes.
+	maps.Copy(meta, provenance.Meta(m.provenance(), s.ctrl.ChangeNote))
 	r := Registration{
 		ID: inst.serviceID, Name: c.Service, Port: inst.port,
 		Tags: append([]string(nil), c.Tags...), Meta: meta,

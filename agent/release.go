@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // releaseMeta is releases/<v>/release.json.
@@ -18,6 +20,17 @@ type releaseMeta struct {
 	Size     int64     `json:"size"`
 	StagedAt time.Time `json:"staged_at"`
 	StagedBy string    `json:"staged_by,omitempty"`
+	// Provenance is what the controller read from the artifact (its Go
+	// build info, --revision); nil when it sent none.
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
+}
+
+// provenance is m's Provenance, the zero one when unknown.
+func (m releaseMeta) provenance() provenance.Provenance {
+	if m.Provenance == nil {
+		return provenance.Provenance{}
+	}
+	return *m.Provenance
 }
 
 // readRelease loads release.json of v; fs.ErrNotExist when v is not
@@ -75,4 +88,42 @@ func (l layout) listReleases() ([]releaseMeta, error) {
 		return strings.Compare(a.Version, b.Version)
 	})
 	return out, nil
+}
+
+// releaseRevision is the revision release v was built from and whether
+// from a dirty tree, for the journal; "" and false when v is not
+// installed or its release.json says nothing.
+func (s *session) releaseRevision(v string) (string, bool) {
+	m, err := s.layout.readRelease(v)
+	if err != nil {
+		return "", false
+	}
+	p := m.provenance()
+	return p.Revision(), p.Dirty()
+}
+
+// validateProvenance bounds what release.json and Consul get from the
+// controller: every text field as free text (appspec.Text), the revision
+// within a Consul meta value, RevisionFrom one of provenance's.
+func validateProvenance(p *provenance.Provenance) error {
+	if p == nil {
+		return nil
+	}
+	for _, f := range []struct{ what, s string }{
+		{"provenance module", p.Module}, {"provenance version", p.Version}, {"provenance package", p.Package},
+		{"provenance go_version", p.GoVersion}, {"provenance goos", p.GOOS}, {"provenance goarch", p.GOARCH},
+		{"provenance vcs", p.VCS}, {"provenance vcs_revision", p.VCSRevision}, {"provenance no_build_info", p.NoBuildInfo},
+	} {
+		if err := validateFreeText(f.what, f.s); err != nil {
+			return err
+		}
+	}
+	if len(p.VCSRevision) > provenance.MaxText {
+		return fmt.Errorf("provenance vcs_revision: must be at most %d characters", provenance.MaxText)
+	}
+	switch p.RevisionFrom {
+	case "", provenance.FromBuildInfo, provenance.FromFlag:
+		return nil
+	}
+	return fmt.Errorf("provenance revision_from %.80q: want %s or %s", p.RevisionFrom, provenance.FromBuildInfo, provenance.FromFlag)
 }

@@ -74,9 +74,9 @@ type SystemdCheck struct {
 }
 
 // Holder says who drives a session: the controller's user, machine, pid
-// (on that machine), command line and rollout id. hello carries it; the
-// lock records it (with Since set by the agent when the lock was taken)
-// and every journal entry copies it.
+// (on that machine), command line, rollout id and change note. hello
+// carries it; the lock records it (with Since set by the agent when the
+// lock was taken) and every journal entry copies it.
 type Holder struct {
 	User      string    `json:"user"`
 	Machine   string    `json:"machine"`
@@ -84,6 +84,10 @@ type Holder struct {
 	Command   string    `json:"command"`
 	RolloutID string    `json:"rollout_id"`
 	Since     time.Time `json:"since"`
+	// ChangeNote is why the run happens (fleet -m/--message, or a CI
+	// build's URL); "" when none was given. At most 4096 bytes, no NUL
+	// (ValidateChangeNote); Consul meta gets it cut to 512 bytes.
+	ChangeNote string `json:"change_note,omitempty"`
 }
 
 // Duration is a time.Duration that travels as a Go duration string

@@ -145,7 +145,7 @@ func (h Holder) Validate() error {
 	}
 	for _, f := range []struct{ what, s string }{
 		{"controller user", h.User}, {"controller machine", h.Machine},
-		{"controller command", h.Command}, {"rollout id", h.RolloutID},
+		{"controller command", h.Command}, {"rollout id", h.RolloutID}, {"change note", h.ChangeNote},
 	} {
 		if err := validateFreeText(f.what, f.s); err != nil {
 			return err

@@ -81,6 +81,9 @@ func (s *session) stageCommit(ctx context.Context, a StageCommitArgs) (StageComm
 	if err := validateArtifact(a.Version, a.SHA256); err != nil {
 		return StageCommitResult{}, err
 	}
+	if err := validateProvenance(a.Provenance); err != nil {
+		return StageCommitResult{}, errorf(CodeBadRequest, "stage: %w", err)
+	}
 	upload, p, err := s.claimUpload(a)
 	if err != nil {
 		return StageCommitResult{}, err
@@ -91,9 +94,11 @@ func (s *session) stageCommit(ctx context.Context, a StageCommitArgs) (StageComm
 
 	present, err := s.alreadyInstalled(a.Version, a.SHA256)
 	if err == nil && !present {
-		err = s.install(ctx, upload, p)
+		err = s.install(ctx, upload, p, a.Provenance)
 	}
-	s.journal(JournalEntry{Op: OpStageCommit, Version: a.Version}, err)
+	e := JournalEntry{Op: OpStageCommit, Version: a.Version}
+	e.Revision, e.Dirty = s.releaseRevision(a.Version)
+	s.journal(e, err)
 	if err != nil {
 		return StageCommitResult{}, err
 	}

@@ -87,5 +87,6 @@ func releaseInfo(m releaseMeta, st state) Release {
 		StagedBy:    m.StagedBy,
 		HealthyEver: st.healthyEver(m.Version),
 		LastResult:  st.latest()[m.Version].Result,
+		Provenance:  m.Provenance,
 	}
 }

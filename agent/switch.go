@@ -25,7 +25,9 @@ func (s *session) switchOp(_ context.Context, a SwitchArgs) (SwitchResult, error
 		return SwitchResult{}, ioError("switch", err)
 	}
 	res, err := s.switchTo(inst, from, a.Version, a.Reject)
-	s.journal(JournalEntry{Op: OpSwitch, Slot: a.Slot, From: from, To: a.Version, Version: a.Version}, err)
+	e := JournalEntry{Op: OpSwitch, Slot: a.Slot, From: from, To: a.Version, Version: a.Version}
+	e.Revision, e.Dirty = s.releaseRevision(a.Version)
+	s.journal(e, err)
 	if err != nil {
 		return SwitchResult{}, err
 	}

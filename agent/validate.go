@@ -50,6 +50,12 @@ func validateSHA256(s string) error {
 	return nil
 }
 
+// ValidateChangeNote is the rule for a change note (Holder.ChangeNote):
+// free text of at most 4096 bytes (appspec.MaxText) without NUL.
+func ValidateChangeNote(s string) error {
+	return validateFreeText("change note", s)
+}
+
 // validateFreeText bounds text that ends up in the lock file, the journal
 // and Consul (appspec.Text).
 func validateFreeText(what, s string) error {

@@ -9,11 +9,15 @@ import (
 	"unicode"
 )
 
-// The service meta keys fleet sets on every instance it registers.
+// The service meta keys fleet sets on every instance it registers. The
+// last three are package provenance's (Meta): set when known.
 const (
-	MetaVersion = "version"
-	MetaSHA256  = "sha256"
-	MetaRollout = "fleet_rollout"
+	MetaVersion    = "version"
+	MetaSHA256     = "sha256"
+	MetaRollout    = "fleet_rollout"
+	MetaRevision   = "revision"
+	MetaDirty      = "dirty"
+	MetaChangeNote = "change_note"
 )
 
 // Consul's limits on service names and meta.
@@ -23,10 +27,12 @@ const (
 	MaxMetaKey      = 128
 	MaxMetaValue    = 512
 	MinDeregister   = time.Minute // Consul raises shorter values to it
-	reservedMetaNum = 3
+	reservedMetaNum = 6
 )
 
-func reservedMeta() []string { return []string{MetaVersion, MetaSHA256, MetaRollout} }
+func reservedMeta() []string {
+	return []string{MetaVersion, MetaSHA256, MetaRollout, MetaRevision, MetaDirty, MetaChangeNote}
+}
 
 // ServiceName is the rule for the Consul service: one DNS label (letters,
 // digits and '-'), since Consul DNS is how most clients find it.

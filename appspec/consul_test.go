@@ -33,9 +33,12 @@ func TestTag(t *testing.T) {
 func TestMeta(t *testing.T) {
 	runRule(t, "MetaKey", MetaKey, []ruleCase{
 		{"team", ""}, {"a_b-c", ""},
-		{"version", "is reserved: fleet sets version, sha256, fleet_rollout itself"},
+		{"version", "is reserved: fleet sets version, sha256, fleet_rollout, revision, dirty, change_note itself"},
 		{"sha256", "is reserved"},
 		{"fleet_rollout", "is reserved"},
+		{"revision", "is reserved"},
+		{"dirty", "is reserved"},
+		{"change_note", "is reserved"},
 		{"", "must not be empty"},
 		{"consul-x", "must not start with consul-, which Consul reserves"},
 		{"a.b", "must not contain '.' (Consul allows letters, digits, '_' and '-')"},
@@ -46,8 +49,8 @@ func TestMeta(t *testing.T) {
 		{strings.Repeat("x", 513), "must be at most 512 characters"},
 		{"a\x00", "must not contain NUL"},
 	})
-	if MetaPairs(61) != nil || MetaPairs(62) == nil {
-		t.Errorf("MetaPairs(61) = %v, MetaPairs(62) = %v; want 61 allowed, 62 refused", MetaPairs(61), MetaPairs(62))
+	if MetaPairs(58) != nil || MetaPairs(59) == nil {
+		t.Errorf("MetaPairs(58) = %v, MetaPairs(59) = %v; want 58 allowed, 59 refused", MetaPairs(58), MetaPairs(59))
 	}
 }
 

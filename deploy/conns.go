@@ -126,7 +126,7 @@ func (t *target) connect(ctx context.Context, rolloutID string, lock bool) (*fle
 	o := sessionOptions{
 		app:         spec,
 		agentBinary: t.agentBinary,
-		identity:    controllerIdentity(rolloutID, t.cmdline),
+		identity:    t.identity(rolloutID),
 		lock:        lock,
 	}
 	return connectAll(ctx, t.dialer, t.hosts, t.inv.Strategy.Parallel, o, t.log)

@@ -13,7 +13,7 @@ import (
 // inventory.
 func TestDeps(t *testing.T) {
 	depstest.Arrows(t, "deploy", "agent", "analysis", "appspec", "history", "inventory", "inventory/ansible",
-		"inventory/consulcatalog", "plan", "report", "transport")
+		"inventory/consulcatalog", "analysis/prometheus", "plan", "provenance", "report", "transport")
 }
 
 // TestDeps_NoCommandLine: flags are defined and parsed only in cmd/fleet.

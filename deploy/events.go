@@ -14,7 +14,7 @@ type Kind string
 // Each comment lists the fields the kind fills (besides schema, time and,
 // within a run, rollout_id); docs/events.md is the contract.
 const (
-	KindRolloutStarted  Kind = "rollout_started"  // command, to, hosts, message
+	KindRolloutStarted  Kind = "rollout_started"  // command, to, hosts, message, change_note, revision, dirty
 	KindPlan            Kind = "plan"             // hosts, waves, message
 	KindHostStep        Kind = "host_step"        // host, wave, step, slot, mode, from, to, total, passing, left_ms, message
 	KindUploadProgress  Kind = "upload_progress"  // host, from, to, bytes, total, rate
@@ -82,6 +82,9 @@ type Event struct {
 	Value      *float64       `json:"value,omitempty"` // present even when 0
 	Message    string         `json:"message,omitempty"`
 	Error      string         `json:"error,omitempty"`
+	ChangeNote string         `json:"change_note,omitempty"` // rollout_started: -m/--message, whole
+	Revision   string         `json:"revision,omitempty"`    // rollout_started: the artifact's commit, when known
+	Dirty      bool           `json:"dirty,omitempty"`       // rollout_started: built from a dirty tree
 }
 
 // Sink receives a run's events, one at a time or concurrently from

@@ -58,5 +58,6 @@ func (t *target) readJournals(ctx context.Context, fc *fleetConn, names []string
 func historyEntry(host string, e agent.JournalEntry) history.Entry {
 	return history.Entry{Host: host, Time: e.Time, User: e.User, Machine: e.Machine, Command: e.Command,
 		RolloutID: e.RolloutID, Op: string(e.Op), From: e.From, To: e.To, Version: e.Version, Slot: e.Slot,
-		Reason: e.Reason, Result: e.Result, Error: e.Error}
+		Reason: e.Reason, Result: e.Result, Error: e.Error, ChangeNote: e.ChangeNote,
+		Revision: e.Revision, Dirty: e.Dirty}
 }

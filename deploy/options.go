@@ -49,6 +49,13 @@ type Options struct {
 	Canary Canary
 	// Artifact is the release to upload (Rollout, Plan).
 	Artifact Artifact
+	// ChangeNote says why the run happens (-m/--message): journalled on
+	// every host, in Consul meta (change_note), rollout_started and the
+	// report; "" for none (Rollout, Rollback, Promote).
+	ChangeNote string
+	// RefuseDirty refuses an Artifact built from a dirty git tree
+	// (ErrDirtyBuild) before any host is contacted (Rollout).
+	RefuseDirty bool
 	// AbandonPaused lets a rollout go over one paused after its canary
 	// (Rollout).
 	AbandonPaused bool

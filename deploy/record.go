@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/provenance"
 	"github.com/fleetdeploy/fleet/report"
 )
 
@@ -14,6 +15,11 @@ type Record struct {
 	Command string // rollout, rollback or promote
 	ID      string // the rollout id, in every event and host journal
 	Version string // the version the run moves hosts to
+	// ChangeNote is Options.ChangeNote, why the run happens.
+	ChangeNote string
+	// Provenance is the rolled-out artifact's (Rollout); nil when the run
+	// uploads nothing or nothing is known.
+	Provenance *provenance.Provenance
 	// Plan is the plan the run computed; nil before it had one.
 	Plan *plan.Plan
 	// Result is where the plan's run left every host; nil when it did not

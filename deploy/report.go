@@ -17,12 +17,15 @@ func (r Record) Report(result string, exitCode int, err error, started, finished
 	who := controllerIdentity(r.ID, "")
 	rep := report.Report{
 		Schema: report.Schema, Command: r.Command, RolloutID: r.ID, Version: r.Version,
-		Result: result, ExitCode: exitCode, User: who.User, Machine: who.Machine,
+		Result: result, ExitCode: exitCode, User: who.User, Machine: who.Machine, ChangeNote: r.ChangeNote,
 		Started: started, Finished: finished, Duration: report.Of(finished.Sub(started)),
 		Hosts: []report.Host{}, Waves: []report.Wave{}, Bake: r.Bake, Analyses: r.Analyses,
 	}
 	if err != nil {
 		rep.Error = err.Error()
+	}
+	if p := r.Provenance; p != nil {
+		rep.Revision, rep.Dirty, rep.Build = p.Revision(), p.Dirty(), p.String()
 	}
 	switch {
 	case r.Result != nil:

@@ -29,7 +29,13 @@ func Rollback(ctx context.Context, o Options) (Record, error) {
 	}
 	to := p.Hosts[0].To
 	t.rec.Version, t.rec.Plan = to, &p
-	t.out.emit(Event{Kind: KindRolloutStarted, Command: "rollback", To: to, Hosts: len(t.hosts),
+	var rev string
+	var dirty bool
+	if p := t.rec.Provenance; p != nil {
+		rev, dirty = p.Revision(), p.Dirty()
+	}
+	t.out.emit(Event{Kind: KindRolloutStarted, Command: "rollback", To: to, Hosts: len(t.hosts), ChangeNote: t.changeNote,
+		Revision: rev, Dirty: dirty,
 		Message: fmt.Sprintf("rollback %s to %s (%s): %d to change, maxUnavailable=%d", id, to, why, p.Changes(), p.Window)})
 	t.emitPlan(p, "")
 	if err := t.ask(p, "rollback"); err != nil {
@@ -134,6 +140,12 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 	}
 	if len(errs) > 0 {
 		return nil, "", fmt.Errorf("rollback to %s refused, nothing changed: %w", to, errors.Join(errs...))
+	}
+	for _, h := range t.hosts {
+		if p := releaseProvenance(seen[h.Name], to); p != nil && t.rec != nil {
+			t.rec.Provenance = p // what the run returns the hosts to
+			break
+		}
 	}
 	return targets, why, nil
 }

@@ -19,6 +19,11 @@ import (
 func Rollout(ctx context.Context, o Options) (Record, error) {
 	t := newTarget(o)
 	art := o.Artifact
+	if o.RefuseDirty {
+		if err := art.refuseDirty(); err != nil {
+			return Record{Command: "rollout", Version: art.Version, ChangeNote: o.ChangeNote}, err
+		}
+	}
 	err := t.rollout(ctx, "rollout", o.Strategy, o.Canary, &art, art.Version, o.AbandonPaused)
 	return *t.rec, err
 }
@@ -30,10 +35,16 @@ func (t *target) rollout(ctx context.Context, command string, strategy plan.Stra
 	id := newRolloutID()
 	t.begin(command, id, version)
 	msg := fmt.Sprintf("%s %s: %d hosts", command, id, len(t.hosts))
+	ev := Event{Kind: KindRolloutStarted, Command: command, To: version, Hosts: len(t.hosts), ChangeNote: t.changeNote}
 	if art != nil {
-		msg += ", artifact sha256 " + art.SHA256[:12]
+		msg += ", artifact sha256 " + art.SHA256[:12] + ", " + art.Provenance.String()
+		t.rec.Provenance = art.provenanceOf()
 	}
-	t.out.emit(Event{Kind: KindRolloutStarted, Command: command, To: version, Hosts: len(t.hosts), Message: msg})
+	if p := t.rec.Provenance; p != nil { // a promote's: the release as the hosts recorded it
+		ev.Revision, ev.Dirty = p.Revision(), p.Dirty()
+	}
+	ev.Message = msg
+	t.out.emit(ev)
 	fc, err := t.connect(ctx, id, true)
 	defer fc.Close()
 	if err != nil {

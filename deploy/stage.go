@@ -52,7 +52,8 @@ func upload(ctx context.Context, s *hostSession, a Artifact, begin agent.StageBe
 	if err != nil {
 		return n, fmt.Errorf("upload %s: %w", a.Version, err)
 	}
-	if _, err := s.agent.StageCommit(ctx, agent.StageCommitArgs{Version: a.Version, SHA256: a.SHA256, UploadPath: begin.UploadPath}); err != nil {
+	if _, err := s.agent.StageCommit(ctx, agent.StageCommitArgs{Version: a.Version, SHA256: a.SHA256, UploadPath: begin.UploadPath,
+		Provenance: a.provenanceOf()}); err != nil {
 		return n, err // the agent's message names the version
 	}
 	out.emit(Event{Kind: KindHostStep, Host: s.host.Name, Step: "stage", From: s.current, To: a.Version, Message: "verified"})

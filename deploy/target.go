@@ -24,6 +24,7 @@ type target struct {
 	dialer      Dialer
 	agentBinary string
 	cmdline     string
+	changeNote  string // Options.ChangeNote
 	confirm     func(plan.Plan, string) error
 	querier     analysis.Querier // Options.Querier
 	clock       analysis.Clock   // Options.Clock
@@ -37,14 +38,19 @@ func newTarget(o Options) *target {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &target{inv: o.Inventory, hosts: o.Hosts, out: newEmitter(o), log: log, dialer: o.Dialer,
-		agentBinary: o.AgentBinary, cmdline: o.CommandLine, confirm: o.Confirm,
+		agentBinary: o.AgentBinary, cmdline: o.CommandLine, changeNote: o.ChangeNote, confirm: o.Confirm,
 		querier: o.Querier, clock: o.Clock}
 }
 
 // begin starts the record of a mutating call: every later event carries
-// its id.
+// its id. The provenance a call found before (Promote's, from the hosts)
+// is kept.
 func (t *target) begin(command, id, version string) {
-	t.rec = &Record{Command: command, ID: id, Version: version}
+	rec := &Record{Command: command, ID: id, Version: version, ChangeNote: t.changeNote}
+	if t.rec != nil {
+		rec.Provenance = t.rec.Provenance
+	}
+	t.rec = rec
 	t.out.setRolloutID(id)
 }
 
@@ -81,6 +87,13 @@ func controllerIdentity(rolloutID, cmdline string) agent.Holder {
 		RolloutID: rolloutID,
 		Since:     time.Now().UTC(),
 	}
+}
+
+// identity is controllerIdentity with the run's change note.
+func (t *target) identity(rolloutID string) agent.Holder {
+	h := controllerIdentity(rolloutID, t.cmdline)
+	h.ChangeNote = t.changeNote
+	return h
 }
 
 func newRolloutID() string {

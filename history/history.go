@@ -23,6 +23,13 @@ type Entry struct {
 	Reason    string
 	Result    string // ok, error, healthy, unhealthy
 	Error     string
+	// ChangeNote is the run's change note (fleet -m), on every entry of
+	// a run that had one.
+	ChangeNote string
+	// Revision and Dirty: on stage_commit and switch, the commit the
+	// release was built from and whether its tree was dirty, when known.
+	Revision string
+	Dirty    bool
 }
 
 // Rollout is one controller run, as the hosts' journals tell it.
@@ -38,6 +45,14 @@ type Rollout struct {
 	From        []string  `json:"from"` // the versions the changed hosts left, sorted
 	To          []string  `json:"to"`   // the versions they were moved to, sorted
 	Result      string    `json:"result"`
+	// ChangeNote is why the run happened (fleet -m/--message, or the CI
+	// build), whole; "" when it had none.
+	ChangeNote string `json:"change_note,omitempty"`
+	// Revision is the commit the release the run moved hosts to was built
+	// from (the first successful switch that knows it), Dirty whether
+	// from a dirty tree; "" when no switch says.
+	Revision string `json:"revision,omitempty"`
+	Dirty    bool   `json:"dirty,omitempty"`
 	// Why is the controller's verdict that stopped the run, when it
 	// journalled one: "failed: analysis step 2: error_rate 0.052 ≥ 0.01
 	// …" (a gray release's or canary_analysis' metrics).
@@ -119,6 +134,12 @@ func rollout(id string, es []Entry) Rollout {
 	}
 	r.Result = verdict(r.Hosts, switched, paused)
 	r.Why = why(es)
+	if i := slices.IndexFunc(es, func(e Entry) bool { return e.ChangeNote != "" }); i >= 0 {
+		r.ChangeNote = es[i].ChangeNote
+	}
+	if i := slices.IndexFunc(es, func(e Entry) bool { return e.Op == "switch" && e.Result == "ok" && e.Revision != "" }); i >= 0 {
+		r.Revision, r.Dirty = es[i].Revision, es[i].Dirty
+	}
 	return r
 }
 

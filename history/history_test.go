@@ -201,3 +201,23 @@ func TestMerge_WhyFromVerdict(t *testing.T) {
 		t.Errorf("why %q for a run without a verdict", rs[0].Why)
 	}
 }
+
+// TestMerge_ChangeNoteAndRevision: a rollout's change note and the
+// revision of the release it switched hosts to come from its entries.
+func TestMerge_ChangeNoteAndRevision(t *testing.T) {
+	j := inPlace("web1", "r1", "fleet rollout -a v1", 0, "", "v1", "healthy")
+	for i := range j.entries {
+		j.entries[i].ChangeNote = "fix the retry storm"
+		if j.entries[i].Op == "switch" {
+			j.entries[i].Revision, j.entries[i].Dirty = "1a2b3c4d5e6f", true
+		}
+	}
+	plain := inPlace("web1", "r2", "fleet rollout -a v2", time.Hour, "v1", "v2", "healthy")
+	rs := merge(j, plain)
+	if r := rs[0]; r.ChangeNote != "fix the retry storm" || r.Revision != "1a2b3c4d5e6f" || !r.Dirty {
+		t.Errorf("r1: note %q revision %q dirty %v", r.ChangeNote, r.Revision, r.Dirty)
+	}
+	if r := rs[1]; r.ChangeNote != "" || r.Revision != "" || r.Dirty {
+		t.Errorf("r2: note %q revision %q dirty %v, want none", r.ChangeNote, r.Revision, r.Dirty)
+	}
+}

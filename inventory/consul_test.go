@@ -95,7 +95,7 @@ func TestParse_ConsulErrors(t *testing.T) {
 		{"both tokens", app + "{port: 8080, token_env: T, token_file: /t}}\n" + hostsOK,
 			"fleet.yaml:1:67: app.consul.token_file: set at most one of token_env and token_file"},
 		{"reserved meta key", app + "{port: 8080, meta: {version: x}}}\n" + hostsOK,
-			"fleet.yaml:1:48: app.consul.meta.version: key is reserved: fleet sets version, sha256, fleet_rollout itself"},
+			"fleet.yaml:1:48: app.consul.meta.version: key is reserved: fleet sets version, sha256, fleet_rollout, revision, dirty, change_note itself"},
 		{"reserved meta key fleet_rollout", app + "{port: 8080, meta: {fleet_rollout: x}}}\n" + hostsOK,
 			"fleet.yaml:1:48: app.consul.meta.fleet_rollout: key is reserved"},
 		{"meta key with consul prefix", app + "{port: 8080, meta: {consul-x: x}}}\n" + hostsOK,

@@ -29,6 +29,9 @@ type Strategy struct {
 	CanaryBake       time.Duration // how long the canaries stay healthy before the rest go; default 0
 	PauseAfterCanary bool          // stop after the canaries until the user resumes; default false
 	BlueGreen        bool          // switch between the two slots on hosts with slots; requires app.slots
+	// RefuseDirty refuses to roll out an artifact whose Go build info says
+	// it was built from a git tree with uncommitted changes; default false.
+	RefuseDirty bool
 
 	// CanaryAnalysis is an analysis run once the canary hosts are healthy
 	// (after CanaryBake, if set) and before the rest go: a failure rolls
@@ -58,7 +61,7 @@ const (
 )
 
 var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel", "stage",
-	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps"}
+	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps", "refuse_dirty"}
 
 func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepContext) Strategy {
 	f := d.fields(n, a, strategyFields...)
@@ -86,6 +89,7 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepC
 	d.canary(f, a, &s)
 	setIf(&s.ConfirmAbove, optional(d, f, "confirm_above", a, d.amount, validAmount))
 	setIf(&s.BlueGreen, optional(d, f, "blue_green", a, d.boolean, nil))
+	setIf(&s.RefuseDirty, optional(d, f, "refuse_dirty", a, d.boolean, nil))
 	if s.BlueGreen && !slots.written {
 		d.errorf(Deref(f["blue_green"]), a.key("blue_green"), "needs app.slots: blue/green flips between two instances per host")
 	}

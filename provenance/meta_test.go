@@ -81,6 +81,9 @@ func TestMeta_KeysAreConsulKeys(t *testing.T) {
 		if !key.MatchString(k) || len(k) > provenance.MaxMetaKey || strings.HasPrefix(k, "consul-") {
 			t.Errorf("key %q is not a Consul meta key", k)
 		}
+		if err := appspec.MetaKey(k); err == nil || !strings.Contains(err.Error(), "is reserved") {
+			t.Errorf("appspec.MetaKey(%q) = %v, want reserved", k, err)
+		}
 	}
 }
 

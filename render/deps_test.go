@@ -12,7 +12,7 @@ import (
 // Arrows counts what deploy imports too.
 func TestDeps(t *testing.T) {
 	depstest.Arrows(t, "render", "deploy", "agent", "analysis", "appspec", "history", "inventory", "inventory/ansible",
-		"inventory/consulcatalog", "plan", "report", "transport")
+		"inventory/consulcatalog", "analysis/prometheus", "plan", "provenance", "report", "transport")
 }
 
 // TestDeps_NoCommandLine: flags are defined and parsed only in cmd/fleet;

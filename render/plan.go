@@ -14,8 +14,9 @@ import (
 // hosts in the order they would go, then one sentence.
 func Plan(w io.Writer, rep deploy.PlanReport) {
 	p, art := rep.Plan, rep.Artifact
-	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n\n",
+	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n",
 		art.Version, byteSize(art.Size), art.SHA256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, deploy.DrainNote(rep.Consul))
+	fmt.Fprintf(w, "Build: %s\n\n", art.Provenance)
 	planTable(w, p, rep.Uploads, rep.Consul)
 	graySteps(w, rep.Gray)
 }

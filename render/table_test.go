@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/fleetdeploy/fleet/history"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden with what the renderers write now")
@@ -43,10 +45,15 @@ func hostStatuses() []deploy.HostStatus {
 	rel := func(v string, day int) agent.Release {
 		return agent.Release{Version: v, SHA256: "0123456789abcdef0123", Size: 9, StagedAt: at.AddDate(0, 0, day)}
 	}
+	built := func(r agent.Release, rev string, dirty bool) agent.Release {
+		r.Provenance = &provenance.Provenance{GoVersion: "go1.26.8", VCS: "git", VCSRevision: rev, VCSModified: dirty}
+		return r
+	}
 	return []deploy.HostStatus{
 		{Host: "web1", Majority: "v2", Status: &agent.StatusResult{Current: "v2", Previous: "v1", LastGood: "v2",
-			Units:    []agent.UnitStatus{{Name: "hello.service", ActiveState: "active"}},
-			Releases: []agent.Release{rel("v1", 0), rel("v2", 1)}}},
+			Units: []agent.UnitStatus{{Name: "hello.service", ActiveState: "active"}},
+			Releases: []agent.Release{built(rel("v1", 0), "1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b", true),
+				built(rel("v2", 1), "0f9e8d7c6b5a49382716", false)}}},
 		{Host: "web2", Majority: "v2", Drift: true, Status: &agent.StatusResult{Current: "v1", LastGood: "v1",
 			Units: []agent.UnitStatus{{Name: "hello.service", ActiveState: "failed"}},
 			Lock:  &agent.Holder{User: "ann", Machine: "laptop", PID: 42, Since: at}, Releases: []agent.Release{rel("v1", 0)}}},
@@ -78,13 +85,30 @@ func TestHistory_Table(t *testing.T) {
 	var b bytes.Buffer
 	History(&b, []history.Rollout{
 		{ID: "r1", Command: "rollout", User: "ann", Machine: "laptop", Started: started, DurationMS: 61_400,
-			From: []string{"v1"}, To: []string{"v2"}, Result: "succeeded",
+			From: []string{"v1"}, To: []string{"v2"}, Result: "succeeded", ChangeNote: "fix the retry storm\n(JIRA-12)",
+			Revision: "1a2b3c4d5e6f7a8b9c0d", Dirty: true,
 			Hosts: []history.Host{{Host: "web1", Result: "changed"}, {Host: "web2", Result: history.HostUnchanged}}},
 		{ID: "r2", User: "bob", Machine: "ci", Started: started.Add(time.Hour), Result: "no-change",
 			Hosts: []history.Host{{Host: "web1", Result: history.HostUnchanged}}},
 	})
 	History(&b, nil)
 	golden(t, "history", b.Bytes())
+}
+
+// TestHistory_NoteCut: on a terminal a long note is cut to NoteWidth
+// characters (runes, not bytes); elsewhere it is whole, on one line.
+func TestHistory_NoteCut(t *testing.T) {
+	long := strings.Repeat("é", 50) + "\x1b[2J\u202e end"
+	rs := []history.Rollout{{ID: "r1", ChangeNote: long, Result: "succeeded"}}
+	var cut, whole bytes.Buffer
+	historyTable(&cut, rs, NoteWidth)
+	historyTable(&whole, rs, 0)
+	if want := strings.Repeat("é", NoteWidth-1) + "…"; !strings.Contains(cut.String(), want) || strings.Contains(cut.String(), "end") {
+		t.Errorf("on a terminal:\n%s\nwant the note cut to %q", cut.String(), want)
+	}
+	if want := strings.Repeat("é", 50) + " [2J end\n"; !strings.HasSuffix(whole.String(), want) {
+		t.Errorf("elsewhere:\n%q\nwant it to end with the whole note %q", whole.String(), want)
+	}
 }
 
 // TestPlan_Table: the rollout's line, the hosts in plan order (canary
@@ -98,7 +122,9 @@ func TestPlan_Table(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	Plan(&b, deploy.PlanReport{Plan: p, Artifact: deploy.Artifact{Version: "v2", SHA256: "0123456789abcdef0123", Size: 5 << 20},
+	Plan(&b, deploy.PlanReport{Plan: p, Artifact: deploy.Artifact{Version: "v2", SHA256: "0123456789abcdef0123", Size: 5 << 20,
+		Provenance: provenance.Provenance{Module: "example.com/hello", Version: "v1.2.0", GoVersion: "go1.26.8", VCS: "git",
+			VCSRevision: "1a2b3c4d5e6f7a8b9c0d", VCSTime: at, VCSModified: true}},
 		Uploads: map[string]deploy.HostUpload{"web1": {Bytes: 5 << 20}, "web2": {Conflict: "has v2 with sha256 fedcba"}, "web3": {Present: true}}})
 	b.WriteString("---\n")
 	rb, err := plan.Compute(plan.KindRollback, []plan.Target{{Host: "web1", From: "v2", To: "v1"}},

@@ -78,6 +78,14 @@ func (r Report) WriteJUnit(w io.Writer) error {
 			{"result", r.Result}, {"exit_code", fmt.Sprint(r.ExitCode)}, {"user", r.User},
 		},
 	}
+	for _, p := range []junitProperty{{"change_note", r.ChangeNote}, {"revision", r.Revision}, {"build", r.Build}} {
+		if p.Value != "" {
+			s.Properties = append(s.Properties, p)
+		}
+	}
+	if r.Dirty {
+		s.Properties = append(s.Properties, junitProperty{"dirty", "true"})
+	}
 	if !r.Started.IsZero() {
 		s.Timestamp = r.Started.UTC().Format("2006-01-02T15:04:05")
 	}

@@ -35,21 +35,32 @@ const (
 
 // Report is the summary of one run.
 type Report struct {
-	Schema    int       `json:"schema"`
-	Command   string    `json:"command"` // rollout, rollback or promote
-	RolloutID string    `json:"rollout_id,omitempty"`
-	Version   string    `json:"version,omitempty"` // the version rolled out; "" for a rollback to each host's previous
-	Result    string    `json:"result"`
-	ExitCode  int       `json:"exit_code"`
-	Error     string    `json:"error,omitempty"`
-	User      string    `json:"user,omitempty"`
-	Machine   string    `json:"machine,omitempty"`
-	Started   time.Time `json:"started"`
-	Finished  time.Time `json:"finished"`
-	Duration  Millis    `json:"duration_ms"`
-	Hosts     []Host    `json:"hosts"`
-	Waves     []Wave    `json:"waves"`
-	Bake      *Gate     `json:"bake,omitempty"` // the canary bake, when one ran
+	Schema    int    `json:"schema"`
+	Command   string `json:"command"` // rollout, rollback or promote
+	RolloutID string `json:"rollout_id,omitempty"`
+	Version   string `json:"version,omitempty"` // the version rolled out; "" for a rollback to each host's previous
+	Result    string `json:"result"`
+	ExitCode  int    `json:"exit_code"`
+	Error     string `json:"error,omitempty"`
+	User      string `json:"user,omitempty"`
+	Machine   string `json:"machine,omitempty"`
+	// ChangeNote is why the run happened (fleet -m/--message, or the CI
+	// build), whole; "" when none was given.
+	ChangeNote string `json:"change_note,omitempty"`
+	// Revision is the git commit the rolled-out artifact was built from
+	// (its Go build info, or --revision), Dirty whether its tree had
+	// uncommitted changes, Build the artifact's provenance on one line
+	// ("github.com/acme/app@v1.4.2 rev 1a2b3c4d5e6f 2026-12-01T10:00:00Z
+	// go1.26.8"); empty when the run uploaded nothing or nothing is known.
+	Revision string    `json:"revision,omitempty"`
+	Dirty    bool      `json:"dirty,omitempty"`
+	Build    string    `json:"build,omitempty"`
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	Duration Millis    `json:"duration_ms"`
+	Hosts    []Host    `json:"hosts"`
+	Waves    []Wave    `json:"waves"`
+	Bake     *Gate     `json:"bake,omitempty"` // the canary bake, when one ran
 	// Analyses are the metric analyses that ran (a gray release's steps,
 	// canary_analysis), in order: Result passed, failed or inconclusive,
 	// Error the verdict's reason.

@@ -195,3 +195,31 @@ func TestWriteJUnit_Analyses(t *testing.T) {
 		t.Errorf("analysis cases %v, want %v", got, want)
 	}
 }
+
+// TestWriteJUnit_ChangeNoteAndProvenance: the change note, revision,
+// build and a dirty build are suite properties; none is written when
+// empty.
+func TestWriteJUnit_ChangeNoteAndProvenance(t *testing.T) {
+	r := sample()
+	r.ChangeNote, r.Revision, r.Dirty, r.Build = "fix <the> retry storm", "1a2b3c4d5e6f", true, "example.com/app@v1 rev 1a2b3c4d5e6f (dirty)"
+	var b bytes.Buffer
+	if err := r.WriteJUnit(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<property name="change_note" value="fix &lt;the&gt; retry storm"></property>`,
+		`<property name="revision" value="1a2b3c4d5e6f"></property>`, `<property name="dirty" value="true"></property>`,
+		`<property name="build" value="example.com/app@v1 rev 1a2b3c4d5e6f (dirty)"></property>`} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("junit lacks %s:\n%s", want, b.String())
+		}
+	}
+	b.Reset()
+	if err := sample().WriteJUnit(&b); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"change_note", "revision", "dirty", "build"} {
+		if strings.Contains(b.String(), `name="`+name+`"`) {
+			t.Errorf("junit without them has property %s", name)
+		}
+	}
+}

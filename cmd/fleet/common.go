@@ -73,7 +73,7 @@ func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, err
 	if len(hosts) == 0 {
 		return nil, fmt.Errorf("%s: no host selected", src.Where)
 	}
-	querier, err := querierFor(inv)
+	querier, err := deploy.QuerierFor(inv)
 	if err != nil {
 		return nil, fmt.Errorf("%s: app.analysis.prometheus: %w", src.Where, err)
 	}

@@ -10,7 +10,7 @@ func promoteCommand() *cli.Command {
 	return &cli.Command{
 		Name:   "promote",
 		Usage:  "finish a rollout paused after its canary (the release is already on every host)",
-		Flags:  concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags()),
+		Flags:  concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags(), noteFlags()),
 		Action: runPromote,
 	}
 }

@@ -15,7 +15,7 @@ func rollbackCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollback",
 		Usage: "return the selected hosts to one version, what they ran before the last rollout (or --to VERSION), with the rollout's limits and gates",
-		Flags: concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags(), []cli.Flag{
+		Flags: concatFlags(commonFlags(), strategyFlags(), confirmFlags(), reportFlags(), noteFlags(), []cli.Flag{
 			&cli.StringFlag{Name: "to", EnvVars: []string{"FLEET_ROLLBACK_TO"}, Usage: "version to return to (must already be on every selected host; default: what they ran before the last rollout)"},
 			&cli.BoolFlag{Name: "dry-run", EnvVars: []string{"FLEET_DRY_RUN"}, Usage: "show each host's target and the waves, change nothing"},
 		}),

@@ -14,12 +14,14 @@ func rolloutCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollout",
 		Usage: "put a new version on every selected host in rolling batches, gated on health",
-		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(), confirmFlags(), reportFlags(),
+		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(), confirmFlags(), reportFlags(), noteFlags(),
 			[]cli.Flag{
 				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
 				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
 				&cli.BoolFlag{Name: "abandon-paused", EnvVars: []string{"FLEET_ABANDON_PAUSED"}, Usage: "roll out even though a rollout is paused after its canary; the hosts' journals record it as abandoned"},
 				&cli.StringFlag{Name: "stage", EnvVars: []string{"FLEET_STAGE"}, Usage: "when to upload: before (every host holds the release before any host changes) or ahead (every host is checked first, uploads run while hosts are activated) (default: inventory, else before)"},
+				&cli.StringFlag{Name: "revision", EnvVars: []string{"FLEET_REVISION"}, Usage: "the git commit the artifact was built from, for one whose Go build info has none (a script, a C binary); must agree with the build info's when it has one"},
+				&cli.BoolFlag{Name: "refuse-dirty", EnvVars: []string{"FLEET_REFUSE_DIRTY"}, Usage: "refuse an artifact built from a git tree with uncommitted changes (default: inventory strategy.refuse_dirty)"},
 			}),
 		Action: runRollout,
 	}
@@ -61,12 +63,21 @@ func rolloutOptions(c *cli.Context, t *target) (deploy.Options, error) {
 	}
 	o.Artifact, err = artifactOf(c)
 	o.AbandonPaused = c.Bool("abandon-paused")
+	o.RefuseDirty = t.inv.Strategy.RefuseDirty
+	if c.IsSet("refuse-dirty") {
+		o.RefuseDirty = c.Bool("refuse-dirty")
+	}
 	return o, err
 }
 
-// artifactOf hashes --artifact, named --version (rollout and plan).
+// artifactOf hashes --artifact, named --version, and reads its
+// provenance, with --revision where the command has it (rollout and plan).
 func artifactOf(c *cli.Context) (deploy.Artifact, error) {
-	return deploy.OpenArtifact(c.String("artifact"), c.String("version"))
+	a, err := deploy.OpenArtifact(c.String("artifact"), c.String("version"))
+	if err != nil {
+		return a, err
+	}
+	return a.WithRevision(c.String("revision"))
 }
 
 // checkVersion checks --version, when given, as the agent will.
@@ -80,9 +91,13 @@ func checkVersion(c *cli.Context) error {
 }
 
 // target loads the inventory for a mutating command, with its
-// confirmation settings.
+// confirmation settings and change note.
 func (r *runRecord) target(c *cli.Context) (*target, error) {
 	ask, err := newConfirmOptions(c, r.out.json)
+	if err != nil {
+		return nil, err
+	}
+	note, err := changeNoteOf(c)
 	if err != nil {
 		return nil, err
 	}
@@ -92,5 +107,6 @@ func (r *runRecord) target(c *cli.Context) (*target, error) {
 	}
 	t.ask = ask
 	t.opts.Confirm = t.confirm
+	t.opts.ChangeNote = note
 	return t, nil
 }

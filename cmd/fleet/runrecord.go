@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/internal/cliargs"
 	"github.com/fleetdeploy/fleet/report"
 )
 
@@ -104,4 +107,26 @@ func exitCodeOf(ctx context.Context, err error) int {
 		return exitInterrupted
 	}
 	return code
+}
+
+// noteFlags are the mutating commands' change note.
+func noteFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "message", Aliases: []string{"m"}, EnvVars: []string{"FLEET_MESSAGE"}, Usage: "the change note: why this run happens; journalled on every host, shown by `fleet history`, in the report and in Consul meta change_note (default: under CI, the build: Jenkins JOB_NAME, BUILD_NUMBER and BUILD_URL; GitHub Actions; GitLab CI)"},
+	}
+}
+
+// changeNoteOf is --message, or when it is absent and the command runs
+// under a CI that fleet knows, a note naming the build (ciNote); "" else.
+// A note the agent would refuse is refused here, before any host is
+// contacted.
+func changeNoteOf(c *cli.Context) (string, error) {
+	note := c.String("message")
+	if !c.IsSet("message") {
+		note = deploy.CIChangeNote(os.Getenv)
+	}
+	if err := agent.ValidateChangeNote(note); err != nil {
+		return "", &cliargs.FlagError{Flag: "message", Err: err}
+	}
+	return note, nil
 }

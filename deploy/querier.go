@@ -1,4 +1,4 @@
-package main
+package deploy
 
 import (
 	"github.com/fleetdeploy/fleet/analysis"
@@ -6,10 +6,11 @@ import (
 	"github.com/fleetdeploy/fleet/inventory"
 )
 
-// querierFor is the Prometheus client for the inventory's analyses
-// (app.analysis.prometheus); nil without one. It contacts nothing; a
-// bearer token variable that is unset is an error here, before any host.
-func querierFor(inv *inventory.Inventory) (analysis.Querier, error) {
+// QuerierFor is the Prometheus client for the inventory's analyses
+// (app.analysis.prometheus), for Options.Querier; nil without one. It
+// contacts nothing; a bearer token variable that is unset is an error
+// here, before any host.
+func QuerierFor(inv *inventory.Inventory) (analysis.Querier, error) {
 	a := inv.App.Analysis
 	if a == nil || a.Prometheus.Address == "" {
 		return nil, nil
