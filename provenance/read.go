@@ -171,3 +171,14 @@ func (r *recordingReader) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return n, err
 }
+
+// Self is the running program's own provenance, from the build info the
+// Go toolchain embedded in it; false when it has none (a test binary
+// built without it).
+func Self() (Provenance, bool) {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return Provenance{}, false
+	}
+	return fromBuildInfo(info), true
+}

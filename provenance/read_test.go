@@ -192,3 +192,11 @@ func TestProvenance_String(t *testing.T) {
 		}
 	}
 }
+
+// The test binary has build info: Self reads it.
+func TestSelf(t *testing.T) {
+	p, ok := provenance.Self()
+	if !ok || p.GoVersion == "" || !p.HasBuildInfo() {
+		t.Errorf("Self() = %+v, %v: want the test binary's build info", p, ok)
+	}
+}

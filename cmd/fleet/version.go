@@ -3,9 +3,11 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
+	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // Set by the Makefile through -ldflags -X. A build without them (go build,
@@ -27,38 +29,29 @@ func (s stamp) String() string {
 }
 
 func versionString() string {
-	if version != "dev" {
-		return stamp{version, commit, date}.String()
+	if p, ok := provenance.Self(); ok && version == "dev" {
+		return stampOf(p).String()
 	}
-	bi, ok := debug.ReadBuildInfo()
-	if !ok {
-		return stamp{version, commit, date}.String()
-	}
-	return stampOf(bi).String()
+	return stamp{version, commit, date}.String()
 }
 
-// stampOf reads the version from the Go build info: the main module's
-// version (a tag, or a pseudo-version from go install …@latest or a build in
-// the git checkout) and, for a build in the checkout, the commit and its
-// time; "(dirty)" marks uncommitted changes.
-func stampOf(bi *debug.BuildInfo) stamp {
+// stampOf is the version from the Go build info (provenance.Self): the
+// main module's version (a tag, or a pseudo-version from go install
+// …@latest or a build in the git checkout) and, for a build in the
+// checkout, the commit and its time; "(dirty)" marks uncommitted changes.
+func stampOf(p provenance.Provenance) stamp {
 	s := stamp{version: "dev", commit: "none", date: "unknown"}
-	if v := bi.Main.Version; v != "" && v != "(devel)" {
-		s.version = v
+	if p.Version != "" && p.Version != "(devel)" {
+		s.version = p.Version
 	}
-	dirty := false
-	for _, kv := range bi.Settings {
-		switch kv.Key {
-		case "vcs.revision":
-			s.commit = kv.Value[:min(len(kv.Value), 7)]
-		case "vcs.time":
-			s.date = kv.Value
-		case "vcs.modified":
-			dirty = kv.Value == "true"
+	if r := p.Revision(); r != "" {
+		s.commit = r[:min(len(r), 7)]
+		if p.Dirty() {
+			s.commit += " (dirty)"
 		}
 	}
-	if dirty && s.commit != "none" {
-		s.commit += " (dirty)"
+	if !p.VCSTime.IsZero() {
+		s.date = p.VCSTime.Format(time.RFC3339)
 	}
 	return s
 }

@@ -1,47 +1,35 @@
 package main
 
 import (
-	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // TestVersion_StampOfBuildInfo: without ldflags, the version, commit and
-// date come from the Go build info.
+// date come from the Go build info (provenance.Self).
 func TestVersion_StampOfBuildInfo(t *testing.T) {
-	vcs := func(rev, time, modified string) []debug.BuildSetting {
-		return []debug.BuildSetting{
-			{Key: "-trimpath", Value: "true"},
-			{Key: "vcs", Value: "git"},
-			{Key: "vcs.revision", Value: rev},
-			{Key: "vcs.time", Value: time},
-			{Key: "vcs.modified", Value: modified},
-		}
-	}
+	at := time.Date(2026, 12, 6, 20, 30, 0, 0, time.UTC)
+	rev := "555b5da0c0de1234567890abcdef1234567890ab"
 	for _, tc := range []struct {
-		name     string
-		main     string
-		settings []debug.BuildSetting
-		want     stamp
+		name string
+		p    provenance.Provenance
+		want stamp
 	}{
-		{"go install of a tag", "v0.3.0", nil,
-			stamp{"v0.3.0", "none", "unknown"}},
-		{"go install @latest of an untagged commit", "v0.0.0-20261206203000-555b5da0c0de", nil,
+		{"go install of a tag", provenance.Provenance{Version: "v0.3.0"}, stamp{"v0.3.0", "none", "unknown"}},
+		{"go install @latest of an untagged commit", provenance.Provenance{Version: "v0.0.0-20261206203000-555b5da0c0de"},
 			stamp{"v0.0.0-20261206203000-555b5da0c0de", "none", "unknown"}},
-		{"go build in a clean checkout", "v0.0.0-20261206203000-555b5da0c0de",
-			vcs("555b5da0c0de1234567890abcdef1234567890ab", "2026-12-06T20:30:00Z", "false"),
+		{"go build in a clean checkout", provenance.Provenance{Version: "v0.0.0-20261206203000-555b5da0c0de", VCSRevision: rev, VCSTime: at},
 			stamp{"v0.0.0-20261206203000-555b5da0c0de", "555b5da", "2026-12-06T20:30:00Z"}},
-		{"go build with uncommitted changes", "v0.0.0-20261206203000-555b5da0c0de+dirty",
-			vcs("555b5da0c0de1234567890abcdef1234567890ab", "2026-12-06T20:30:00Z", "true"),
+		{"go build with uncommitted changes", provenance.Provenance{Version: "v0.0.0-20261206203000-555b5da0c0de+dirty", VCSRevision: rev, VCSTime: at, VCSModified: true},
 			stamp{"v0.0.0-20261206203000-555b5da0c0de+dirty", "555b5da (dirty)", "2026-12-06T20:30:00Z"}},
-		{"no version, no vcs (-buildvcs=false)", "(devel)", []debug.BuildSetting{{Key: "vcs.modified", Value: "true"}},
-			stamp{"dev", "none", "unknown"}},
-		{"empty", "", nil,
-			stamp{"dev", "none", "unknown"}},
+		{"no version, no vcs (-buildvcs=false)", provenance.Provenance{Version: "(devel)", VCSModified: true}, stamp{"dev", "none", "unknown"}},
+		{"empty", provenance.Provenance{}, stamp{"dev", "none", "unknown"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			bi := &debug.BuildInfo{Main: debug.Module{Path: "github.com/fleetdeploy/fleet", Version: tc.main}, Settings: tc.settings}
-			if got := stampOf(bi); got != tc.want {
+			if got := stampOf(tc.p); got != tc.want {
 				t.Errorf("got %+v, want %+v", got, tc.want)
 			}
 		})
