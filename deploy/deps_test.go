@@ -12,8 +12,8 @@ import (
 // Arrows counts what the leaves import too: analysis comes in through
 // inventory.
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "deploy", "agent", "analysis", "appspec", "history", "inventory", "inventory/ansible",
-		"inventory/consulcatalog", "analysis/prometheus", "plan", "provenance", "report", "transport")
+	depstest.Arrows(t, "deploy", "agent", "analysis", "appspec", "changelog", "history", "inventory", "inventory/ansible",
+		"inventory/consulcatalog", "analysis/prometheus", "internal/semver", "plan", "provenance", "report", "transport")
 }
 
 // TestDeps_NoCommandLine: flags are defined and parsed only in cmd/fleet.

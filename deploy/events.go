@@ -15,7 +15,7 @@ type Kind string
 // within a run, rollout_id); docs/events.md is the contract.
 const (
 	KindRolloutStarted  Kind = "rollout_started"  // command, to, hosts, message, change_note, revision, dirty
-	KindPlan            Kind = "plan"             // hosts, waves, message
+	KindPlan            Kind = "plan"             // hosts, waves, version_change, message
 	KindHostStep        Kind = "host_step"        // host, wave, step, slot, mode, from, to, total, passing, left_ms, message
 	KindUploadProgress  Kind = "upload_progress"  // host, from, to, bytes, total, rate
 	KindStaged          Kind = "staged"           // to, hosts, bytes, message
@@ -30,11 +30,12 @@ const (
 	KindRolloutDone     Kind = "rollout_done"     // command, to, state, result, exit_code, duration_ms, counts, error
 	KindPlanWave        Kind = "plan_wave"        // wave, waves, hosts, state, message
 	KindPlanHost        Kind = "plan_host"        // host, wave, mode, from, to, state, bytes, drain_ms, message, error
-	KindPlanSummary     Kind = "plan_summary"     // hosts, waves, counts, bytes, result, message
+	KindPlanSummary     Kind = "plan_summary"     // hosts, waves, counts, bytes, result, version_change, message
 	KindTrafficShifted  Kind = "traffic_shifted"  // step, share, hosts, message (a gray release's weights)
 	KindAnalysisMeasure Kind = "analysis_measure" // step, metric, value, result, message
 	KindAnalysisDone    Kind = "analysis_done"    // step, result, message
 	KindPlanStep        Kind = "plan_step"        // step, state, share, hosts, message (fleet plan, gray release)
+	KindChangelog       Kind = "changelog"        // from, to, hosts, state, total, commits, message, error
 )
 
 // Kinds is every kind deploy and cmd/fleet emit, for tests and docs.
@@ -42,7 +43,7 @@ func Kinds() []Kind {
 	return []Kind{KindRolloutStarted, KindPlan, KindHostStep, KindUploadProgress, KindStaged, KindWaveStarted,
 		KindHostState, KindHostSucceeded, KindHostFailed, KindBake, KindPaused, KindPausedAbandoned, KindHostDone,
 		KindRolloutDone, KindPlanWave, KindPlanHost, KindPlanSummary,
-		KindTrafficShifted, KindAnalysisMeasure, KindAnalysisDone, KindPlanStep}
+		KindTrafficShifted, KindAnalysisMeasure, KindAnalysisDone, KindPlanStep, KindChangelog}
 }
 
 // Event is one line of user-facing progress. It is a union over Kind:
@@ -85,6 +86,18 @@ type Event struct {
 	ChangeNote string         `json:"change_note,omitempty"` // rollout_started: -m/--message, whole
 	Revision   string         `json:"revision,omitempty"`    // rollout_started: the artifact's commit, when known
 	Dirty      bool           `json:"dirty,omitempty"`       // rollout_started: built from a dirty tree
+	Commits    []EventCommit  `json:"commits,omitempty"`     // changelog: newest first, at most changelog.DefaultMax
+	// VersionChange is plan and plan_summary's semantic version change:
+	// major, minor, patch, same, downgrade or not-semver.
+	VersionChange string `json:"version_change,omitempty"`
+}
+
+// EventCommit is one commit of a changelog event, its text cleaned for a
+// terminal.
+type EventCommit struct {
+	Hash    string `json:"hash"`
+	Author  string `json:"author"`
+	Subject string `json:"subject"`
 }
 
 // Sink receives a run's events, one at a time or concurrently from

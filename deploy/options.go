@@ -25,6 +25,10 @@ type Options struct {
 	// AgentBinary overrides the fleet binary uploaded as the agent
 	// (--agent-binary); "" finds one for the host's architecture.
 	AgentBinary string
+	// RepoDir is the git repository a changelog is read from (the
+	// controller's current directory): the commits between the revision
+	// each host runs and the new one. "" = no changelog.
+	RepoDir string
 	// CommandLine is the command line, for the lock holder and the
 	// hosts' journals.
 	CommandLine string
@@ -41,6 +45,11 @@ type Options struct {
 	// before anything changes; an error stops the call with nothing
 	// changed. what names the change ("rollout of v2", "rollback").
 	Confirm func(p plan.Plan, what string) error
+	// Downgrade, when set, is asked before a rollout (not a rollback or a
+	// promote) moves hosts to an earlier semantic version (VersionChange);
+	// an error refuses the rollout with nothing changed. what says which
+	// hosts. nil lets downgrades go.
+	Downgrade func(what string) error
 
 	// Strategy is the rollout's limits (Rollout, Promote, Rollback,
 	// RollbackPlan, Plan).

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/changelog"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -23,6 +24,9 @@ type PlanReport struct {
 	// Gray is a gray release's steps as the rollout would carry them out
 	// (strategy.steps); nil without.
 	Gray []GrayStep
+	// Changelog is what the rollout changes, commit by commit, per
+	// revision the changing hosts run (Options.RepoDir); nil without.
+	Changelog []changelog.Log
 }
 
 // HostUpload is what a rollout would send one host.
@@ -54,8 +58,12 @@ func Plan(ctx context.Context, o Options) (PlanReport, error) {
 	if err := t.needQuerier(); err != nil {
 		return PlanReport{}, err
 	}
+	logs, err := t.changelogs(ctx, seen, o.Artifact.Version, o.Artifact.Provenance.Revision())
+	if err != nil {
+		return PlanReport{}, err
+	}
 	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul,
-		Gray: g.plan()}, nil
+		Gray: g.plan(), Changelog: logs}, nil
 }
 
 // Conflicts is why a rollout of the plan would be refused: the hosts that
@@ -146,7 +154,7 @@ func PlanEvents(p plan.Plan, uploads map[string]HostUpload, consul *inventory.Co
 		result = "changes"
 	}
 	return append(evs, Event{Kind: KindPlanSummary, Hosts: p.Changes(), Waves: len(p.Waves), Counts: counts, Bytes: bytes,
-		Result: result, Message: PlanSentence(p, uploads)})
+		Result: result, VersionChange: string(VersionChange(p)), Message: PlanSentence(p, uploads)})
 }
 
 // PlanSentence sums a plan up in one sentence for people: what changes,

@@ -1,6 +1,7 @@
 package deploy
 
 import (
+	"github.com/fleetdeploy/fleet/changelog"
 	"time"
 
 	"github.com/fleetdeploy/fleet/plan"
@@ -20,6 +21,9 @@ type Record struct {
 	// Provenance is the rolled-out artifact's (Rollout); nil when the run
 	// uploads nothing or nothing is known.
 	Provenance *provenance.Provenance
+	// Changelog is what the run changes, commit by commit (Options.RepoDir);
+	// nil without.
+	Changelog []changelog.Log
 	// Plan is the plan the run computed; nil before it had one.
 	Plan *plan.Plan
 	// Result is where the plan's run left every host; nil when it did not

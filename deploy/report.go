@@ -20,6 +20,7 @@ func (r Record) Report(result string, exitCode int, err error, started, finished
 		Result: result, ExitCode: exitCode, User: who.User, Machine: who.Machine, ChangeNote: r.ChangeNote,
 		Started: started, Finished: finished, Duration: report.Of(finished.Sub(started)),
 		Hosts: []report.Host{}, Waves: []report.Wave{}, Bake: r.Bake, Analyses: r.Analyses,
+		Changelog: reportChangelog(r.Changelog),
 	}
 	if err != nil {
 		rep.Error = err.Error()

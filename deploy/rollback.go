@@ -38,6 +38,7 @@ func Rollback(ctx context.Context, o Options) (Record, error) {
 		Revision: rev, Dirty: dirty,
 		Message: fmt.Sprintf("rollback %s to %s (%s): %d to change, maxUnavailable=%d", id, to, why, p.Changes(), p.Window)})
 	t.emitPlan(p, "")
+	t.emitChangelog(t.rec.Changelog)
 	if err := t.ask(p, "rollback"); err != nil {
 		return *t.rec, err
 	}
@@ -146,6 +147,17 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 			t.rec.Provenance = p // what the run returns the hosts to
 			break
 		}
+	}
+	if t.rec != nil { // a run, not the dry run: what it removes
+		var rev string
+		if p := t.rec.Provenance; p != nil {
+			rev = p.Revision()
+		}
+		logs, err := t.changelogs(ctx, seen, to, rev)
+		if err != nil {
+			return nil, "", err
+		}
+		t.rec.Changelog = logs
 	}
 	return targets, why, nil
 }

@@ -76,6 +76,9 @@ func (t *target) rollout(ctx context.Context, command string, strategy plan.Stra
 		return err
 	}
 	t.emitPlan(p, t.stageNote(art))
+	if err := t.whatChanges(ctx, seen, p, version, art != nil); err != nil {
+		return err
+	}
 	if err := t.ask(p, fmt.Sprintf("%s of %s", command, version)); err != nil {
 		return err
 	}
@@ -145,7 +148,7 @@ func (t *target) emitPlan(p plan.Plan, note string) {
 // counts, limits and the drain; note ends its message. consul is the
 // app's Consul settings, nil without Consul.
 func PlanEvent(p plan.Plan, consul *inventory.Consul, note string) Event {
-	return Event{Kind: KindPlan, Hosts: p.Changes(), Waves: len(p.Waves),
+	return Event{Kind: KindPlan, Hosts: p.Changes(), Waves: len(p.Waves), VersionChange: string(VersionChange(p)),
 		Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d%s%s",
 			p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget,
 			DrainNote(consul), note)}

@@ -25,11 +25,13 @@ type target struct {
 	agentBinary string
 	cmdline     string
 	changeNote  string // Options.ChangeNote
+	repoDir     string // Options.RepoDir
 	confirm     func(plan.Plan, string) error
-	querier     analysis.Querier // Options.Querier
-	clock       analysis.Clock   // Options.Clock
-	rec         *Record          // mutating calls only
-	gray        *grayRelease     // a rollout's gray release, once planned
+	downgrade   func(string) error // Options.Downgrade
+	querier     analysis.Querier   // Options.Querier
+	clock       analysis.Clock     // Options.Clock
+	rec         *Record            // mutating calls only
+	gray        *grayRelease       // a rollout's gray release, once planned
 }
 
 func newTarget(o Options) *target {
@@ -38,7 +40,7 @@ func newTarget(o Options) *target {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &target{inv: o.Inventory, hosts: o.Hosts, out: newEmitter(o), log: log, dialer: o.Dialer,
-		agentBinary: o.AgentBinary, cmdline: o.CommandLine, changeNote: o.ChangeNote, confirm: o.Confirm,
+		agentBinary: o.AgentBinary, cmdline: o.CommandLine, changeNote: o.ChangeNote, repoDir: o.RepoDir, confirm: o.Confirm, downgrade: o.Downgrade,
 		querier: o.Querier, clock: o.Clock}
 }
 

@@ -11,8 +11,8 @@ import (
 // plans) and is imported by front ends, never the other way round.
 // Arrows counts what deploy imports too.
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "render", "deploy", "agent", "analysis", "appspec", "history", "inventory", "inventory/ansible",
-		"inventory/consulcatalog", "analysis/prometheus", "plan", "provenance", "report", "transport")
+	depstest.Arrows(t, "render", "deploy", "agent", "analysis", "appspec", "changelog", "history", "inventory", "inventory/ansible",
+		"inventory/consulcatalog", "analysis/prometheus", "internal/semver", "plan", "provenance", "report", "transport")
 }
 
 // TestDeps_NoCommandLine: flags are defined and parsed only in cmd/fleet;

@@ -47,7 +47,9 @@ func (l *liveRenderer) render(e deploy.Event) {
 	}
 	l.erase()
 	if keep != "" {
-		fmt.Fprintln(l.w, l.fit(keep))
+		for _, line := range strings.Split(keep, "\n") { // a changelog keeps several
+			fmt.Fprintln(l.w, l.fit(line))
+		}
 	}
 	if e.Kind == deploy.KindRolloutDone {
 		if len(l.summary) > 0 {

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/fleetdeploy/fleet/changelog"
 	"io"
 	"strings"
 	"time"
@@ -90,6 +91,9 @@ func renderText(e deploy.Event) string {
 	case e.Kind != deploy.KindHostState:
 		fmt.Fprintf(&b, " %-9s", e.Kind)
 	}
+	if e.Kind == deploy.KindChangelog {
+		return b.String() + changelogText(e)
+	}
 	if e.Mode != "" {
 		fmt.Fprintf(&b, " [%s]", e.Mode)
 	}
@@ -155,4 +159,20 @@ func millis(ms int64) string {
 		return d.Round(time.Second).String()
 	}
 	return d.Round(10 * time.Millisecond).String()
+}
+
+// changelogText is a changelog event's header (its message, which names
+// the revisions) and one indented line per commit.
+func changelogText(e deploy.Event) string {
+	var b strings.Builder
+	b.WriteString(" " + e.Message)
+	for _, c := range e.Commits {
+		l := changelog.Log{Commits: []changelog.Commit{{Hash: c.Hash, Author: c.Author, Subject: c.Subject}}}
+		lines := l.Lines()
+		b.WriteString("\n" + lines[len(lines)-1])
+	}
+	if more := e.Total - int64(len(e.Commits)); more > 0 && e.State != "" {
+		fmt.Fprintf(&b, "\n  … and %d more", more)
+	}
+	return b.String()
 }

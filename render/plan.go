@@ -3,9 +3,12 @@ package render
 import (
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 
+	"github.com/fleetdeploy/fleet/changelog"
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/internal/semver"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -16,9 +19,39 @@ func Plan(w io.Writer, rep deploy.PlanReport) {
 	p, art := rep.Plan, rep.Artifact
 	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n",
 		art.Version, byteSize(art.Size), art.SHA256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, deploy.DrainNote(rep.Consul))
-	fmt.Fprintf(w, "Build: %s\n\n", art.Provenance)
+	fmt.Fprintf(w, "Build: %s\n", art.Provenance)
+	versionChange(w, p)
+	fmt.Fprintln(w)
 	planTable(w, p, rep.Uploads, rep.Consul)
 	graySteps(w, rep.Gray)
+	Changelog(w, rep.Changelog)
+}
+
+// Changelog is what a run changes, commit by commit, after a plan: one
+// block per revision the changing hosts run. Nothing without.
+func Changelog(w io.Writer, logs []changelog.Log) {
+	if len(logs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nChanges:")
+	for _, l := range logs {
+		for _, line := range l.Lines() {
+			fmt.Fprintln(w, line)
+		}
+	}
+}
+
+// versionChange is the line on the semantic version change, when the
+// hosts that change run a version and every version is a semantic one.
+func versionChange(w io.Writer, p plan.Plan) {
+	switch c := deploy.VersionChange(p); c {
+	case "", semver.NotSemver: // only when versions are semantic versions
+	case semver.Downgrade:
+		fmt.Fprintf(w, "Version change: DOWNGRADE on %s; fleet rollout asks on a terminal, elsewhere it needs --allow-downgrade\n",
+			strings.Join(deploy.Downgrades(p), ", "))
+	default:
+		fmt.Fprintf(w, "Version change: %s\n", c)
+	}
 }
 
 // graySteps is a gray release's steps, after the table: the share each

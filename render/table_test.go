@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"flag"
+	"github.com/fleetdeploy/fleet/changelog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -125,7 +126,16 @@ func TestPlan_Table(t *testing.T) {
 	Plan(&b, deploy.PlanReport{Plan: p, Artifact: deploy.Artifact{Version: "v2", SHA256: "0123456789abcdef0123", Size: 5 << 20,
 		Provenance: provenance.Provenance{Module: "example.com/hello", Version: "v1.2.0", GoVersion: "go1.26.8", VCS: "git",
 			VCSRevision: "1a2b3c4d5e6f7a8b9c0d", VCSTime: at, VCSModified: true}},
-		Uploads: map[string]deploy.HostUpload{"web1": {Bytes: 5 << 20}, "web2": {Conflict: "has v2 with sha256 fedcba"}, "web3": {Present: true}}})
+		Uploads: map[string]deploy.HostUpload{"web1": {Bytes: 5 << 20}, "web2": {Conflict: "has v2 with sha256 fedcba"}, "web3": {Present: true}},
+		Changelog: []changelog.Log{
+			{From: "1a2b3c4d5e6f7a8b", To: "9f8e7d6c5b4a3a2a", FromCommit: "1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d",
+				ToCommit: "9f8e7d6c5b4a3a2a1a0a9f8e7d6c5b4a3a2a1a0a", Direction: changelog.Forward, Hosts: 1, More: 3,
+				Commits: []changelog.Commit{
+					{Hash: "9f8e7d6c5b4a3a2a1a0a9f8e7d6c5b4a3a2a1a0a", Author: "Ada Lovelace", Time: at, Subject: "fix the retry storm"},
+					{Hash: "5e6f7a8b9c0d5e6f7a8b9c0d5e6f7a8b9c0d5e6f", Author: "Grace Hopper", Time: at, Subject: "add /healthz"},
+				}},
+			{From: "", To: "9f8e7d6c5b4a3a2a", Hosts: 1, Reason: "the running release has no known revision (deployed without provenance): no changelog"},
+		}})
 	b.WriteString("---\n")
 	rb, err := plan.Compute(plan.KindRollback, []plan.Target{{Host: "web1", From: "v2", To: "v1"}},
 		plan.Strategy{MaxUnavailable: plan.IntOrPercent{Value: 1}})
@@ -160,4 +170,32 @@ func TestPlain_RunEndsInTable(t *testing.T) {
 	}
 	p.Close()
 	golden(t, "plain_run", b.Bytes())
+}
+
+// TestPlan_VersionChange: with semantic versions the plan says what kind
+// of change the rollout is, and names the hosts a downgrade takes back.
+func TestPlan_VersionChange(t *testing.T) {
+	for _, c := range []struct{ from, to, want string }{
+		{"v1.2.3", "v1.3.0", "Version change: minor\n"},
+		{"1.2.3", "2.0.0", "Version change: major\n"},
+		{"v1.3.0", "v1.2.9", "Version change: DOWNGRADE on web1 (v1.3.0); fleet rollout asks on a terminal, elsewhere it needs --allow-downgrade\n"},
+		{"v1", "v2", ""},
+	} {
+		p, err := plan.Compute(plan.KindRollout, []plan.Target{{Host: "web1", From: c.from, To: c.to}},
+			plan.Strategy{MaxUnavailable: plan.IntOrPercent{Value: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		Plan(&b, deploy.PlanReport{Plan: p, Artifact: deploy.Artifact{Version: c.to, SHA256: "0123456789abcdef0123"}})
+		var got string
+		for _, line := range strings.SplitAfter(b.String(), "\n") {
+			if strings.HasPrefix(line, "Version change:") {
+				got += line
+			}
+		}
+		if got != c.want {
+			t.Errorf("%s → %s: %q, want %q", c.from, c.to, got, c.want)
+		}
+	}
 }

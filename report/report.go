@@ -65,6 +65,35 @@ type Report struct {
 	// canary_analysis), in order: Result passed, failed or inconclusive,
 	// Error the verdict's reason.
 	Analyses []Gate `json:"analyses,omitempty"`
+	// Changelog is what the run changes, commit by commit: one entry per
+	// revision the changing hosts ran (fleet run in the service's git
+	// repository); absent when none was read.
+	Changelog []Change `json:"changelog,omitempty"`
+}
+
+// Change is the commits between the revision some hosts ran and the one
+// the run moves them to.
+type Change struct {
+	From       string `json:"from"`                  // the running revision, as recorded
+	To         string `json:"to"`                    // the new revision
+	FromCommit string `json:"from_commit,omitempty"` // resolved to a full hash
+	ToCommit   string `json:"to_commit,omitempty"`
+	// Direction is forward, reverse (a rollback: Commits are the ones it
+	// removes), diverged or same; empty when Reason is set.
+	Direction string   `json:"direction,omitempty"`
+	Hosts     int      `json:"hosts"`             // hosts that ran From
+	Commits   []Commit `json:"commits"`           // newest first, at most 50
+	More      int      `json:"more,omitempty"`    // commits left out of Commits
+	Removed   int      `json:"removed,omitempty"` // diverged: commits of From not in To
+	Reason    string   `json:"reason,omitempty"`  // why there is no list
+}
+
+// Commit is one commit of a Change.
+type Commit struct {
+	Hash    string    `json:"hash"`
+	Author  string    `json:"author"`
+	Time    time.Time `json:"time"`
+	Subject string    `json:"subject"`
 }
 
 // Host is one host's line.

@@ -79,7 +79,7 @@ func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, err
 	}
 	opts := deploy.Options{Inventory: inv, Hosts: hosts, Dialer: newDialer(inv.Strategy.Parallel),
 		AgentBinary: c.String("agent-binary"), CommandLine: commandLine(c), Logger: log,
-		Events: out.Emit, Now: out.Now, UploadProgressEvery: out.UploadEvery(), Querier: querier}
+		Events: out.Emit, Now: out.Now, UploadProgressEvery: out.UploadEvery(), Querier: querier, RepoDir: repoDir()}
 	return &target{inv: inv, src: src, hosts: hosts, out: out, opts: opts}, nil
 }
 

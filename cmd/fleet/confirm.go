@@ -75,6 +75,25 @@ func (t *target) confirm(p plan.Plan, what string) error {
 	}
 	q := fmt.Sprintf("%s changes %d of the fleet's %d hosts (%d%%), more than %s. Continue? [y/N] ",
 		what, n, fleet, n*100/max(fleet, 1), above)
+	return t.prompt(q)
+}
+
+// errDowngrade: a rollout to an earlier version where nobody can be asked.
+var errDowngrade = errors.New("refused off a terminal: give --allow-downgrade (FLEET_ALLOW_DOWNGRADE) to roll back by rollout, or use fleet rollback")
+
+// downgrade is deploy.Options.Downgrade for a rollout without
+// --allow-downgrade: on a terminal it asks (--yes does not answer it),
+// elsewhere it refuses.
+func (t *target) downgrade(what string) error {
+	if !render.Interactive(t.ask.in, t.ask.out) {
+		return errDowngrade
+	}
+	return t.prompt(what + ". Continue? [y/N] ")
+}
+
+// prompt asks q at the terminal: nil for yes, errNotConfirmed otherwise.
+func (t *target) prompt(q string) error {
+	o := t.ask
 	var answer string
 	var rerr error
 	t.out.write(func(io.Writer) {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/urfave/cli/v2"
 
@@ -55,6 +56,7 @@ func runPlan(c *cli.Context) error {
 		t.out.Emit(deploy.PlanEvent(rep.Plan, rep.Consul, ""))
 		t.emitAll(deploy.PlanEvents(rep.Plan, rep.Uploads, rep.Consul))
 		t.emitAll(deploy.GrayStepEvents(rep.Gray))
+		t.emitAll(deploy.ChangelogEvents(rep.Changelog))
 	} else {
 		t.out.write(func(w io.Writer) { render.Plan(w, rep) })
 	}
@@ -72,4 +74,14 @@ func (t *target) emitAll(evs []event) {
 	for _, ev := range evs {
 		t.out.Emit(ev)
 	}
+}
+
+// repoDir is where a changelog is read from: the current directory,
+// "" (no changelog) when it cannot be had.
+func repoDir() string {
+	dir, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	return dir
 }

@@ -134,3 +134,75 @@ func failedHosts(t *testing.T, r result) []string {
 	}
 	return hosts
 }
+
+// TestRollout_Downgrade: with semantic versions, plan says a rollout is a
+// downgrade; off a terminal a rollout of it is refused (exit 3, nothing
+// changed) unless --allow-downgrade; a rollback to an earlier version is
+// never asked about.
+func TestRollout_Downgrade(t *testing.T) {
+	s := newSim(t, 2, hostsim.Options{}, "")
+	s.mustRollout("v1.3.0")
+	s.mustRollout("v1.4.0")
+	if r := s.run(t.Context(), "rollback", "--to", "v1.3.0"); r.code != exitOK {
+		t.Fatalf("rollback to an earlier version: exit %d\n%s", r.code, r.stderr)
+	}
+
+	p := s.run(t.Context(), "plan", "-a", s.artifact("v1.2.0"), "--version", "v1.2.0")
+	p.wantCode(t, exitOK)
+	if sum := p.kind(t, "plan_summary"); len(sum) != 1 || sum[0].VersionChange != "downgrade" {
+		t.Errorf("plan_summary = %+v, want version_change downgrade", sum)
+	}
+	text := s.run(t.Context(), "plan", "-o", "plain", "-a", s.artifact("v1.2.0"), "--version", "v1.2.0")
+	if !strings.Contains(text.stdout, "Version change: DOWNGRADE on sim1 (v1.3.0), sim2 (v1.3.0)") {
+		t.Errorf("plan text does not say downgrade:\n%s", text.stdout)
+	}
+	if up := s.run(t.Context(), "plan", "-a", s.artifact("v1.4.1"), "--version", "v1.4.1"); up.kind(t, "plan_summary")[0].VersionChange != "minor" {
+		t.Errorf("plan v1.3.0 → v1.4.1: %+v, want minor", up.kind(t, "plan_summary"))
+	}
+
+	before := s.snapshot()
+	r := s.rollout("v1.2.0")
+	r.wantCode(t, exitCannotStart)
+	if !strings.Contains(r.stderr, "rollout of v1.2.0 is a downgrade on 2 hosts") || !strings.Contains(r.stderr, "--allow-downgrade") {
+		t.Errorf("refusal does not say why and what to do:\n%s", r.stderr)
+	}
+	if n := len(r.kind(t, "host_step")); n != 0 {
+		t.Errorf("%d host_step events, want nothing done", n)
+	}
+	s.wantUnchanged(before, s.snapshot())
+
+	s.mustRollout("v1.2.0", "--allow-downgrade")
+	for _, h := range s.fleet.Hosts() {
+		if h.Current() != "v1.2.0" {
+			t.Errorf("%s: current %q, want v1.2.0", h.Name(), h.Current())
+		}
+	}
+}
+
+// TestTTY_DowngradeAsks: on a terminal, a downgrade by rollout asks even
+// with --yes; no changes nothing (exit 3), yes goes on.
+func TestTTY_DowngradeAsks(t *testing.T) {
+	s := newSim(t, 1, hostsim.Options{}, "")
+	s.mustRollout("v2.0.0")
+	rollout := []string{"fleet", "rollout", "-i", s.inv, "--agent-binary", s.agentBin, "-a", s.artifact("v1.9.0"), "--version", "v1.9.0", "--yes"}
+	const question = "rollout of v1.9.0 is a downgrade on 1 hosts: sim1 (v2.0.0). Continue? [y/N]"
+	for _, c := range []struct {
+		answer string
+		code   int
+		want   string
+	}{{"n\n", exitCannotStart, "v2.0.0"}, {"y\n", exitOK, "v1.9.0"}} {
+		p := openPTY(t, 160)
+		codec := make(chan int, 1)
+		go func() { codec <- runOnPTY(t.Context(), p, rollout) }()
+		p.waitFor(t, question)
+		p.type_(t, c.answer)
+		code := <-codec
+		p.closeTTY()
+		if out := p.output(t); code != c.code {
+			t.Errorf("answer %q: exit %d, want %d\n%s", c.answer, code, c.code, out)
+		}
+		if cur := s.fleet.Hosts()[0].Current(); cur != c.want {
+			t.Errorf("answer %q: current %q, want %s", c.answer, cur, c.want)
+		}
+	}
+}
