@@ -8,7 +8,7 @@
 // Every call takes ctx first and an Options value, and returns a value:
 // Rollout, Rollback and Promote a Record of the run, the queries what the
 // hosts said. Progress goes to Options.Events as typed Events (Kind,
-// documented in docs/events.md); cmd/fleet renders them. The SSH side is
+// documented in docs/events.md); package render draws them. The SSH side is
 // Options.Dialer, over the Conn interface; cmd/fleet gives the real
 // transport, tests may give hostsim's hosts or a fake.
 package deploy

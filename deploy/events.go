@@ -48,8 +48,8 @@ func Kinds() []Kind {
 
 // Event is one line of user-facing progress. It is a union over Kind:
 // each kind fills the fields docs/events.md lists for it (and the comment
-// on its constant) and leaves the rest zero, which JSON omits. cmd/fleet
-// renders events live, as plain lines, or as JSON (this struct's own
+// on its constant) and leaves the rest zero, which JSON omits. Package render
+// draws events live, as plain lines, or as JSON (this struct's own
 // encoding is the schema: field names, order and omitempty are the
 // contract). Logs are separate and go to stderr.
 type Event struct {

@@ -5,7 +5,7 @@
 // own directory, which plays the host's / as a chroot would: SFTP maps
 // every path under it, and it is also the SSH user's home, where relative
 // paths start. Its Exec handler understands the few commands the
-// controller sends (cmd/fleet's agentinstall.go and session.go):
+// controller sends (deploy's agentinstall.go and session.go):
 //
 //   - `uname -m` answers x86_64;
 //   - the sha256sum check of the content-addressed agent binary
