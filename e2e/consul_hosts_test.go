@@ -124,8 +124,17 @@ func (l *lab) catalog(t *testing.T) []instance {
 // waitAllPassing waits until want instances are registered and passing.
 func (l *lab) waitAllPassing(t *testing.T, want int) []instance {
 	t.Helper()
+	return l.waitAllPassingWithin(t, want, 20*time.Second)
+}
+
+// waitAllPassingWithin is waitAllPassing with its own deadline, for a
+// host whose Consul agent was just restarted: a client agent that starts
+// before it knows a server fails its first sync and retries on Consul's
+// own schedule (anti-entropy: 15 to 30 s after a failure, agent/ae).
+func (l *lab) waitAllPassingWithin(t *testing.T, want int, within time.Duration) []instance {
+	t.Helper()
 	var got []instance
-	waitFor(t, fmt.Sprintf("%d passing hello instances in Consul", want), 20*time.Second, func() bool {
+	waitFor(t, fmt.Sprintf("%d passing hello instances in Consul", want), within, func() bool {
 		got = l.catalog(t)
 		n := 0
 		for _, in := range got {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // A release that passes its first checks and then crashes in a loop
@@ -79,7 +80,7 @@ func TestFault_ConsulAgentDown(t *testing.T) {
 		t.Errorf("a unit was restarted (pids %v → %v)", pids, got)
 	}
 	l.ssh(t, victim, "systemctl start consul")
-	l.waitAllPassing(t, len(l.names))
+	l.waitAllPassingWithin(t, len(l.names), time.Minute)
 }
 
 // Two controllers started at the same moment (a laptop and a CI job):
