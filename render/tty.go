@@ -3,19 +3,21 @@ package render
 import (
 	"io"
 	"os"
+
+	"golang.org/x/term"
 )
 
 // terminal reports whether w is a terminal, and its width in columns (80
 // when the terminal does not say).
 func terminal(w any) (width int, ok bool) {
 	f, isFile := w.(*os.File)
-	if !isFile || !isTerminal(f.Fd()) {
+	if !isFile || !term.IsTerminal(int(f.Fd())) {
 		return 0, false
 	}
-	if width = termWidth(f.Fd()); width <= 0 {
-		width = 80
+	if width, _, err := term.GetSize(int(f.Fd())); err == nil && width > 0 {
+		return width, true
 	}
-	return width, true
+	return 80, true
 }
 
 // Interactive reports whether a person can answer a question: both the
