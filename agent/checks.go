@@ -10,6 +10,8 @@ import (
 	"os/exec"
 	"strings"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // Probe output limits: enough to match a body or explain a failure.
@@ -26,7 +28,7 @@ type prober struct {
 	dial     func(ctx context.Context, network, address string) (net.Conn, error) // Deps.Dial
 }
 
-func (p prober) probe(ctx context.Context, c CheckSpec) CheckResult {
+func (p prober) probe(ctx context.Context, c appspec.Check) CheckResult {
 	var name string
 	var err error
 	switch {
@@ -49,14 +51,14 @@ func (p prober) probe(ctx context.Context, c CheckSpec) CheckResult {
 	return CheckResult{Check: name, OK: true}
 }
 
-func (p prober) timeout(d Duration) time.Duration {
+func (p prober) timeout(d appspec.Duration) time.Duration {
 	if d > 0 {
 		return d.Std()
 	}
 	return p.interval
 }
 
-func (p prober) httpProbe(ctx context.Context, c *HTTPCheck) error {
+func (p prober) httpProbe(ctx context.Context, c *appspec.HTTPCheck) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout(c.Timeout))
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.URL, nil)
@@ -91,7 +93,7 @@ func (p prober) httpProbe(ctx context.Context, c *HTTPCheck) error {
 	return nil
 }
 
-func (p prober) tcpProbe(ctx context.Context, c *TCPCheck) error {
+func (p prober) tcpProbe(ctx context.Context, c *appspec.TCPCheck) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout(c.Timeout))
 	defer cancel()
 	conn, err := p.dial(ctx, "tcp", c.Address)
@@ -102,7 +104,7 @@ func (p prober) tcpProbe(ctx context.Context, c *TCPCheck) error {
 }
 
 // commandProbe runs argv directly (no shell); exit 0 passes.
-func (p prober) commandProbe(ctx context.Context, c *CommandCheck) error {
+func (p prober) commandProbe(ctx context.Context, c *appspec.CommandCheck) error {
 	ctx, cancel := context.WithTimeout(ctx, p.timeout(c.Timeout))
 	defer cancel()
 	cmd := exec.CommandContext(ctx, c.Argv[0], c.Argv[1:]...)
@@ -119,7 +121,7 @@ func (p prober) commandProbe(ctx context.Context, c *CommandCheck) error {
 	return nil
 }
 
-func (p prober) systemdProbe(ctx context.Context, c *SystemdCheck) error {
+func (p prober) systemdProbe(ctx context.Context, c *appspec.SystemdCheck) error {
 	want := c.State
 	if want == "" {
 		want = "active"

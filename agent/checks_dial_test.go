@@ -9,7 +9,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // TestDial_ChecksConnectThroughDeps: HTTP and TCP checks of addresses that
@@ -36,9 +36,9 @@ func TestDial_ChecksConnectThroughDeps(t *testing.T) {
 		var d net.Dialer
 		return d.DialContext(ctx, network, srv.Listener.Addr().String())
 	}
-	h.checks = []agent.CheckSpec{
-		{HTTP: &agent.HTTPCheck{URL: "http://app.invalid:8080/healthz", Body: "ok"}},
-		{TCP: &agent.TCPCheck{Address: "app.invalid:9"}},
+	h.checks = []appspec.Check{
+		{HTTP: &appspec.HTTPCheck{URL: "http://app.invalid:8080/healthz", Body: "ok"}},
+		{TCP: &appspec.TCPCheck{Address: "app.invalid:9"}},
 	}
 	s := h.open(t)
 	h.deploy(t, s.c, "1", true)

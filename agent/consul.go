@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/hashicorp/consul/api"
 )
 
@@ -24,12 +25,12 @@ type ConsulRegistry struct {
 
 var _ Registry = (*ConsulRegistry)(nil)
 
-// NewConsulRegistry builds a client for c.Address (DefaultConsulAddress
+// NewConsulRegistry builds a client for c.Address (appspec.DefaultConsulAddress
 // when empty) with c's token, or the one in c.TokenFile. It does no I/O
 // beyond reading the token file.
-func NewConsulRegistry(c ConsulSpec) (*ConsulRegistry, error) {
+func NewConsulRegistry(c appspec.Consul) (*ConsulRegistry, error) {
 	if c.Address == "" {
-		c.Address = DefaultConsulAddress
+		c.Address = appspec.DefaultConsulAddress
 	}
 	token := c.Token
 	if c.TokenFile != "" {

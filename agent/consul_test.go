@@ -19,6 +19,7 @@ import (
 	"github.com/hashicorp/consul/api"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 const consulToken = "3f1c0f6e-token-SECRET-b8a1"
@@ -93,7 +94,7 @@ func writeJSON(w http.ResponseWriter, code int, v any) {
 
 func newConsulRegistry(t *testing.T, srv *httptest.Server) *agent.ConsulRegistry {
 	t.Helper()
-	r, err := agent.NewConsulRegistry(agent.ConsulSpec{Address: srv.Listener.Addr().String(), Token: consulToken})
+	r, err := agent.NewConsulRegistry(appspec.Consul{Address: srv.Listener.Addr().String(), Token: consulToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestConsulRegistry_TokenFile(t *testing.T) {
 	if err := os.WriteFile(path, []byte(consulToken+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	r, err := agent.NewConsulRegistry(agent.ConsulSpec{Address: "http://" + srv.Listener.Addr().String(), TokenFile: path})
+	r, err := agent.NewConsulRegistry(appspec.Consul{Address: "http://" + srv.Listener.Addr().String(), TokenFile: path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -215,7 +216,7 @@ func TestConsulRegistry_TokenFile(t *testing.T) {
 	if reqs := f.requests(); len(reqs) != 1 || reqs[0].Token != consulToken {
 		t.Errorf("requests = %+v, want the file's token", reqs)
 	}
-	_, err = agent.NewConsulRegistry(agent.ConsulSpec{TokenFile: filepath.Join(t.TempDir(), "missing")})
+	_, err = agent.NewConsulRegistry(appspec.Consul{TokenFile: filepath.Join(t.TempDir(), "missing")})
 	if err == nil {
 		t.Error("a missing token file was accepted")
 	}
@@ -249,7 +250,7 @@ func TestConsulRegistry_Unreachable(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	r, err := agent.NewConsulRegistry(agent.ConsulSpec{Address: addr, Token: consulToken})
+	r, err := agent.NewConsulRegistry(appspec.Consul{Address: addr, Token: consulToken})
 	if err != nil {
 		t.Fatal(err)
 	}

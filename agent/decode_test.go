@@ -8,6 +8,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 func TestLineReader(t *testing.T) {
@@ -27,11 +29,11 @@ func TestLineReader(t *testing.T) {
 }
 
 func TestDuration_JSON(t *testing.T) {
-	b, err := json.Marshal(Duration(90 * time.Second))
+	b, err := json.Marshal(appspec.Duration(90 * time.Second))
 	if err != nil || string(b) != `"1m30s"` {
 		t.Fatalf("marshal = %s, %v", b, err)
 	}
-	var d Duration
+	var d appspec.Duration
 	if err := json.Unmarshal([]byte(`"250ms"`), &d); err != nil || d.Std() != 250*time.Millisecond {
 		t.Fatalf("unmarshal = %s, %v", d, err)
 	}

@@ -11,6 +11,6 @@ import (
 // rules it shares with inventory, and provenance, what a release binary
 // is (release.json, Consul meta).
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "agent", "appspec", "provenance")
-	depstest.Arrows(t, "agent/agenttest", "agent", "appspec", "provenance")
+	depstest.Arrows(t, "agent", "appspec", "bundle", "provenance")
+	depstest.Arrows(t, "agent/agenttest", "agent", "appspec", "bundle", "provenance")
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // drain takes an instance out of the load balancer before it is stopped
 // or replaced: maintenance on (with a reason naming the rollout), then a
-// wait of ConsulSpec.Drain for in-flight requests. Consul is asked first,
+// wait of appspec.Consul.Drain for in-flight requests. Consul is asked first,
 // so an unreachable Consul fails the op before anything changed: a
 // rollout must refuse a host it cannot drain.
 func (s *session) drain(ctx context.Context, a DrainArgs) (DrainResult, error) {
@@ -69,6 +71,6 @@ func (s *session) drainInstance(ctx context.Context, inst instance, reason strin
 		return res, fmt.Errorf("drain %s: %w", inst.serviceID, ctx.Err())
 	case <-fired:
 	}
-	res.Waited = Duration(wait)
+	res.Waited = appspec.Duration(wait)
 	return res, nil
 }

@@ -3,6 +3,8 @@ package agent
 import (
 	"fmt"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // gateVerdict is where the health gate stands after a round.
@@ -20,7 +22,7 @@ const (
 // of the current unbroken streak; unhealthy once Deadline has passed
 // since start without that.
 type gate struct {
-	spec        HealthSpec
+	spec        appspec.Health
 	start       time.Time
 	streak      bool      // the last round passed
 	since       time.Time // first round of the current streak
@@ -28,7 +30,7 @@ type gate struct {
 	lastFailure string
 }
 
-func newGate(spec HealthSpec, start time.Time) *gate {
+func newGate(spec appspec.Health, start time.Time) *gate {
 	return &gate{spec: spec, start: start}
 }
 
@@ -54,8 +56,8 @@ func (g *gate) observe(now time.Time, results []CheckResult) (HealthProgress, ga
 	p := HealthProgress{
 		Round:      g.rounds,
 		Passing:    pass,
-		HealthyFor: Duration(healthyFor),
-		Left:       Duration(max(g.spec.Deadline.Std()-elapsed, 0)),
+		HealthyFor: appspec.Duration(healthyFor),
+		Left:       appspec.Duration(max(g.spec.Deadline.Std()-elapsed, 0)),
 		Checks:     results,
 	}
 	switch {
@@ -78,7 +80,7 @@ func (g *gate) failure() string {
 }
 
 // summary is the human line of a progress event.
-func (p HealthProgress) summary(need Duration) string {
+func (p HealthProgress) summary(need appspec.Duration) string {
 	if p.Passing {
 		return fmt.Sprintf("round %d: passing, healthy for %s of %s, %s left",
 			p.Round, p.HealthyFor, need, p.Left)

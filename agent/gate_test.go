@@ -4,15 +4,17 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 func TestGate_Timing(t *testing.T) {
 	pass := []CheckResult{{Check: "c", OK: true}}
 	fail := []CheckResult{{Check: "c", Reason: "down"}}
-	spec := HealthSpec{
-		MinHealthyTime: Duration(10 * time.Second),
-		Deadline:       Duration(30 * time.Second),
-		Interval:       Duration(5 * time.Second),
+	spec := appspec.Health{
+		MinHealthyTime: appspec.Duration(10 * time.Second),
+		Deadline:       appspec.Duration(30 * time.Second),
+		Interval:       appspec.Duration(5 * time.Second),
 	}
 	type round struct {
 		at      time.Duration
@@ -21,7 +23,7 @@ func TestGate_Timing(t *testing.T) {
 	}
 	tests := []struct {
 		name   string
-		spec   HealthSpec
+		spec   appspec.Health
 		rounds []round
 	}{
 		{"passes after min healthy time", spec, []round{
@@ -38,7 +40,7 @@ func TestGate_Timing(t *testing.T) {
 		{"deadline while passing but too briefly", spec, []round{
 			{25 * time.Second, pass, gatePending}, {31 * time.Second, pass, gateUnhealthy},
 		}},
-		{"zero min healthy time passes at once", HealthSpec{Deadline: spec.Deadline, Interval: spec.Interval}, []round{
+		{"zero min healthy time passes at once", appspec.Health{Deadline: spec.Deadline, Interval: spec.Interval}, []round{
 			{0, pass, gateHealthy},
 		}},
 		{"a slow round counts by when it ended", spec, []round{
@@ -60,7 +62,7 @@ func TestGate_Timing(t *testing.T) {
 }
 
 func TestGate_FailureNamesLastFailingCheck(t *testing.T) {
-	g := newGate(HealthSpec{Deadline: Duration(time.Second), Interval: Duration(time.Second)}, time.Unix(0, 0))
+	g := newGate(appspec.Health{Deadline: appspec.Duration(time.Second), Interval: appspec.Duration(time.Second)}, time.Unix(0, 0))
 	g.observe(time.Unix(0, 0), []CheckResult{{Check: "tcp :1", Reason: "refused"}})
 	g.observe(time.Unix(1, 0), []CheckResult{{Check: "http GET /", Reason: "status 500"}})
 	if got, want := g.failure(), "last failure: http GET /: status 500"; !strings.Contains(got, want) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"sync"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // health runs the gate on an instance's current release and records the
@@ -94,7 +96,7 @@ func (s *session) runGate(ctx context.Context, v string, round func(context.Cont
 // probeAll runs one round, all checks concurrently so a slow check does
 // not stretch the round by the others' timeouts. extra are checks that
 // are not in the spec (the Consul gate).
-func (s *session) probeAll(ctx context.Context, spec HealthSpec, extra ...func(context.Context) CheckResult) []CheckResult {
+func (s *session) probeAll(ctx context.Context, spec appspec.Health, extra ...func(context.Context) CheckResult) []CheckResult {
 	p := prober{units: s.deps.Units, interval: spec.Interval.Std(), dial: s.deps.Dial}
 	results := make([]CheckResult, len(spec.Checks)+len(extra))
 	var wg sync.WaitGroup

@@ -23,11 +23,11 @@ func (s *session) consulGate() bool {
 // can only fail because Consul is down would record a verdict against a
 // release that did nothing wrong.
 func (s *session) roundFor(ctx context.Context, op Op, inst instance) (func(context.Context) []CheckResult, error) {
-	if inst.port == 0 && healthUsesPort(s.spec.Health) {
+	if inst.port == 0 && s.spec.Health.UsesPort() {
 		return nil, errorf(CodeBadRequest, "%s: a check uses %s but instance %q has no port",
 			op, appspec.PortPlaceholder, inst.slot)
 	}
-	spec := s.spec.Health.forPort(inst.port)
+	spec := s.spec.Health.ForPort(inst.port)
 	if !s.consulGate() {
 		return func(ctx context.Context) []CheckResult { return s.probeAll(ctx, spec) }, nil
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // scripted serves one status per request, in order, then repeats the last.
@@ -47,7 +48,7 @@ func gate(t *testing.T, h *host) (agent.HealthResult, []agent.Event, error) {
 func TestHealth_FailureResetsTheClock(t *testing.T) {
 	h := newHost(t)
 	srv := scripted(t, 200, 200, 500, 200, 200, 200)
-	h.checks = []agent.CheckSpec{{HTTP: &agent.HTTPCheck{URL: srv.URL}}}
+	h.checks = []appspec.Check{{HTTP: &appspec.HTTPCheck{URL: srv.URL}}}
 	res, events, err := gate(t, h)
 	if err != nil {
 		t.Fatalf("Health: %v", err)
@@ -72,9 +73,9 @@ func TestHealth_FailureResetsTheClock(t *testing.T) {
 func TestHealth_DeadlineFailsWithLastReason(t *testing.T) {
 	h := newHost(t)
 	srv := scripted(t, 503)
-	h.checks = []agent.CheckSpec{
-		{HTTP: &agent.HTTPCheck{URL: srv.URL}},
-		{Systemd: &agent.SystemdCheck{Unit: testUnit}},
+	h.checks = []appspec.Check{
+		{HTTP: &appspec.HTTPCheck{URL: srv.URL}},
+		{Systemd: &appspec.SystemdCheck{Unit: testUnit}},
 	}
 	h.units.SetState(testUnit, "active")
 	_, events, err := gate(t, h)
@@ -104,11 +105,11 @@ func program(t *testing.T, name string) string {
 func TestHealth_AllCheckKinds(t *testing.T) {
 	srv := scripted(t, 200)
 	addr := strings.TrimPrefix(srv.URL, "http://")
-	pass := []agent.CheckSpec{
-		{HTTP: &agent.HTTPCheck{URL: srv.URL + "/healthz", Body: "status: ok"}},
-		{TCP: &agent.TCPCheck{Address: addr}},
-		{Command: &agent.CommandCheck{Argv: []string{program(t, "true")}}},
-		{Systemd: &agent.SystemdCheck{Unit: testUnit}},
+	pass := []appspec.Check{
+		{HTTP: &appspec.HTTPCheck{URL: srv.URL + "/healthz", Body: "status: ok"}},
+		{TCP: &appspec.TCPCheck{Address: addr}},
+		{Command: &appspec.CommandCheck{Argv: []string{program(t, "true")}}},
+		{Systemd: &appspec.SystemdCheck{Unit: testUnit}},
 	}
 	h := newHost(t)
 	h.units.SetState(testUnit, "active")
@@ -118,21 +119,21 @@ func TestHealth_AllCheckKinds(t *testing.T) {
 	}
 
 	tests := []struct {
-		check  agent.CheckSpec
+		check  appspec.Check
 		reason string
 	}{
-		{agent.CheckSpec{HTTP: &agent.HTTPCheck{URL: srv.URL, Body: "absent"}}, `body does not contain "absent"`},
-		{agent.CheckSpec{HTTP: &agent.HTTPCheck{URL: srv.URL, Status: 204}}, "status 200, want 204"},
-		{agent.CheckSpec{TCP: &agent.TCPCheck{Address: "127.0.0.1:1"}}, "connection refused"},
-		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{program(t, "sh"), "-c", "echo boom >&2; exit 3"}}}, "exit status 3: boom"},
-		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{program(t, "sleep"), "30"}, Timeout: agent.Duration(50 * time.Millisecond)}}, "killed"},
-		{agent.CheckSpec{Command: &agent.CommandCheck{Argv: []string{"/nonexistent/probe"}}}, "no such file"},
-		{agent.CheckSpec{Systemd: &agent.SystemdCheck{Unit: "other.service"}}, "ActiveState inactive, want active"},
+		{appspec.Check{HTTP: &appspec.HTTPCheck{URL: srv.URL, Body: "absent"}}, `body does not contain "absent"`},
+		{appspec.Check{HTTP: &appspec.HTTPCheck{URL: srv.URL, Status: 204}}, "status 200, want 204"},
+		{appspec.Check{TCP: &appspec.TCPCheck{Address: "127.0.0.1:1"}}, "connection refused"},
+		{appspec.Check{Command: &appspec.CommandCheck{Argv: []string{program(t, "sh"), "-c", "echo boom >&2; exit 3"}}}, "exit status 3: boom"},
+		{appspec.Check{Command: &appspec.CommandCheck{Argv: []string{program(t, "sleep"), "30"}, Timeout: appspec.Duration(50 * time.Millisecond)}}, "killed"},
+		{appspec.Check{Command: &appspec.CommandCheck{Argv: []string{"/nonexistent/probe"}}}, "no such file"},
+		{appspec.Check{Systemd: &appspec.SystemdCheck{Unit: "other.service"}}, "ActiveState inactive, want active"},
 	}
 	for _, tt := range tests {
 		h := newHost(t)
 		h.units.SetState(testUnit, "active")
-		h.checks = append([]agent.CheckSpec{{Systemd: &agent.SystemdCheck{Unit: testUnit}}}, tt.check)
+		h.checks = append([]appspec.Check{{Systemd: &appspec.SystemdCheck{Unit: testUnit}}}, tt.check)
 		_, events, err := gate(t, h)
 		wantCode(t, err, agent.CodeUnhealthy)
 		if r := events[0].Health.Checks[1]; r.OK || !strings.Contains(r.Reason, tt.reason) {

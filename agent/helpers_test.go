@@ -15,6 +15,7 @@ import (
 
 	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/agent/agenttest"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 const (
@@ -34,9 +35,9 @@ type host struct {
 	journal    *agenttest.Journal
 	registry   *agenttest.Registry
 	clock      *agenttest.Clock
-	checks     []agent.CheckSpec
-	consul     *agent.ConsulSpec
-	slots      *agent.SlotSpec
+	checks     []appspec.Check
+	consul     *appspec.Consul
+	slots      *appspec.Slots
 	logger     *slog.Logger
 }
 
@@ -48,7 +49,7 @@ func newHost(t *testing.T) *host {
 		journal:  agenttest.NewJournal(),
 		registry: agenttest.NewRegistry(),
 		clock:    agenttest.NewClock(time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)),
-		checks:   []agent.CheckSpec{{Systemd: &agent.SystemdCheck{Unit: testUnit}}},
+		checks:   []appspec.Check{{Systemd: &appspec.SystemdCheck{Unit: testUnit}}},
 	}
 }
 
@@ -62,13 +63,13 @@ func (h *host) deps() agent.Deps {
 	}
 }
 
-func (h *host) spec() agent.AppSpec {
-	return agent.AppSpec{
+func (h *host) spec() appspec.Spec {
+	return appspec.Spec{
 		Name: "app", Root: h.root, Binary: testBinary, Units: []string{testUnit}, Keep: 3,
-		Health: agent.HealthSpec{
-			MinHealthyTime: agent.Duration(10 * time.Second),
-			Deadline:       agent.Duration(time.Minute),
-			Interval:       agent.Duration(5 * time.Second),
+		Health: appspec.Health{
+			MinHealthyTime: appspec.Duration(10 * time.Second),
+			Deadline:       appspec.Duration(time.Minute),
+			Interval:       appspec.Duration(5 * time.Second),
 			Checks:         h.checks,
 		},
 		Consul: h.consul,

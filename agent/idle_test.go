@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // A controller that stops sending anything — no request, no heartbeat —
@@ -38,7 +39,7 @@ func TestServe_SilentControllerEndsTheSessionAndFreesTheLock(t *testing.T) {
 	}()
 	hello := h.hello()
 	hello.Protocol = agent.ProtocolVersion
-	hello.IdleTimeout = agent.Duration(time.Second)
+	hello.IdleTimeout = appspec.Duration(time.Second)
 	args, _ := json.Marshal(hello)
 	fmt.Fprintf(inW, "{\"id\":1,\"op\":\"hello\",\"args\":%s}\n{\"id\":2,\"op\":\"lock\"}\n", args)
 	start := time.Now()
@@ -82,7 +83,7 @@ func TestClient_HeartbeatsKeepTheSessionAlive(t *testing.T) {
 	s := h.start(t)
 	ctx := context.Background()
 	hello := h.hello()
-	hello.IdleTimeout = agent.Duration(time.Second)
+	hello.IdleTimeout = appspec.Duration(time.Second)
 	if _, err := s.c.Hello(ctx, hello); err != nil {
 		t.Fatalf("Hello: %v", err)
 	}

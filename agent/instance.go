@@ -1,7 +1,5 @@
 package agent
 
-import "github.com/fleetdeploy/fleet/appspec"
-
 // instance is one running copy of the app on the host: either the host's
 // single service (slot "") or one slot of the template unit.
 type instance struct {
@@ -9,12 +7,6 @@ type instance struct {
 	units     []string // restarted in order, stopped in reverse
 	port      int      // 0: none known
 	serviceID string   // its Consul service ID; "" without Consul
-}
-
-// instanceUnit names the template's instance for slot: "hello@.service"
-// and "blue" give "hello@blue.service".
-func (s SlotSpec) instanceUnit(slot string) string {
-	return appspec.InstanceUnit(s.Unit, slot)
 }
 
 // instance resolves an op's Slot argument. A slot name needs slots in the
@@ -31,11 +23,11 @@ func (s *session) instance(op Op, slot string) (instance, error) {
 	if s.spec.Slots == nil {
 		return instance{}, errorf(CodeBadRequest, "%s: slot %q: the spec has no slots", op, slot)
 	}
-	sl, ok := s.spec.Slots.slot(slot)
+	sl, ok := s.spec.Slots.Lookup(slot)
 	if !ok {
 		return instance{}, errorf(CodeBadRequest, "%s: slot %q: not one of the spec's slots", op, slot)
 	}
-	inst := instance{slot: slot, units: []string{s.spec.Slots.instanceUnit(slot)}, port: sl.Port}
+	inst := instance{slot: slot, units: []string{s.spec.Slots.UnitOf(slot)}, port: sl.Port}
 	if c := s.spec.Consul; c != nil {
 		inst.serviceID = c.Service + "-" + slot
 	}
@@ -54,7 +46,7 @@ func (s *session) version(inst instance) (string, error) {
 // hostCurrent is the host's current release: the serving slot's on a host
 // with slots once a slot serves, else what current points at.
 func (s *session) hostCurrent(st state) (string, error) {
-	if _, ok := s.spec.Slots.slot(st.Serving); ok {
+	if _, ok := s.spec.Slots.Lookup(st.Serving); ok {
 		return s.layout.readSlotCurrent(st.Serving)
 	}
 	return s.layout.readCurrent()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 const (
@@ -18,18 +19,18 @@ const (
 
 // withConsul gives h a Consul spec: service "app" on port 8080, one HTTP
 // check on the instance's port, a 30s drain.
-func (h *host) withConsul() *agent.ConsulSpec {
-	h.consul = &agent.ConsulSpec{
+func (h *host) withConsul() *appspec.Consul {
+	h.consul = &appspec.Consul{
 		Port: 8080, Tags: []string{"web"}, Meta: map[string]string{"team": "edge"},
-		Drain:  agent.Duration(drainTime),
-		Checks: []agent.ConsulCheck{{HTTP: "http://127.0.0.1:{port}/health", Interval: agent.Duration(500 * time.Millisecond)}},
+		Drain:  appspec.Duration(drainTime),
+		Checks: []appspec.ConsulCheck{{HTTP: "http://127.0.0.1:{port}/health", Interval: appspec.Duration(500 * time.Millisecond)}},
 	}
 	return h.consul
 }
 
 // withSlots gives h the slots blue and green of app@.service.
-func (h *host) withSlots() *agent.SlotSpec {
-	h.slots = &agent.SlotSpec{Unit: "app@.service", Slots: []agent.Slot{{Name: blue, Port: bluePort}, {Name: green, Port: greenPort}}}
+func (h *host) withSlots() *appspec.Slots {
+	h.slots = &appspec.Slots{Unit: "app@.service", Instances: []appspec.Slot{{Name: blue, Port: bluePort}, {Name: green, Port: greenPort}}}
 	return h.slots
 }
 

@@ -3,18 +3,19 @@ package agent
 import (
 	"time"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // HelloArgs opens a session. It must be the first request.
 type HelloArgs struct {
-	Protocol   int     `json:"protocol"` // 0: the client fills in ProtocolVersion
-	App        AppSpec `json:"app"`
-	Controller Holder  `json:"controller"` // Since is ignored; lock sets it
+	Protocol   int          `json:"protocol"` // 0: the client fills in ProtocolVersion
+	App        appspec.Spec `json:"app"`
+	Controller Holder       `json:"controller"` // Since is ignored; lock sets it
 	// IdleTimeout: the agent ends the session (releasing the lock) when
 	// no line, request or heartbeat, arrives for this long; the client
 	// sends a heartbeat every IdleTimeout/4. 0 turns both off.
-	IdleTimeout Duration `json:"idle_timeout,omitempty"`
+	IdleTimeout appspec.Duration `json:"idle_timeout,omitempty"`
 }
 
 // HelloResult carries host facts and the current state.
@@ -83,6 +84,9 @@ type StageBeginArgs struct {
 	Version string `json:"version"`
 	SHA256  string `json:"sha256"` // lower-case hex
 	Size    int64  `json:"size"`
+	// Format is the bundle's (bundle.Tar, TarGz, TarZst); "" for a
+	// bare binary.
+	Format string `json:"format,omitempty"`
 }
 
 // StageBeginResult says either that the release is already installed
@@ -128,7 +132,7 @@ type SwitchResult struct {
 	Previous string `json:"previous,omitempty"`
 }
 
-// RestartArgs restarts the app's units (AppSpec.Units, in order), or with
+// RestartArgs restarts the app's units (appspec.Spec.Units, in order), or with
 // Slot the slot's instance of the template unit.
 type RestartArgs struct {
 	Slot string `json:"slot,omitempty"`
@@ -150,9 +154,9 @@ type HealthArgs struct {
 
 // HealthResult is a passed gate.
 type HealthResult struct {
-	Version    string   `json:"version"`
-	Rounds     int      `json:"rounds"`
-	HealthyFor Duration `json:"healthy_for"`
+	Version    string           `json:"version"`
+	Rounds     int              `json:"rounds"`
+	HealthyFor appspec.Duration `json:"healthy_for"`
 }
 
 // PruneArgs removes old releases. Keep 0 means the spec's Keep.

@@ -1,16 +1,20 @@
 package agent
 
-import "time"
+import (
+	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
+)
 
 // The instance ops. Slot "" always means the host's single instance
-// (units = AppSpec.Units, port = ConsulSpec.Port, service ID =
-// ConsulSpec.Service); a slot name means that slot (unit = the template's
+// (units = appspec.Spec.Units, port = appspec.Consul.Port, service ID =
+// appspec.Consul.Service); a slot name means that slot (unit = the template's
 // instance, its port, service ID = Service + "-" + slot) and needs slots in
 // the spec.
 
 // DrainArgs takes an instance out of the load balancer: Consul
 // maintenance with Reason (default: names the rollout), then a wait of
-// ConsulSpec.Drain unless it was already in maintenance.
+// appspec.Consul.Drain unless it was already in maintenance.
 type DrainArgs struct {
 	Slot   string `json:"slot,omitempty"`
 	Reason string `json:"reason,omitempty"`
@@ -19,10 +23,10 @@ type DrainArgs struct {
 // DrainResult says what drain found and did. Registered false: Consul
 // does not know the instance, nothing was done.
 type DrainResult struct {
-	ServiceID          string   `json:"service_id"`
-	Registered         bool     `json:"registered"`
-	AlreadyMaintenance bool     `json:"already_maintenance,omitempty"`
-	Waited             Duration `json:"waited"`
+	ServiceID          string           `json:"service_id"`
+	Registered         bool             `json:"registered"`
+	AlreadyMaintenance bool             `json:"already_maintenance,omitempty"`
+	Waited             appspec.Duration `json:"waited"`
 }
 
 // RegisterArgs (re)registers an instance with Consul, in maintenance so

@@ -6,6 +6,8 @@ package agent
 import (
 	"encoding/json"
 	"fmt"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // ProtocolVersion is bumped on any incompatible change to the wire types.
@@ -37,6 +39,10 @@ const (
 	OpPending     Op = "pending"
 	OpWeight      Op = "weight"
 	OpVerdict     Op = "verdict"
+	// OpCheck comes instead of hello (fleet check; check.go).
+	OpCheck Op = "check"
+	// OpLogs streams the app units' system journal (fleet logs; logs.go).
+	OpLogs Op = "logs"
 )
 
 // Known reports whether o is one of the ops above.
@@ -44,7 +50,7 @@ func (o Op) Known() bool {
 	switch o {
 	case OpHello, OpLock, OpStatus, OpStageBegin, OpStageCommit,
 		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpCheck, OpLogs:
 		return true
 	}
 	return false
@@ -89,23 +95,28 @@ type WireError struct {
 // EventKind says what an Event reports on.
 type EventKind string
 
-// EventHealth reports one probe round of the health gate.
-const EventHealth EventKind = "health"
+// EventHealth reports one probe round of the health gate; EventLog one
+// entry of the units' system journal (logs).
+const (
+	EventHealth EventKind = "health"
+	EventLog    EventKind = "log"
+)
 
 // Event is progress for the request in flight.
 type Event struct {
 	Kind    EventKind       `json:"kind"`
 	Message string          `json:"message"`
 	Health  *HealthProgress `json:"health,omitempty"`
+	Log     *LogEntry       `json:"log,omitempty"`
 }
 
 // HealthProgress is one probe round of the health gate.
 type HealthProgress struct {
-	Round      int           `json:"round"`
-	Passing    bool          `json:"passing"`
-	HealthyFor Duration      `json:"healthy_for"`
-	Left       Duration      `json:"left"`
-	Checks     []CheckResult `json:"checks"`
+	Round      int              `json:"round"`
+	Passing    bool             `json:"passing"`
+	HealthyFor appspec.Duration `json:"healthy_for"`
+	Left       appspec.Duration `json:"left"`
+	Checks     []CheckResult    `json:"checks"`
 }
 
 // CheckResult is one check's outcome in a round.

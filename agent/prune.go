@@ -72,7 +72,7 @@ func (s *session) protected(st state) (map[string]bool, error) {
 		p[st.Pending.Version] = true
 	}
 	if s.spec.Slots != nil {
-		for _, sl := range s.spec.Slots.Slots {
+		for _, sl := range s.spec.Slots.Instances {
 			v, err := s.layout.readSlotCurrent(sl.Name)
 			if err != nil {
 				return nil, err
@@ -163,7 +163,7 @@ func (s *session) sweepStale() []string {
 	isTempLink := func(name string) bool { return strings.HasPrefix(name, currentLink+tmpInfix) }
 	sweep(s.layout.root, isTempLink)
 	if s.spec.Slots != nil {
-		for _, sl := range s.spec.Slots.Slots {
+		for _, sl := range s.spec.Slots.Instances {
 			sweep(s.layout.slot(sl.Name), func(name string) bool { return isTemp(name) || isTempLink(name) })
 		}
 	}

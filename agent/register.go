@@ -7,10 +7,15 @@ import (
 	"io/fs"
 	"maps"
 	"strconv"
+	"time"
 
 	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/provenance"
 )
+
+// defaultConsulInterval is a Consul check's interval when the spec sets
+// none: Consul requires one for HTTP and TCP checks.
+const defaultConsulInterval = 10 * time.Second
 
 // register (re)registers an instance with Consul for the version it runs,
 // in maintenance, so it receives no traffic before its health gate has
@@ -92,7 +97,7 @@ func (s *session) registration(inst instance, m releaseMeta) Registration {
 	c := s.spec.Consul
 	meta := make(map[string]string, len(c.Meta)+6)
 	maps.Copy(meta, c.Meta)
-	meta[metaVersion], meta[metaSHA256], meta[metaRollout] = m.Version, m.SHA256, s.ctrl.RolloutID
+	meta[appspec.MetaVersion], meta[appspec.MetaSHA256], meta[appspec.MetaRollout] = m.Version, m.SHA256, s.ctrl.RolloutID
 	// revision and dirty from the release's provenance, change_note from
 	// this session's controller, cut to Consul's 512 bytes.
 	maps.Copy(meta, provenance.Meta(m.provenance(), s.ctrl.ChangeNote))

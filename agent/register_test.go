@@ -9,13 +9,14 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 func TestRegister_MetaChecksAndMaintenance(t *testing.T) {
 	h := newHost(t)
 	c := h.withConsul()
-	c.DeregisterCriticalAfter = agent.Duration(10 * time.Minute)
-	c.Checks = append(c.Checks, agent.ConsulCheck{TCP: "127.0.0.1:{port}"})
+	c.DeregisterCriticalAfter = appspec.Duration(10 * time.Minute)
+	c.Checks = append(c.Checks, appspec.ConsulCheck{TCP: "127.0.0.1:{port}"})
 	h.withSlots()
 	s := h.open(t)
 	ctx := context.Background()

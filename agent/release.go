@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fleetdeploy/fleet/bundle"
 	"github.com/fleetdeploy/fleet/provenance"
 )
 
@@ -23,6 +24,12 @@ type releaseMeta struct {
 	// Provenance is what the controller read from the artifact (its Go
 	// build info, --revision); nil when it sent none.
 	Provenance *provenance.Provenance `json:"provenance,omitempty"`
+	// Format and Files are a bundle's: how it was packed, and every
+	// file, directory and symlink of the release but release.json (the
+	// links to shared paths too), which the switch checks again. A bare
+	// binary has neither; the switch checks its sha256.
+	Format bundle.Format   `json:"format,omitempty"`
+	Files  bundle.Manifest `json:"files,omitempty"`
 }
 
 // provenance is m's Provenance, the zero one when unknown.

@@ -11,6 +11,8 @@ import (
 	"net"
 	"path/filepath"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // Deps is everything Serve needs from the host. cmd/fleet fills it from
@@ -18,6 +20,8 @@ import (
 type Deps struct {
 	Units   UnitManager   // required
 	Journal JournalReader // required
+	// Logs reads the units' journal for the logs op; nil refuses it.
+	Logs LogReader
 
 	// Now and NewTicker drive the health gate; nil means the real clock.
 	// NewTicker returns a tick channel and a stop function.
@@ -30,7 +34,7 @@ type Deps struct {
 	// NewRegistry connects to the host's Consul agent when the spec has
 	// Consul; nil means NewConsulRegistry. A session calls it on first
 	// use, and again only after it failed.
-	NewRegistry func(ConsulSpec) (Registry, error)
+	NewRegistry func(appspec.Consul) (Registry, error)
 
 	Logger *slog.Logger // nil discards
 
@@ -95,7 +99,7 @@ func (d Deps) withDefaults() (Deps, error) {
 		}
 	}
 	if d.NewRegistry == nil {
-		d.NewRegistry = func(c ConsulSpec) (Registry, error) { return NewConsulRegistry(c) }
+		d.NewRegistry = func(c appspec.Consul) (Registry, error) { return NewConsulRegistry(c) }
 	}
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)

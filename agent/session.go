@@ -6,6 +6,9 @@ import (
 	"io"
 	"log/slog"
 	"os"
+
+	"github.com/fleetdeploy/fleet/appspec"
+	"github.com/fleetdeploy/fleet/bundle"
 )
 
 // session is the state of one Serve call. It is used only by the serve
@@ -19,7 +22,7 @@ type session struct {
 	inputGone func() bool // the controller left: its input reached EOF or went silent
 	idle      *idleWatch  // hello sets its limit
 
-	spec    *AppSpec // set by hello
+	spec    *appspec.Spec // set by hello
 	ctrl    Holder
 	layout  layout
 	prefix  rootPrefix // Deps.RootPrefix: layout's paths are under it, answers are not
@@ -35,6 +38,7 @@ type pendingUpload struct {
 	version string
 	sha256  string
 	size    int64
+	format  bundle.Format
 }
 
 // noArgs is the args type of ops that take none.
@@ -62,6 +66,9 @@ func (s *session) close() {
 // dispatch enforces the session rules (hello first; mutating ops need the
 // lock) and runs the op.
 func (s *session) dispatch(ctx context.Context, req Request) (any, error) {
+	if req.Op == OpCheck { // read-only, needs no hello (check.go)
+		return call(ctx, req.Args, s.check)
+	}
 	if req.Op != OpHello && s.spec == nil {
 		return nil, errorf(CodeBadRequest, "%s: hello must come first", req.Op)
 	}
@@ -89,6 +96,8 @@ func (s *session) dispatch(ctx context.Context, req Request) (any, error) {
 		return call(ctx, req.Args, s.prune)
 	case OpJournal:
 		return call(ctx, req.Args, s.journalOp)
+	case OpLogs:
+		return call(ctx, req.Args, s.logsOp)
 	}
 	return s.dispatchInstance(ctx, req)
 }
@@ -149,7 +158,7 @@ func (s *session) hello(ctx context.Context, a HelloArgs) (HelloResult, error) {
 	}
 	spec := a.App
 	if spec.Consul != nil {
-		c := spec.Consul.withDefaults(spec.Name)
+		c := spec.Consul.WithDefaults(spec.Name)
 		spec.Consul = &c
 	}
 	s.spec, s.ctrl, s.layout = &spec, a.Controller, layout{root: s.prefix.local(spec.Root)}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 func TestSwitch_SlotWritesEnvAndSymlinkAtomically(t *testing.T) {
@@ -105,9 +106,9 @@ func TestSlots_RestartAndHealthUseTheSlot(t *testing.T) {
 	_ = closed.Close()
 
 	h := newHost(t)
-	h.checks = []agent.CheckSpec{{HTTP: &agent.HTTPCheck{URL: "http://127.0.0.1:{port}/"}}}
+	h.checks = []appspec.Check{{HTTP: &appspec.HTTPCheck{URL: "http://127.0.0.1:{port}/"}}}
 	h.withSlots()
-	h.slots.Slots[0].Port, h.slots.Slots[1].Port = portOf(t, closed), port
+	h.slots.Instances[0].Port, h.slots.Instances[1].Port = portOf(t, closed), port
 	s := h.open(t)
 	ctx := context.Background()
 	stage(t, s.c, "1", "one")

@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/fleetdeploy/fleet/bundle"
 )
 
 // stageBegin answers whether the release is already installed, and if not
@@ -16,6 +18,9 @@ func (s *session) stageBegin(_ context.Context, a StageBeginArgs) (StageBeginRes
 	}
 	if a.Size <= 0 {
 		return StageBeginResult{}, errorf(CodeBadRequest, "stage: size %d: must be > 0", a.Size)
+	}
+	if err := bundle.Format(a.Format).Validate(); err != nil {
+		return StageBeginResult{}, errorf(CodeBadRequest, "stage: %w", err)
 	}
 	present, err := s.alreadyInstalled(a.Version, a.SHA256)
 	if err != nil || present {
@@ -28,7 +33,7 @@ func (s *session) stageBegin(_ context.Context, a StageBeginArgs) (StageBeginRes
 		return StageBeginResult{}, err
 	}
 	path := filepath.Join(s.layout.incoming(), a.Version+"."+randomSuffix()+partSuffix)
-	s.pending[path] = pendingUpload{version: a.Version, sha256: a.SHA256, size: a.Size}
+	s.pending[path] = pendingUpload{version: a.Version, sha256: a.SHA256, size: a.Size, format: bundle.Format(a.Format)}
 	return StageBeginResult{UploadPath: s.prefix.shown(path)}, nil
 }
 

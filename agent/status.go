@@ -46,7 +46,7 @@ func (s *session) status(ctx context.Context) (StatusResult, error) {
 		Units:    make([]UnitStatus, 0, len(s.spec.Units)),
 		Pending:  st.Pending,
 	}
-	if _, ok := s.spec.Slots.slot(st.Serving); ok {
+	if _, ok := s.spec.Slots.Lookup(st.Serving); ok {
 		res.Serving = st.Serving
 	}
 	if res.Lock, err = s.lockHolder(); err != nil {

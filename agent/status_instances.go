@@ -1,6 +1,10 @@
 package agent
 
-import "context"
+import (
+	"context"
+
+	"github.com/fleetdeploy/fleet/appspec"
+)
 
 // instances describes the host's instances: the single one without
 // slots, else one per slot. Unit and Consul state that cannot be read
@@ -9,7 +13,7 @@ func (s *session) instances(ctx context.Context) ([]InstanceStatus, error) {
 	slots := []string{""}
 	if s.spec.Slots != nil {
 		slots = slots[:0]
-		for _, sl := range s.spec.Slots.Slots {
+		for _, sl := range s.spec.Slots.Instances {
 			slots = append(slots, sl.Name)
 		}
 	}
@@ -49,7 +53,7 @@ func (s *session) consulStatus(ctx context.Context, is *InstanceStatus) {
 		return
 	}
 	is.Registered, is.Maintenance = st.Registered, st.Maintenance
-	is.ConsulVersion = st.Meta[metaVersion]
+	is.ConsulVersion = st.Meta[appspec.MetaVersion]
 	is.ChecksPassing = st.Registered && st.passing()
 	if st.Registered && st.Weights != NormalWeights {
 		is.Weight = st.Weights.Passing

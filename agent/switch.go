@@ -6,6 +6,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/fleetdeploy/fleet/bundle"
 )
 
 // switchOp points current (or a slot's current) at releases/<v>
@@ -67,7 +69,7 @@ func (s *session) switchTo(inst instance, from, v string, reject bool) (SwitchRe
 }
 
 // verifyRelease hashes releases/<v>/<binary> and compares it with
-// release.json.
+// release.json; a bundle's every file against its manifest.
 func (s *session) verifyRelease(v string) error {
 	m, err := s.layout.readRelease(v)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -75,6 +77,9 @@ func (s *session) verifyRelease(v string) error {
 	}
 	if err != nil {
 		return ioError("switch", err)
+	}
+	if m.Files != nil {
+		return s.verifyBundle(v, m)
 	}
 	sum, err := hashFile(s.layout.binary(v, s.spec.Binary))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -86,6 +91,20 @@ func (s *session) verifyRelease(v string) error {
 	if sum != m.SHA256 {
 		return errorf(CodeChecksumMismatch, "switch: release %s binary has sha256 %s, release.json says %s",
 			v, sum, m.SHA256)
+	}
+	return nil
+}
+
+// verifyBundle checks releases/<v> against its manifest: every file's
+// sha256, size and mode, every directory and symlink, nothing added.
+func (s *session) verifyBundle(v string, m releaseMeta) error {
+	err := bundle.Verify(s.layout.release(v), m.Files, releaseFile)
+	var bad *bundle.MismatchError
+	switch {
+	case errors.As(err, &bad):
+		return errorf(CodeChecksumMismatch, "switch: release %s changed since it was staged: %w", v, err)
+	case err != nil:
+		return ioError("switch", err)
 	}
 	return nil
 }

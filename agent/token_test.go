@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // syncBuffer is a log sink safe for the agent's goroutines.
@@ -82,7 +83,7 @@ func TestConsulToken_NeverLeaks(t *testing.T) {
 	record(s.c.Journal(ctx, agent.JournalArgs{}))
 	// A hello whose Consul spec is invalid is refused without echoing it.
 	bad := h.hello()
-	bad.App.Consul = &agent.ConsulSpec{Token: consulToken + " with a space"}
+	bad.App.Consul = &appspec.Consul{Token: consulToken + " with a space"}
 	record(h.start(t).c.Hello(ctx, bad))
 
 	if specs := h.registry.Specs(); len(specs) != 1 || specs[0].Token != consulToken {

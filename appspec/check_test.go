@@ -12,6 +12,8 @@ func TestHTTPURL(t *testing.T) {
 		{"ftp://x/", `must be an http:// or https:// URL, got "ftp://x/"`},
 		{"http:///x", "must name a host"},
 		{"http://:8080/", "must name a host"},
+		{"http://x:70000/", `port must be between 1 and 65535, got "http://x:70000/"`},
+		{"http://x:0/", "port must be between 1 and 65535"},
 		{"http://{port}/", `may use {port} for the port, not in the host, got "http://{port}/"`},
 		{"http://h{port}:1/", "may use {port} for the port, not in the host"},
 		{"http://x/\x00", "must be a URL"},

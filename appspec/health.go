@@ -47,3 +47,54 @@ func MinHealthyTime(minHealthy, deadline time.Duration) error {
 	}
 	return nil
 }
+
+// Health drives the health gate: every Interval all Checks run; the gate
+// passes once they have all passed continuously for MinHealthyTime, and
+// fails if that has not happened by Deadline after the op started.
+type Health struct {
+	MinHealthyTime Duration `json:"min_healthy_time"`
+	Deadline       Duration `json:"deadline"` // healthy_deadline in the inventory
+	Interval       Duration `json:"interval"`
+	Checks         []Check  `json:"checks"`
+}
+
+// Validate checks the gate's timing and every check. A spec without checks
+// is valid here; the health op refuses it (Spec.Gate).
+func (h Health) Validate() error {
+	if err := Positive(h.Interval.Std()); err != nil {
+		return fmt.Errorf("interval: %w", err)
+	}
+	if err := Positive(h.Deadline.Std()); err != nil {
+		return fmt.Errorf("deadline: %w", err)
+	}
+	if err := MinHealthyTime(h.MinHealthyTime.Std(), h.Deadline.Std()); err != nil {
+		return fmt.Errorf("min_healthy_time: %w", err)
+	}
+	for i, c := range h.Checks {
+		if err := c.Validate(); err != nil {
+			return fmt.Errorf("check %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// UsesPort reports whether a check of h needs the instance's port.
+func (h Health) UsesPort() bool {
+	for _, c := range h.Checks {
+		if c.usesPort() {
+			return true
+		}
+	}
+	return false
+}
+
+// ForPort returns h with PortPlaceholder replaced by port in every check.
+// h's own slices are never modified.
+func (h Health) ForPort(port int) Health {
+	out := h
+	out.Checks = make([]Check, len(h.Checks))
+	for i, c := range h.Checks {
+		out.Checks[i] = c.forPort(port)
+	}
+	return out
+}

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/inventory"
 )
 
@@ -38,7 +38,7 @@ type specField struct {
 	name string
 	good string                // a value both accept, for the base spec
 	yaml func(q string) string // the inventory's app section
-	set  func(*agent.AppSpec, string)
+	set  func(*appspec.Spec, string)
 }
 
 const specCheck = `health: {checks: [{systemd: {unit: hello.service}}]}`
@@ -47,55 +47,55 @@ var specFields = []specField{
 	{"name", "hello", func(q string) string {
 		return "{name: " + q + ", binary: hello, units: [hello.service], " + specCheck + "}"
 	},
-		func(s *agent.AppSpec, v string) { s.Name = v }},
+		func(s *appspec.Spec, v string) { s.Name = v }},
 	{"binary", "hello", func(q string) string { return "{name: hello, binary: " + q + ", " + specCheck + "}" },
-		func(s *agent.AppSpec, v string) { s.Binary = v }},
+		func(s *appspec.Spec, v string) { s.Binary = v }},
 	{"root", "/opt/hello", func(q string) string { return "{name: hello, root: " + q + ", " + specCheck + "}" },
-		func(s *agent.AppSpec, v string) { s.Root = v }},
+		func(s *appspec.Spec, v string) { s.Root = v }},
 	{"units", "hello.service", func(q string) string { return "{name: hello, units: [" + q + "], " + specCheck + "}" },
-		func(s *agent.AppSpec, v string) { s.Units = []string{v} }},
+		func(s *appspec.Spec, v string) { s.Units = []string{v} }},
 	{"systemd check", "hello.service", func(q string) string {
 		return "{name: hello, health: {checks: [{systemd: {unit: " + q + "}}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Health.Checks[0].Systemd.Unit = v }},
+	}, func(s *appspec.Spec, v string) { s.Health.Checks[0].Systemd.Unit = v }},
 	{"http check", "https://x/", func(q string) string {
 		return "{name: hello, health: {checks: [{http: {url: " + q + "}}]}, consul: {port: 8080, checks: [{tcp: 'h:1'}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Health.Checks[0].HTTP.URL = v }},
+	}, func(s *appspec.Spec, v string) { s.Health.Checks[0].HTTP.URL = v }},
 	{"tcp check", "127.0.0.1:8080", func(q string) string {
 		return "{name: hello, health: {checks: [{tcp: {address: " + q + "}}]}, consul: {port: 8080, checks: [{tcp: 'h:1'}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Health.Checks[0].TCP.Address = v }},
+	}, func(s *appspec.Spec, v string) { s.Health.Checks[0].TCP.Address = v }},
 	{"command check", "/bin/true", func(q string) string {
 		return "{name: hello, health: {checks: [{command: {argv: [" + q + "]}}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Health.Checks[0].Command.Argv = []string{v} }},
+	}, func(s *appspec.Spec, v string) { s.Health.Checks[0].Command.Argv = []string{v} }},
 	{"slot name", "blue", func(q string) string {
 		return "{name: hello, " + specCheck + ", slots: {unit: hello@.service, instances: [{name: " + q + ", port: 1}, {name: zz, port: 2}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Slots.Slots[0].Name = v }},
+	}, func(s *appspec.Spec, v string) { s.Slots.Instances[0].Name = v }},
 	{"slots unit", "hello@.service", func(q string) string {
 		return "{name: hello, " + specCheck + ", slots: {unit: " + q + ", instances: [{name: a, port: 1}, {name: b, port: 2}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Slots.Unit = v }},
+	}, func(s *appspec.Spec, v string) { s.Slots.Unit = v }},
 	{"consul service", "web", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, service: " + q + "}}"
-	}, func(s *agent.AppSpec, v string) { s.Consul.Service = v }},
+	}, func(s *appspec.Spec, v string) { s.Consul.Service = v }},
 	{"consul tag", "web", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, tags: [" + q + "]}}"
 	},
-		func(s *agent.AppSpec, v string) { s.Consul.Tags = []string{v} }},
+		func(s *appspec.Spec, v string) { s.Consul.Tags = []string{v} }},
 	{"consul meta key", "team", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, meta: {" + q + ": x}}}"
 	},
-		func(s *agent.AppSpec, v string) { s.Consul.Meta = map[string]string{v: "x"} }},
+		func(s *appspec.Spec, v string) { s.Consul.Meta = map[string]string{v: "x"} }},
 	{"consul meta value", "team", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, meta: {k: " + q + "}}}"
 	},
-		func(s *agent.AppSpec, v string) { s.Consul.Meta = map[string]string{"k": v} }},
+		func(s *appspec.Spec, v string) { s.Consul.Meta = map[string]string{"k": v} }},
 	{"consul token_file", "/etc/fleet/token", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, token_file: " + q + "}}"
-	}, func(s *agent.AppSpec, v string) { s.Consul.TokenFile = v }},
+	}, func(s *appspec.Spec, v string) { s.Consul.TokenFile = v }},
 	{"consul http check", "https://x/", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, checks: [{http: " + q + "}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Consul.Checks[0].HTTP = v }},
+	}, func(s *appspec.Spec, v string) { s.Consul.Checks[0].HTTP = v }},
 	{"consul tcp check", "127.0.0.1:8080", func(q string) string {
 		return "{name: hello, " + specCheck + ", consul: {port: 8080, checks: [{tcp: " + q + "}]}}"
-	}, func(s *agent.AppSpec, v string) { s.Consul.Checks[0].TCP = v }},
+	}, func(s *appspec.Spec, v string) { s.Consul.Checks[0].TCP = v }},
 }
 
 // parseApp parses an inventory with the given app section.
@@ -109,12 +109,14 @@ func parseApp(app string) (*inventory.Inventory, error) {
 // appspec's rules; this fails the day one side grows a rule of its own.
 func TestAppSpec_SameRulesAsTheAgent(t *testing.T) {
 	for _, f := range specFields {
-		base, err := parseApp(f.yaml(strconv.Quote(f.good)))
-		if err != nil {
-			t.Fatalf("%s: the base inventory: %v", f.name, err)
-		}
 		loaded := 0
 		for _, c := range specCandidates {
+			// Parsed afresh each time: the spec shares the inventory's
+			// checks, and f.set changes them.
+			base, err := parseApp(f.yaml(strconv.Quote(f.good)))
+			if err != nil {
+				t.Fatalf("%s: the base inventory: %v", f.name, err)
+			}
 			spec, err := appSpec(base.App)
 			if err != nil {
 				t.Fatalf("%s: the base spec: %v", f.name, err)
@@ -138,11 +140,11 @@ func TestAppSpec_SameRulesAsTheAgent(t *testing.T) {
 // TestAppSpec_ConsulAddress: the agent also takes http(s)://host:port;
 // the inventory only host:port. What the inventory takes, the agent does.
 func TestAppSpec_ConsulAddress(t *testing.T) {
-	base, err := parseApp("{name: hello, " + specCheck + ", consul: {port: 8080}}")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, c := range append(specCandidates, "http://127.0.0.1:8500", "https://consul.local:8501", "[::1]:8500") {
+		base, err := parseApp("{name: hello, " + specCheck + ", consul: {port: 8080}}")
+		if err != nil {
+			t.Fatal(err)
+		}
 		spec, err := appSpec(base.App)
 		if err != nil {
 			t.Fatal(err)

@@ -1,13 +1,11 @@
 package deploy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
+	"github.com/fleetdeploy/fleet/bundle"
 	"github.com/fleetdeploy/fleet/provenance"
 )
 
@@ -15,7 +13,7 @@ import (
 // with uncommitted changes, when Options.RefuseDirty asks for it.
 var ErrDirtyBuild = errors.New("dirty build")
 
-// Artifact is the release binary on the controller. Its checksum and
+// Artifact is the release on the controller: a binary or a bundle. Its checksum and
 // provenance are read once per rollout, not once per host.
 type Artifact struct {
 	Path    string
@@ -26,39 +24,46 @@ type Artifact struct {
 	// with WithRevision, the commit the user says it was built from.
 	// Every host's release.json records it.
 	Provenance provenance.Provenance
+	// Format is a bundle's (bundle.Tar for a directory, packed by
+	// bundle.Pack as it is sent); bundle.Binary for a bare binary.
+	Format bundle.Format
+	dir    bool
 }
 
 // OpenArtifact hashes the file at path and reads its Go build info (a
 // file that is not a Go binary is not an error: its Provenance says what
 // it is). An empty version is derived from the checksum so that the same
-// bytes always get the same version name.
+// bytes always get the same version name. A directory or a .tar, .tar.gz,
+// .tgz or .tar.zst archive is a bundle (OpenBundle), whose binary this
+// does not read.
 func OpenArtifact(path, version string) (Artifact, error) {
-	f, err := os.Open(path)
+	return OpenBundle(path, version, "")
+}
+
+// OpenBundle is OpenArtifact for an artifact that may be a bundle whose
+// executable is binary (app.binary): its build info is read from that
+// file inside the directory or archive, which must hold it.
+func OpenBundle(path, version, binary string) (Artifact, error) {
+	st, err := os.Stat(path)
 	if err != nil {
 		return Artifact{}, fmt.Errorf("artifact: %w", err)
 	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return Artifact{}, fmt.Errorf("artifact: %w", err)
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return Artifact{}, fmt.Errorf("artifact %s: not a regular file or a directory", path)
 	}
-	if !st.Mode().IsRegular() {
-		return Artifact{}, fmt.Errorf("artifact %s: not a regular file", path)
-	}
-	h := sha256.New()
-	n, err := io.Copy(h, f)
+	format := bundle.FormatOf(path, st.IsDir())
+	sum, n, err := digest(path, st.IsDir())
 	if err != nil {
 		return Artifact{}, fmt.Errorf("artifact %s: %w", path, err)
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
 	if version == "" {
 		version = "sha-" + sum[:12]
 	}
-	prov, err := provenance.Read(path)
+	prov, err := readProvenance(path, format, st.IsDir(), binary)
 	if err != nil {
 		return Artifact{}, fmt.Errorf("artifact %s: %w", path, err)
 	}
-	return Artifact{Path: path, SHA256: sum, Size: n, Version: version, Provenance: prov}, nil
+	return Artifact{Path: path, SHA256: sum, Size: n, Version: version, Provenance: prov, Format: format, dir: st.IsDir()}, nil
 }
 
 // WithRevision is a with the git commit it was built from given by the

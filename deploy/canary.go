@@ -71,7 +71,7 @@ func (t *target) bake(ctx context.Context, fc *fleetConn, canary []string, d tim
 }
 
 func (t *target) watch(ctx context.Context, fc *fleetConn, canary []string, d time.Duration) error {
-	every := max(t.inv.App.Health.Interval, time.Second)
+	every := max(t.inv.App.Health.Interval.Std(), time.Second)
 	tick := time.NewTicker(every)
 	defer tick.Stop()
 	deadline := time.NewTimer(d)

@@ -12,7 +12,7 @@ import (
 // Arrows counts what the leaves import too: analysis comes in through
 // inventory.
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "deploy", "agent", "analysis", "appspec", "changelog", "history", "inventory", "inventory/ansible",
+	depstest.Arrows(t, "deploy", "agent", "analysis", "appspec", "bundle", "changelog", "history", "inventory", "inventory/ansible",
 		"inventory/consulcatalog", "analysis/prometheus", "internal/semver", "plan", "provenance", "report", "transport")
 }
 

@@ -1,6 +1,10 @@
 package deploy
 
-import "time"
+import (
+	"time"
+
+	"github.com/fleetdeploy/fleet/provenance"
+)
 
 // Schema versions the events' JSON form (docs/events.md); bump it on an
 // incompatible change. Adding kinds or fields is not one.
@@ -15,7 +19,7 @@ type Kind string
 // within a run, rollout_id); docs/events.md is the contract.
 const (
 	KindRolloutStarted  Kind = "rollout_started"  // command, to, hosts, message, change_note, revision, dirty
-	KindPlan            Kind = "plan"             // hosts, waves, version_change, message
+	KindPlan            Kind = "plan"             // hosts, waves, version_change, message; fleet plan, rollback --dry-run: revision, dirty, provenance; fleet plan: estimate_ms, rollback_estimate_ms, warning
 	KindHostStep        Kind = "host_step"        // host, wave, step, slot, mode, from, to, total, passing, left_ms, message
 	KindUploadProgress  Kind = "upload_progress"  // host, from, to, bytes, total, rate
 	KindStaged          Kind = "staged"           // to, hosts, bytes, message
@@ -87,9 +91,19 @@ type Event struct {
 	Revision   string         `json:"revision,omitempty"`    // rollout_started: the artifact's commit, when known
 	Dirty      bool           `json:"dirty,omitempty"`       // rollout_started: built from a dirty tree
 	Commits    []EventCommit  `json:"commits,omitempty"`     // changelog: newest first, at most changelog.DefaultMax
+	// Provenance is, on fleet plan's plan event, the artifact's whole
+	// provenance (on rollback --dry-run's, the target release's, as the
+	// hosts recorded it); nil when nothing is known.
+	Provenance *provenance.Provenance `json:"provenance,omitempty"`
 	// VersionChange is plan and plan_summary's semantic version change:
 	// major, minor, patch, same, downgrade or not-semver.
 	VersionChange string `json:"version_change,omitempty"`
+	// EstimateMS and RollbackEstimateMS are, on fleet plan's plan event,
+	// how long the rollout and a full rollback take at least; Warning
+	// says the rollback takes longer than strategy.rollback.warn_after.
+	EstimateMS         *int64 `json:"estimate_ms,omitempty"`
+	RollbackEstimateMS *int64 `json:"rollback_estimate_ms,omitempty"`
+	Warning            string `json:"warning,omitempty"`
 }
 
 // EventCommit is one commit of a changelog event, its text cleaned for a

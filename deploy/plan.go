@@ -7,9 +7,10 @@ import (
 	"strings"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/changelog"
-	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // PlanReport is what a rollout of an artifact would do, read from the
@@ -20,13 +21,15 @@ type PlanReport struct {
 	// Uploads is what the rollout would send each host of the plan.
 	Uploads map[string]HostUpload
 	// Consul is the app's Consul settings (the drain); nil without.
-	Consul *inventory.Consul
+	Consul *appspec.Consul
 	// Gray is a gray release's steps as the rollout would carry them out
 	// (strategy.steps); nil without.
 	Gray []GrayStep
 	// Changelog is what the rollout changes, commit by commit, per
 	// revision the changing hosts run (Options.RepoDir); nil without.
 	Changelog []changelog.Log
+	// Estimate is how long the rollout and a full rollback take at least.
+	Estimate PlanEstimate
 }
 
 // HostUpload is what a rollout would send one host.
@@ -62,8 +65,32 @@ func Plan(ctx context.Context, o Options) (PlanReport, error) {
 	if err != nil {
 		return PlanReport{}, err
 	}
+	gray := g.plan()
 	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul,
-		Gray: g.plan(), Changelog: logs}, nil
+		Gray: gray, Changelog: logs, Estimate: estimate(p, t.inv, gray)}, nil
+}
+
+// Events is the report for machines (fleet plan -o json): plan, carrying
+// the artifact's provenance and the estimates, then PlanEvents, the gray release's steps and
+// the changelog.
+func (r PlanReport) Events() []Event {
+	ev := withProvenance(PlanEvent(r.Plan, r.Consul, ""), r.Artifact.provenanceOf())
+	ev.EstimateMS, ev.RollbackEstimateMS = estimateMS(r.Estimate.Rollout), estimateMS(r.Estimate.Rollback)
+	ev.Warning = r.Estimate.Warning
+	evs := []Event{ev}
+	evs = append(evs, PlanEvents(r.Plan, r.Uploads, r.Consul)...)
+	evs = append(evs, GrayStepEvents(r.Gray)...)
+	return append(evs, ChangelogEvents(r.Changelog)...)
+}
+
+// withProvenance is a plan event that also says what the release it
+// goes to is: its commit, whether its tree was dirty, and the whole
+// provenance; ev unchanged when p is nil.
+func withProvenance(ev Event, p *provenance.Provenance) Event {
+	if p != nil {
+		ev.Revision, ev.Dirty, ev.Provenance = p.Revision(), p.Dirty(), p
+	}
+	return ev
 }
 
 // Conflicts is why a rollout of the plan would be refused: the hosts that
@@ -134,7 +161,7 @@ func planTotals(p plan.Plan, uploads map[string]HostUpload) (counts map[string]i
 // PlanEvents is a plan for machines: plan_wave, plan_host, then
 // plan_summary. uploads may be nil (a rollback uploads nothing); consul is
 // the app's Consul settings, nil without Consul.
-func PlanEvents(p plan.Plan, uploads map[string]HostUpload, consul *inventory.Consul) []Event {
+func PlanEvents(p plan.Plan, uploads map[string]HostUpload, consul *appspec.Consul) []Event {
 	var evs []Event
 	for i, w := range p.Waves {
 		ev := Event{Kind: KindPlanWave, Wave: i + 1, Waves: len(p.Waves), Hosts: len(w), Message: strings.Join(w, " ")}

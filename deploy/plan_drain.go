@@ -3,7 +3,7 @@ package deploy
 import (
 	"time"
 
-	"github.com/fleetdeploy/fleet/inventory"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -21,27 +21,28 @@ func drainText(d time.Duration) string {
 
 // DrainNote ends a plan's limits line: ", drain 5s (lb_refresh 2s)",
 // ", drain 0s (none)", or nothing without Consul.
-func DrainNote(c *inventory.Consul) string {
+func DrainNote(c *appspec.Consul) string {
 	switch {
 	case c == nil:
 		return ""
 	case c.LBRefresh > 0:
-		return ", drain " + drainText(c.Drain) + " (lb_refresh " + c.LBRefresh.String() + ")"
+		return ", drain " + drainText(c.Drain.Std()) + " (lb_refresh " + c.LBRefresh.String() + ")"
 	}
-	return ", drain " + drainText(c.Drain)
+	return ", drain " + drainText(c.Drain.Std())
 }
 
 // hostDrain is the drain of one host of the plan, nil when it has none:
 // no Consul, or the host does not change.
-func hostDrain(c *inventory.Consul, hp plan.HostPlan) *time.Duration {
+func hostDrain(c *appspec.Consul, hp plan.HostPlan) *time.Duration {
 	if c == nil || hp.Action != plan.ActionUpdate {
 		return nil
 	}
-	return &c.Drain
+	d := c.Drain.Std()
+	return &d
 }
 
 // DrainCell is a host's DRAIN column: "-" when it has none.
-func DrainCell(c *inventory.Consul, hp plan.HostPlan) string {
+func DrainCell(c *appspec.Consul, hp plan.HostPlan) string {
 	if d := hostDrain(c, hp); d != nil {
 		return drainText(*d)
 	}
@@ -50,7 +51,7 @@ func DrainCell(c *inventory.Consul, hp plan.HostPlan) string {
 
 // drainMS is a host's drain_ms field: absent when it has none, 0 for
 // drain 0s.
-func drainMS(c *inventory.Consul, hp plan.HostPlan) *int64 {
+func drainMS(c *appspec.Consul, hp plan.HostPlan) *int64 {
 	if d := hostDrain(c, hp); d != nil {
 		ms := d.Milliseconds()
 		return &ms

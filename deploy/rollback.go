@@ -7,12 +7,16 @@ import (
 	"slices"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
+	"github.com/fleetdeploy/fleet/changelog"
 	"github.com/fleetdeploy/fleet/plan"
+	"github.com/fleetdeploy/fleet/provenance"
 )
 
 // Rollback returns the selected hosts to one version, o.To or else what
 // they ran before the last rollout (read from their journals), with
-// o.Strategy's limits and gates; every host must already hold it. A
+// o.Strategy's limits and gates (its window strategy.rollback.max_unavailable
+// when the inventory sets it: rollbackStrategy); every host must already hold it. A
 // rollback that fails is not rolled back again (o.Strategy.AutoRollback
 // is ignored): that would pick a target nobody chose. Errors and the
 // Record are as Rollout's.
@@ -20,25 +24,23 @@ func Rollback(ctx context.Context, o Options) (Record, error) {
 	t := newTarget(o)
 	id := newRolloutID()
 	t.begin("rollback", id, o.To)
-	s := o.Strategy
-	s.AutoRollback = false
-	fc, p, why, err := t.planRollback(ctx, id, true, s, o.To)
+	s, err := rollbackStrategy(o)
+	if err != nil {
+		return *t.rec, err
+	}
+	fc, rp, err := t.planRollback(ctx, id, true, s, o.To)
 	defer fc.Close()
 	if err != nil {
 		return *t.rec, err
 	}
+	p := rp.Plan
 	to := p.Hosts[0].To
-	t.rec.Version, t.rec.Plan = to, &p
-	var rev string
-	var dirty bool
-	if p := t.rec.Provenance; p != nil {
-		rev, dirty = p.Revision(), p.Dirty()
-	}
+	t.rec.Version, t.rec.Plan, t.rec.Provenance = to, &p, rp.Provenance
 	t.out.emit(Event{Kind: KindRolloutStarted, Command: "rollback", To: to, Hosts: len(t.hosts), ChangeNote: t.changeNote,
-		Revision: rev, Dirty: dirty,
-		Message: fmt.Sprintf("rollback %s to %s (%s): %d to change, maxUnavailable=%d", id, to, why, p.Changes(), p.Window)})
+		Revision: revisionOf(rp.Provenance), Dirty: rp.Provenance != nil && rp.Provenance.Dirty(),
+		Message: fmt.Sprintf("rollback %s to %s (%s): %d to change, maxUnavailable=%d", id, to, rp.Why, p.Changes(), p.Window)})
 	t.emitPlan(p, "")
-	t.emitChangelog(t.rec.Changelog)
+	t.emitChangelog(rp.Changelog)
 	if err := t.ask(p, "rollback"); err != nil {
 		return *t.rec, err
 	}
@@ -60,48 +62,89 @@ type RollbackPlan struct {
 	// Why says where the target came from: "--to", or the rollout it
 	// undoes.
 	Why string
+	// Provenance is the target release's, as the hosts recorded it; nil
+	// when unknown.
+	Provenance *provenance.Provenance
+	// Changelog is what the rollback removes, commit by commit, per
+	// revision the changing hosts run (Options.RepoDir); nil without.
+	Changelog []changelog.Log
+}
+
+// Events is the dry run for machines: plan (naming the target and where
+// it came from, with its provenance), PlanEvents (nothing to upload) and
+// the changelog. consul is the app's Consul settings, nil without.
+func (rp RollbackPlan) Events(consul *appspec.Consul) []Event {
+	p := rp.Plan
+	ev := PlanEvent(p, consul, ", rollback to "+p.Hosts[0].To+" ("+rp.Why+")")
+	evs := append([]Event{withProvenance(ev, rp.Provenance)}, PlanEvents(p, nil, consul)...)
+	return append(evs, ChangelogEvents(rp.Changelog)...)
 }
 
 // PlanRollback is Rollback's dry run.
 func PlanRollback(ctx context.Context, o Options) (RollbackPlan, error) {
 	t := newTarget(o)
-	s := o.Strategy
-	s.AutoRollback = false
-	fc, p, why, err := t.planRollback(ctx, "", false, s, o.To)
+	s, err := rollbackStrategy(o)
+	if err != nil {
+		return RollbackPlan{}, err
+	}
+	fc, rp, err := t.planRollback(ctx, "", false, s, o.To)
 	defer fc.Close()
 	if err != nil {
 		return RollbackPlan{}, err
 	}
-	return RollbackPlan{Plan: p, Why: why}, nil
+	return rp, nil
 }
 
 // planRollback connects to every host (locking them when lock is set),
-// asks what each runs, decides the one target and computes the waves; it
-// also says where the target came from. The connection is the caller's to
-// close, whatever the error.
-func (t *target) planRollback(ctx context.Context, id string, lock bool, s plan.Strategy, to string) (*fleetConn, plan.Plan, string, error) {
+// asks what each runs, decides the one target and computes the waves,
+// and reads what the target is and which commits going back removes. The
+// connection is the caller's to close, whatever the error.
+func (t *target) planRollback(ctx context.Context, id string, lock bool, s plan.Strategy, to string) (*fleetConn, RollbackPlan, error) {
 	fc, err := t.connect(ctx, id, lock)
 	if err != nil {
-		return fc, plan.Plan{}, "", err
+		return fc, RollbackPlan{}, err
 	}
-	targets, why, err := t.rollbackTargets(ctx, fc, to)
+	targets, seen, why, err := t.rollbackTargets(ctx, fc, to)
 	if err != nil {
-		return fc, plan.Plan{}, "", err
+		return fc, RollbackPlan{}, err
 	}
 	p, err := plan.Compute(plan.KindRollback, targets, s)
 	if err != nil {
-		return fc, p, "", fmt.Errorf("plan: %w", err)
+		return fc, RollbackPlan{}, fmt.Errorf("plan: %w", err)
 	}
-	return fc, p, why, nil
+	rp := RollbackPlan{Plan: p, Why: why, Provenance: t.heldProvenance(seen, p.Hosts[0].To)}
+	if rp.Changelog, err = t.changelogs(ctx, seen, rp.Plan.Hosts[0].To, revisionOf(rp.Provenance)); err != nil {
+		return fc, RollbackPlan{}, err
+	}
+	return fc, rp, nil
+}
+
+// heldProvenance is the provenance of release version as the first
+// selected host that holds it with one recorded it; nil when none did.
+func (t *target) heldProvenance(seen map[string]agent.StatusResult, version string) *provenance.Provenance {
+	for _, h := range t.hosts {
+		if p := releaseProvenance(seen[h.Name], version); p != nil {
+			return p
+		}
+	}
+	return nil
+}
+
+// revisionOf is p's revision, "" when p is nil.
+func revisionOf(p *provenance.Provenance) string {
+	if p == nil {
+		return ""
+	}
+	return p.Revision()
 }
 
 // rollbackTargets decides every host's target before anything changes:
 // one version for all the selected hosts, --to or else what they ran
 // before the last rollout (journalTarget), and every host must hold it.
 // A host already on it whose last switch there has no verdict (an
-// interrupted gate) is stepped again. It also says where the target came
-// from.
-func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) ([]plan.Target, string, error) {
+// interrupted gate) is stepped again. It also returns what each host
+// said and where the target came from.
+func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) ([]plan.Target, map[string]agent.StatusResult, string, error) {
 	seen := make(map[string]agent.StatusResult, len(t.hosts))
 	slots := make(map[string]plan.Slots, len(t.hosts))
 	surge := make(map[string]bool, len(t.hosts))
@@ -121,13 +164,13 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 		slots[h.Name], surge[h.Name] = t.learn(hs, st)
 	}
 	if len(errs) > 0 {
-		return nil, "", fmt.Errorf("rollback refused, nothing changed: %w", errors.Join(errs...))
+		return nil, nil, "", fmt.Errorf("rollback refused, nothing changed: %w", errors.Join(errs...))
 	}
 	why := "--to"
 	if to == "" {
 		var err error
 		if to, why, err = t.journalTarget(ctx, fc, seen); err != nil {
-			return nil, "", fmt.Errorf("rollback refused, nothing changed: %w", err)
+			return nil, nil, "", fmt.Errorf("rollback refused, nothing changed: %w", err)
 		}
 	}
 	targets := make([]plan.Target, 0, len(t.hosts))
@@ -140,26 +183,9 @@ func (t *target) rollbackTargets(ctx context.Context, fc *fleetConn, to string) 
 			Unsettled: unsettled(st, to)})
 	}
 	if len(errs) > 0 {
-		return nil, "", fmt.Errorf("rollback to %s refused, nothing changed: %w", to, errors.Join(errs...))
+		return nil, nil, "", fmt.Errorf("rollback to %s refused, nothing changed: %w", to, errors.Join(errs...))
 	}
-	for _, h := range t.hosts {
-		if p := releaseProvenance(seen[h.Name], to); p != nil && t.rec != nil {
-			t.rec.Provenance = p // what the run returns the hosts to
-			break
-		}
-	}
-	if t.rec != nil { // a run, not the dry run: what it removes
-		var rev string
-		if p := t.rec.Provenance; p != nil {
-			rev = p.Revision()
-		}
-		logs, err := t.changelogs(ctx, seen, to, rev)
-		if err != nil {
-			return nil, "", err
-		}
-		t.rec.Changelog = logs
-	}
-	return targets, why, nil
+	return targets, seen, why, nil
 }
 
 func hasRelease(st agent.StatusResult, version string) bool {

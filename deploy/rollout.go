@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -147,7 +148,7 @@ func (t *target) emitPlan(p plan.Plan, note string) {
 // PlanEvent is the plan event of a run, or of a rollback's dry run:
 // counts, limits and the drain; note ends its message. consul is the
 // app's Consul settings, nil without Consul.
-func PlanEvent(p plan.Plan, consul *inventory.Consul, note string) Event {
+func PlanEvent(p plan.Plan, consul *appspec.Consul, note string) Event {
 	return Event{Kind: KindPlan, Hosts: p.Changes(), Waves: len(p.Waves), VersionChange: string(VersionChange(p)),
 		Message: fmt.Sprintf("%d to change, %d unchanged, maxUnavailable=%d, maxSurge=%d, canary %d, failure budget %d%s%s",
 			p.Changes(), len(p.Hosts)-p.Changes(), p.Window, p.SurgeWindow, len(p.Canary), p.Budget,
@@ -193,6 +194,11 @@ func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy
 	}
 	if len(errs) > 0 {
 		return plan.Plan{}, nil, errors.Join(errs...)
+	}
+	// The automatic rollback goes with the rollback's window.
+	s, err := withRollbackWindow(s, t.inv)
+	if err != nil {
+		return plan.Plan{}, nil, err
 	}
 	p, err := plan.Compute(plan.KindRollout, targets, s)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/transport"
 )
@@ -60,7 +61,7 @@ func (s *hostSession) learn(st agent.StatusResult) {
 
 // sessionOptions are the parts of a session that come from the command line.
 type sessionOptions struct {
-	app         agent.AppSpec
+	app         appspec.Spec
 	agentBinary string // --agent-binary override
 	identity    agent.Holder
 	lock        bool
@@ -100,7 +101,7 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 	go s.drainStderr(proc.Stderr)
 	s.agent = agent.NewClient(proc.Stdin, proc.Stdout)
 	hello, err := s.agent.Hello(ctx, agent.HelloArgs{App: o.app, Controller: o.identity,
-		IdleTimeout: agent.Duration(agentIdleTimeout(s.host.SSH.Keepalive))})
+		IdleTimeout: appspec.Duration(agentIdleTimeout(s.host.SSH.Keepalive))})
 	if err != nil {
 		return fmt.Errorf("%w%s", err, s.stderr.suffix()) // err names the op
 	}

@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/consul/api"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/inventory/ansible"

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 
 	"github.com/fleetdeploy/fleet/agent"
 )
@@ -25,7 +24,7 @@ func stage(ctx context.Context, s *hostSession, a Artifact, out *emitter) (int64
 // for an upload path; the agent checks the version, the checksum and the
 // free space before it hands one out.
 func beginStage(ctx context.Context, s *hostSession, a Artifact, out *emitter) (agent.StageBeginResult, error) {
-	begin, err := s.agent.StageBegin(ctx, agent.StageBeginArgs{Version: a.Version, SHA256: a.SHA256, Size: a.Size})
+	begin, err := s.agent.StageBegin(ctx, agent.StageBeginArgs{Version: a.Version, SHA256: a.SHA256, Size: a.Size, Format: string(a.Format)})
 	if errors.Is(err, agent.CodeVersionConflict) {
 		// The agent's message names both checksums; say what to do.
 		return begin, fmt.Errorf("%w (a version names one artifact for good: give this build another version)", err)
@@ -43,7 +42,7 @@ func beginStage(ctx context.Context, s *hostSession, a Artifact, out *emitter) (
 // verify and install it.
 func upload(ctx context.Context, s *hostSession, a Artifact, begin agent.StageBeginResult, out *emitter) (int64, error) {
 	out.emit(Event{Kind: KindHostStep, Host: s.host.Name, Step: "upload", From: s.current, To: a.Version, Total: a.Size, Message: fmt.Sprintf("%d bytes", a.Size)})
-	f, err := os.Open(a.Path)
+	f, err := a.open()
 	if err != nil {
 		return 0, fmt.Errorf("artifact: %w", err)
 	}

@@ -82,6 +82,7 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 	deps := agent.Deps{
 		Units:        slowUnits{Units: h.units, latency: h.opts.RestartLatency},
 		Journal:      h.journal,
+		Logs:         h.journal,
 		Logger:       slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})),
 		Hostname:     h.name,
 		Arch:         "amd64",

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/hostsim"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/transport"
@@ -130,7 +131,7 @@ func installAgent(t *testing.T, c *transport.Client, bin []byte) {
 	}
 }
 
-func rollout(t *testing.T, c *transport.Client, spec agent.AppSpec, agentSum, version string, release []byte) {
+func rollout(t *testing.T, c *transport.Client, spec appspec.Spec, agentSum, version string, release []byte) {
 	t.Helper()
 	ctx := t.Context()
 	proc, err := c.Start(ctx, startCmd(agentSum))
@@ -176,20 +177,15 @@ func rollout(t *testing.T, c *transport.Client, spec agent.AppSpec, agentSum, ve
 	step("health", err)
 }
 
-func appSpec(a inventory.App) agent.AppSpec {
-	var checks []agent.CheckSpec
+// appSpec is the inventory's spec without Consul and slots, its checks
+// reduced to the HTTP check's URL and body.
+func appSpec(a inventory.App) appspec.Spec {
+	spec := a.Spec
+	spec.Consul, spec.Slots, spec.Health.Checks = nil, nil, nil
 	for _, c := range a.Health.Checks {
-		checks = append(checks, agent.CheckSpec{HTTP: &agent.HTTPCheck{URL: c.HTTP.URL, Body: c.HTTP.Body}})
+		spec.Health.Checks = append(spec.Health.Checks, appspec.Check{HTTP: &appspec.HTTPCheck{URL: c.HTTP.URL, Body: c.HTTP.Body}})
 	}
-	return agent.AppSpec{
-		Name: a.Name, Root: a.Root, Binary: a.Binary, Units: a.Units, Keep: a.Keep,
-		Health: agent.HealthSpec{
-			MinHealthyTime: agent.Duration(a.Health.MinHealthyTime),
-			Deadline:       agent.Duration(a.Health.HealthyDeadline),
-			Interval:       agent.Duration(a.Health.Interval),
-			Checks:         checks,
-		},
-	}
+	return spec
 }
 
 func exitCode(err error) int {
@@ -269,8 +265,8 @@ func probe(ctx context.Context, t *testing.T, f *hostsim.Fleet) agent.CheckResul
 	ac := agent.NewClient(proc.Stdin, proc.Stdout)
 	defer ac.Close()
 	spec := appSpec(inv.App)
-	spec.Health.MinHealthyTime = agent.Duration(50 * time.Millisecond)
-	spec.Health.Deadline = agent.Duration(150 * time.Millisecond)
+	spec.Health.MinHealthyTime = appspec.Duration(50 * time.Millisecond)
+	spec.Health.Deadline = appspec.Duration(150 * time.Millisecond)
 	if _, err := ac.Hello(ctx, agent.HelloArgs{App: spec, Controller: agent.Holder{User: "u", Machine: "m", PID: 1, Command: "c"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -196,7 +196,7 @@ func TestWriteInventory_GateOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := inv.App.Health
-	if h.MinHealthyTime != 0 || h.Interval != 100*time.Millisecond || h.Checks[0].HTTP.Timeout != 2*time.Second {
+	if h.MinHealthyTime != 0 || h.Interval.Std() != 100*time.Millisecond || h.Checks[0].HTTP.Timeout.Std() != 2*time.Second {
 		t.Errorf("gate: min %s, interval %s, check timeout %s; want 0s, 100ms, 2s (latency + 1s)",
 			h.MinHealthyTime, h.Interval, h.Checks[0].HTTP.Timeout)
 	}

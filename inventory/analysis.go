@@ -7,7 +7,7 @@ import (
 
 	"github.com/fleetdeploy/fleet/analysis"
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Analysis is app.analysis: the Prometheus that judges a gray release,

@@ -2,19 +2,16 @@ package inventory
 
 import (
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
-// App is what gets deployed and how it is judged healthy.
+// App is what gets deployed and how it is judged healthy: the app spec
+// the agent gets in hello, decoded field by field with its defaults
+// (binary: the name; root: /opt/<name>; units: [<name>.service]; keep:
+// 5; health and consul: see there), and what only the controller uses.
+// Parse refuses a health gate that could never fail (Spec.Gate).
 type App struct {
-	Name   string
-	Binary string   // file name inside releases/<version>/; default Name
-	Root   string   // absolute and clean; default /opt/<Name>
-	Units  []string // systemd units restarted on switch; default [<Name>.service]
-	Keep   int      // releases kept per host; default 5, at least appspec.MinKeep
-	Health Health
-	Consul *Consul // nil: fleet does not touch Consul
-	Slots  *Slots  // nil: one instance per host, run by Units
+	appspec.Spec
 	// Analysis is where Prometheus is and the analyses strategy.steps
 	// run; nil when the file has none.
 	Analysis *Analysis
@@ -22,13 +19,13 @@ type App struct {
 
 const defaultKeep = 5
 
-var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots", "analysis"}
+var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots", "analysis", "shared", "env_file", "max_unpacked_mib"}
 
 // app decodes the app section; parent locates errors when it is missing.
 // It also returns what app.slots asks of the host entries.
 func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 	f := d.fields(n, a, appFields...)
-	app := App{Keep: defaultKeep}
+	app := App{Spec: appspec.Spec{Keep: defaultKeep}}
 	name := optional(d, f, "name", a, d.str, appspec.Name)
 	if _, ok := f["name"]; !ok {
 		d.errorf(orAt(n, parent), a.key("name"), "is required")
@@ -50,6 +47,7 @@ func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 			app.Units = units
 		}
 	}
+	d.files(f, a, &app)
 	if an, ok := f["analysis"]; ok {
 		app.Analysis = d.analysisBlock(an, a.key("analysis"))
 	}
@@ -86,11 +84,7 @@ func (d *decoder) nameDefaults(f map[string]*yaml.Node, a at, app App) {
 // rollout would pass any release, and a host whose agent then refuses to
 // judge it would be left switched.
 func (d *decoder) gate(f map[string]*yaml.Node, parent *yaml.Node, a at, app App) {
-	consulGate, consulChecks := false, 0
-	if app.Consul != nil {
-		consulGate, consulChecks = app.Consul.Gate, len(app.Consul.Checks)
-	}
-	err := appspec.Gate(len(app.Health.Checks), consulGate, consulChecks)
+	err := app.Gate()
 	if err == nil {
 		return
 	}
@@ -104,7 +98,7 @@ func (d *decoder) deregisterAfter(n *yaml.Node, a at, app App) {
 	if app.Consul == nil {
 		return
 	}
-	if err := appspec.DeregisterAfter(app.Consul.DeregisterCriticalAfter, app.Health.HealthyDeadline); err != nil {
+	if err := appspec.DeregisterAfter(app.Consul.DeregisterCriticalAfter.Std(), app.Health.Deadline.Std()); err != nil {
 		d.invalid(Deref(lookup(n, "deregister_critical_after")), a.key("deregister_critical_after"), err)
 	}
 }

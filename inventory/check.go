@@ -5,45 +5,10 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
-// Check is one health check. Exactly one field is set.
-type Check struct {
-	HTTP    *HTTPCheck
-	TCP     *TCPCheck
-	Command *CommandCheck
-	Systemd *SystemdCheck
-}
-
-// HTTPCheck passes when GET URL answers Status and, if Body is set, the
-// response body contains Body.
-type HTTPCheck struct {
-	URL     string // http or https; may hold appspec.PortPlaceholder
-	Status  int    // default 200
-	Body    string
-	Timeout time.Duration // default 2s
-}
-
-// TCPCheck passes when a TCP connection to Address opens.
-type TCPCheck struct {
-	Address string        // host:port; the port may be appspec.PortPlaceholder
-	Timeout time.Duration // default 2s
-}
-
-// CommandCheck passes when Argv exits 0. It is exec'd directly, never
-// through a shell, so Argv[0] is an absolute path.
-type CommandCheck struct {
-	Argv    []string
-	Timeout time.Duration // default 5s
-}
-
-// SystemdCheck passes when Unit's ActiveState is State.
-type SystemdCheck struct {
-	Unit  string
-	State string // default "active"
-}
-
+// The defaults of a check's optional fields.
 const (
 	defaultHTTPStatus     = 200
 	defaultHTTPTimeout    = 2 * time.Second
@@ -55,7 +20,7 @@ const (
 // checkKinds is the order kinds are tried and listed in messages.
 var checkKinds = []string{"http", "tcp", "command", "systemd"}
 
-func (d *decoder) check(n *yaml.Node, a at) (Check, bool) {
+func (d *decoder) check(n *yaml.Node, a at) (appspec.Check, bool) {
 	f := d.fields(n, a, checkKinds...)
 	var kinds []string
 	for _, k := range checkKinds {
@@ -66,7 +31,7 @@ func (d *decoder) check(n *yaml.Node, a at) (Check, bool) {
 	switch len(kinds) {
 	case 0:
 		d.errorf(Deref(n), a, "must set exactly one of %s", strings.Join(checkKinds, ", "))
-		return Check{}, false
+		return appspec.Check{}, false
 	case 1:
 	default:
 		d.errorf(Deref(n), a, "sets %s; a check has exactly one kind", strings.Join(kinds, " and "))
@@ -74,7 +39,7 @@ func (d *decoder) check(n *yaml.Node, a at) (Check, bool) {
 	before := len(d.errs)
 	// Decode every kind present, even when there are two, so the problems
 	// inside each are reported in the same pass.
-	var c Check
+	var c appspec.Check
 	if v, ok := f["http"]; ok {
 		c.HTTP = d.httpCheck(v, a.key("http"))
 	}
@@ -90,9 +55,9 @@ func (d *decoder) check(n *yaml.Node, a at) (Check, bool) {
 	return c, len(kinds) == 1 && len(d.errs) == before
 }
 
-func (d *decoder) httpCheck(n *yaml.Node, a at) *HTTPCheck {
+func (d *decoder) httpCheck(n *yaml.Node, a at) *appspec.HTTPCheck {
 	f := d.fields(n, a, "url", "status", "body", "timeout")
-	c := &HTTPCheck{Status: defaultHTTPStatus, Timeout: defaultHTTPTimeout}
+	c := &appspec.HTTPCheck{Status: defaultHTTPStatus, Timeout: appspec.Duration(defaultHTTPTimeout)}
 	setIf(&c.URL, optional(d, f, "url", a, d.str, appspec.HTTPURL))
 	if _, ok := f["url"]; !ok {
 		d.errorf(Deref(n), a.key("url"), "is required")
@@ -100,25 +65,25 @@ func (d *decoder) httpCheck(n *yaml.Node, a at) *HTTPCheck {
 	d.portUsed(f["url"], a.key("url"), c.URL)
 	setIf(&c.Status, optional(d, f, "status", a, d.integer, appspec.HTTPStatus))
 	setIf(&c.Body, optional(d, f, "body", a, d.str, appspec.Text))
-	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
+	setDurationIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
 	return c
 }
 
-func (d *decoder) tcpCheck(n *yaml.Node, a at) *TCPCheck {
+func (d *decoder) tcpCheck(n *yaml.Node, a at) *appspec.TCPCheck {
 	f := d.fields(n, a, "address", "timeout")
-	c := &TCPCheck{Timeout: defaultTCPTimeout}
+	c := &appspec.TCPCheck{Timeout: appspec.Duration(defaultTCPTimeout)}
 	setIf(&c.Address, optional(d, f, "address", a, d.str, appspec.CheckAddress))
 	if _, ok := f["address"]; !ok {
 		d.errorf(Deref(n), a.key("address"), "is required")
 	}
 	d.portUsed(f["address"], a.key("address"), c.Address)
-	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
+	setDurationIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
 	return c
 }
 
-func (d *decoder) commandCheck(n *yaml.Node, a at) *CommandCheck {
+func (d *decoder) commandCheck(n *yaml.Node, a at) *appspec.CommandCheck {
 	f := d.fields(n, a, "argv", "timeout")
-	c := &CommandCheck{Timeout: defaultCommandTimeout}
+	c := &appspec.CommandCheck{Timeout: appspec.Duration(defaultCommandTimeout)}
 	argvAt := a.key("argv")
 	items := d.seq(f["argv"], argvAt)
 	if len(items) == 0 {
@@ -134,13 +99,13 @@ func (d *decoder) commandCheck(n *yaml.Node, a at) *CommandCheck {
 		}
 		c.Argv = append(c.Argv, arg)
 	}
-	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
+	setDurationIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
 	return c
 }
 
-func (d *decoder) systemdCheck(n *yaml.Node, a at) *SystemdCheck {
+func (d *decoder) systemdCheck(n *yaml.Node, a at) *appspec.SystemdCheck {
 	f := d.fields(n, a, "unit", "state")
-	c := &SystemdCheck{State: defaultUnitState}
+	c := &appspec.SystemdCheck{State: defaultUnitState}
 	setIf(&c.Unit, optional(d, f, "unit", a, d.str, appspec.Unit))
 	if _, ok := f["unit"]; !ok {
 		d.errorf(Deref(n), a.key("unit"), "is required")

@@ -6,42 +6,13 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
-// Consul is how fleet registers the app's instances with the Consul agent
-// on each host, drains them before a restart and, with Gate, waits for
-// their Consul checks. A nil *Consul means fleet leaves Consul alone.
-type Consul struct {
-	Service   string // service name; default App.Name
-	Address   string // the host's local agent, host:port as seen on the host; default 127.0.0.1:8500
-	TokenEnv  string // environment variable on the controller holding the ACL token; optional
-	TokenFile string // absolute path on the host of a file holding the ACL token; optional
-	// Port is the instance port on hosts without slots. It is required
-	// unless app.slots is set, and may still be 0 when every host runs slots.
-	Port                    int
-	Tags                    []string
-	Meta                    map[string]string // never nil; never version, sha256 or fleet_rollout, which fleet sets
-	Drain                   time.Duration     // time in maintenance before the instance is stopped; default 5s
-	LBRefresh               time.Duration     // the load balancer's worst-case time to drop a critical instance; 0: not given
-	Gate                    bool              // the health gate also waits for the instance's Consul checks; default true
-	DeregisterCriticalAfter time.Duration     // 0: never; else at least 1m and app.health.healthy_deadline
-	Checks                  []ConsulCheck
-}
-
-// ConsulCheck is one check registered with the service. Exactly one of
-// HTTP and TCP is set; either may hold appspec.PortPlaceholder.
-type ConsulCheck struct {
-	HTTP     string        // URL Consul GETs
-	TCP      string        // host:port Consul connects to
-	Interval time.Duration // default 1s, at least 1s
-	Timeout  time.Duration // default 1s
-}
-
+// app.consul's defaults (address: appspec.DefaultConsulAddress).
 const (
-	defaultConsulAddress = "127.0.0.1:8500"
-	defaultDrain         = 5 * time.Second
-	defaultConsulCheck   = time.Second
+	defaultDrain       = 5 * time.Second
+	defaultConsulCheck = time.Second
 	// minConsulInterval is Consul's own floor: it silently raises shorter
 	// intervals, so a shorter setting would lie.
 	minConsulInterval = time.Second
@@ -57,7 +28,7 @@ var (
 // consul decodes app.consul. slots says whether app.slots is written,
 // which makes port optional. portBroken reports a port that was written
 // but is wrong, so cross-checks on it stay quiet.
-func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul, portBroken bool) {
+func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *appspec.Consul, portBroken bool) {
 	m := Deref(n)
 	if IsNull(m) {
 		d.errorf(m, a, "must be a mapping; write consul: {} to use Consul with the defaults, or remove it")
@@ -67,7 +38,7 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 	if m.Kind != yaml.MappingNode {
 		return nil, true
 	}
-	c = &Consul{Service: app, Address: defaultConsulAddress, Drain: defaultDrain, Gate: true}
+	c = &appspec.Consul{Service: app, Address: appspec.DefaultConsulAddress, Drain: appspec.Duration(defaultDrain), Gate: true}
 	if _, set := f["service"]; set {
 		setIf(&c.Service, optional(d, f, "service", a, d.str, appspec.ServiceName))
 	} else if app != "" {
@@ -96,7 +67,7 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 	d.drain(f, a, c)
 	setIf(&c.Gate, optional(d, f, "gate", a, d.boolean, nil))
 	// Its floor here; against the health deadline once health is decoded.
-	setIf(&c.DeregisterCriticalAfter, optional(d, f, "deregister_critical_after", a, d.duration,
+	setDurationIf(&c.DeregisterCriticalAfter, optional(d, f, "deregister_critical_after", a, d.duration,
 		func(v time.Duration) error { return appspec.DeregisterAfter(v, 0) }))
 	for i, cn := range d.seq(f["checks"], a.key("checks")) {
 		if ch, ok := d.consulCheck(cn, a.key("checks").index(i)); ok {
@@ -106,7 +77,7 @@ func (d *decoder) consul(n *yaml.Node, a at, app string, slots bool) (c *Consul,
 	return c, !settled(f, "port", port)
 }
 
-func (d *decoder) consulCheck(n *yaml.Node, a at) (ConsulCheck, bool) {
+func (d *decoder) consulCheck(n *yaml.Node, a at) (appspec.ConsulCheck, bool) {
 	before := len(d.errs)
 	f := d.fields(n, a, consulCheckFields...)
 	var kinds []string
@@ -121,11 +92,11 @@ func (d *decoder) consulCheck(n *yaml.Node, a at) (ConsulCheck, bool) {
 	case len(kinds) > 1:
 		d.errorf(m, a, "sets http and tcp; a check has exactly one kind")
 	}
-	c := ConsulCheck{Interval: defaultConsulCheck, Timeout: defaultConsulCheck}
+	c := appspec.ConsulCheck{Interval: appspec.Duration(defaultConsulCheck), Timeout: appspec.Duration(defaultConsulCheck)}
 	setIf(&c.HTTP, optional(d, f, "http", a, d.str, appspec.HTTPURL))
 	setIf(&c.TCP, optional(d, f, "tcp", a, d.str, appspec.CheckAddress))
-	setIf(&c.Interval, optional(d, f, "interval", a, d.duration, validConsulInterval))
-	setIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
+	setDurationIf(&c.Interval, optional(d, f, "interval", a, d.duration, validConsulInterval))
+	setDurationIf(&c.Timeout, optional(d, f, "timeout", a, d.duration, appspec.Positive))
 	return c, len(kinds) == 1 && len(d.errs) == before
 }
 

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 func TestParse_ConsulDefaults(t *testing.T) {
@@ -17,12 +19,12 @@ app:
       - http: "http://127.0.0.1:{port}/healthz"
       - {tcp: "127.0.0.1:{port}", interval: 5s, timeout: 2s}
 `+hostsOK)
-	want := &Consul{
+	want := &appspec.Consul{
 		Service: "hello", Address: "127.0.0.1:8500", Port: 8080, Meta: map[string]string{},
-		Drain: 5 * time.Second, Gate: true,
-		Checks: []ConsulCheck{
-			{HTTP: "http://127.0.0.1:{port}/healthz", Interval: time.Second, Timeout: time.Second},
-			{TCP: "127.0.0.1:{port}", Interval: 5 * time.Second, Timeout: 2 * time.Second},
+		Drain: appspec.Duration(5 * time.Second), Gate: true,
+		Checks: []appspec.ConsulCheck{
+			{HTTP: "http://127.0.0.1:{port}/healthz", Interval: appspec.Duration(time.Second), Timeout: appspec.Duration(time.Second)},
+			{TCP: "127.0.0.1:{port}", Interval: appspec.Duration(5 * time.Second), Timeout: appspec.Duration(2 * time.Second)},
 		},
 	}
 	if !reflect.DeepEqual(inv.App.Consul, want) {
@@ -49,10 +51,10 @@ app:
     deregister_critical_after: 90s
   health: {checks: [{http: {url: "http://127.0.0.1:9000/healthz"}}], healthy_deadline: 90s}
 `+hostsOK)
-	want := &Consul{
+	want := &appspec.Consul{
 		Service: "greeter", Address: "[::1]:8501", TokenEnv: "CONSUL_HTTP_TOKEN", Port: 9000,
 		Tags: []string{"web", "v2-capable"}, Meta: map[string]string{"team": "payments", "build": "42", "canary": "false"},
-		DeregisterCriticalAfter: 90 * time.Second,
+		DeregisterCriticalAfter: appspec.Duration(90 * time.Second),
 	}
 	if !reflect.DeepEqual(inv.App.Consul, want) {
 		t.Errorf("Consul:\n got %+v\nwant %+v", inv.App.Consul, want)
@@ -127,14 +129,4 @@ func TestParse_ConsulErrors(t *testing.T) {
 		{"check unknown field", app + "{port: 8080, checks: [{http: 'http://x/', method: GET}]}}\n" + hostsOK,
 			"fleet.yaml:1:70: app.consul.checks[0].method: unknown field"},
 	})
-}
-
-func TestConsulCheck_WithPort(t *testing.T) {
-	c := ConsulCheck{HTTP: "http://127.0.0.1:{port}/healthz?p={port}", Interval: time.Second}
-	if got := c.WithPort(8081); got.HTTP != "http://127.0.0.1:8081/healthz?p=8081" || got.TCP != "" || got.Interval != time.Second {
-		t.Errorf("WithPort = %+v", got)
-	}
-	if c.HTTP != "http://127.0.0.1:{port}/healthz?p={port}" {
-		t.Errorf("WithPort changed its receiver: %+v", c)
-	}
 }

@@ -11,6 +11,6 @@ import (
 // shares with the agent) and analysis (the rules of strategy.steps'
 // analyses, which analysis.Run applies), nothing else from fleet.
 func TestDeps_StdlibAndYAMLOnly(t *testing.T) {
-	depstest.StandardLibraryAnd(t, "inventory", "gopkg.in/yaml.v3", "github.com/fleetdeploy/fleet/appspec",
+	depstest.StandardLibraryAnd(t, "inventory", "go.yaml.in/yaml/v3", "github.com/fleetdeploy/fleet/appspec",
 		"github.com/fleetdeploy/fleet/analysis")
 }

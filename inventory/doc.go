@@ -19,5 +19,5 @@
 // between fields. Likewise app.analysis and the analyses of
 // strategy.steps (a gray release) are checked with package analysis's
 // rules, the ones analysis.Run applies. It imports only the standard
-// library, gopkg.in/yaml.v3, appspec and analysis.
+// library, go.yaml.in/yaml/v3, appspec and analysis.
 package inventory

@@ -4,7 +4,8 @@ import (
 	"errors"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/fleetdeploy/fleet/appspec"
+	"go.yaml.in/yaml/v3"
 )
 
 // drain decodes app.consul.drain and app.consul.lb_refresh into c and
@@ -19,11 +20,11 @@ import (
 // app.consul.checks[].interval: a load balancer that follows the
 // maintenance flag is as fast as its own refresh, whatever those
 // intervals are.
-func (d *decoder) drain(f map[string]*yaml.Node, a at, c *Consul) {
+func (d *decoder) drain(f map[string]*yaml.Node, a at, c *appspec.Consul) {
 	drain := optional(d, f, "drain", a, d.duration, nil)
-	setIf(&c.Drain, drain)
+	setDurationIf(&c.Drain, drain)
 	lbRefresh := optional(d, f, "lb_refresh", a, d.duration, validLBRefresh)
-	setIf(&c.LBRefresh, lbRefresh)
+	setDurationIf(&c.LBRefresh, lbRefresh)
 	if lbRefresh == nil || !settled(f, "drain", drain) || c.Drain >= c.LBRefresh {
 		return
 	}

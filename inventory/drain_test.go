@@ -27,7 +27,7 @@ func TestParse_Drain(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := mustParse(t, app+tt.consul+"}\n"+hostsOK).App.Consul
-			if c.Drain != tt.drain || c.LBRefresh != tt.lbRefresh {
+			if c.Drain.Std() != tt.drain || c.LBRefresh.Std() != tt.lbRefresh {
 				t.Errorf("drain %s, lb_refresh %s; want %s, %s", c.Drain, c.LBRefresh, tt.drain, tt.lbRefresh)
 			}
 		})

@@ -54,14 +54,10 @@ func checkInventory(t *testing.T, inv *Inventory) {
 	if appspec.Binary(inv.App.Binary) != nil || appspec.Keep(inv.App.Keep) != nil || len(inv.App.Units) == 0 {
 		t.Fatalf("accepted app %+v", inv.App)
 	}
-	if h := inv.App.Health; h.MinHealthyTime >= h.HealthyDeadline || h.Interval <= 0 {
+	if h := inv.App.Health; h.MinHealthyTime >= h.Deadline || h.Interval <= 0 {
 		t.Fatalf("accepted health %+v", h)
 	}
-	consulGate, consulChecks := false, 0
-	if c := inv.App.Consul; c != nil {
-		consulGate, consulChecks = c.Gate, len(c.Checks)
-	}
-	if err := appspec.Gate(len(inv.App.Health.Checks), consulGate, consulChecks); err != nil {
+	if err := inv.App.Gate(); err != nil {
 		t.Fatalf("accepted a gate that cannot fail: %v", err)
 	}
 	for _, c := range inv.App.Health.Checks {
@@ -109,16 +105,16 @@ func checkInventory(t *testing.T, inv *Inventory) {
 	}
 }
 
-func usesPort(c Check) bool {
+func usesPort(c appspec.Check) bool {
 	return (c.HTTP != nil && appspec.UsesPort(c.HTTP.URL)) || (c.TCP != nil && appspec.UsesPort(c.TCP.Address))
 }
 
-func checkConsul(t *testing.T, c *Consul, slots *Slots, h Health) {
+func checkConsul(t *testing.T, c *appspec.Consul, slots *appspec.Slots, h appspec.Health) {
 	if c == nil {
 		return
 	}
 	if appspec.ServiceName(c.Service) != nil || appspec.HostPort(c.Address) != nil || (c.TokenEnv != "" && c.TokenFile != "") ||
-		c.Meta == nil || c.Drain < 0 || appspec.DeregisterAfter(c.DeregisterCriticalAfter, h.HealthyDeadline) != nil ||
+		c.Meta == nil || c.Drain < 0 || appspec.DeregisterAfter(c.DeregisterCriticalAfter.Std(), h.Deadline.Std()) != nil ||
 		(c.Port == 0 && slots == nil) || (c.Port != 0 && appspec.Port(c.Port) != nil) {
 		t.Fatalf("accepted consul %+v", c)
 	}
@@ -128,13 +124,13 @@ func checkConsul(t *testing.T, c *Consul, slots *Slots, h Health) {
 		}
 	}
 	for _, ch := range c.Checks {
-		if (ch.HTTP == "") == (ch.TCP == "") || ch.Interval < minConsulInterval || ch.Timeout <= 0 {
+		if (ch.HTTP == "") == (ch.TCP == "") || ch.Interval.Std() < minConsulInterval || ch.Timeout <= 0 {
 			t.Fatalf("accepted consul check %+v", ch)
 		}
 	}
 }
 
-func checkSlots(t *testing.T, s *Slots) {
+func checkSlots(t *testing.T, s *appspec.Slots) {
 	if s == nil {
 		return
 	}
@@ -144,7 +140,7 @@ func checkSlots(t *testing.T, s *Slots) {
 	a, b := s.Instances[0], s.Instances[1]
 	if a.Name == b.Name || a.Port == b.Port || appspec.Port(a.Port) != nil || appspec.Port(b.Port) != nil ||
 		appspec.SlotName(a.Name) != nil || appspec.SlotName(b.Name) != nil ||
-		appspec.Unit(s.UnitOf(a)) != nil || appspec.Unit(s.UnitOf(b)) != nil {
+		appspec.Unit(s.UnitOf(a.Name)) != nil || appspec.Unit(s.UnitOf(b.Name)) != nil {
 		t.Fatalf("accepted slots %+v", s)
 	}
 }

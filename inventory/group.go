@@ -2,7 +2,7 @@ package inventory
 
 import (
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 var groupFields = []string{"name", "labels", "ssh", "slots", "hosts"}

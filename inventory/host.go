@@ -2,7 +2,7 @@ package inventory
 
 import (
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Host is one deploy target, fully resolved.

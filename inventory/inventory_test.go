@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/analysis"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // mustParse parses src, which must be valid.
@@ -63,27 +64,27 @@ func TestLoad_Example(t *testing.T) {
 	db1.Jump, db1.IdentityFiles = NoJump, []string{"/etc/fleet/db_key"}
 	want := &Inventory{
 		File: "testdata/fleet.yaml",
-		App: App{
+		App: App{Spec: appspec.Spec{
 			Name: "hello", Binary: "hello", Root: "/opt/hello", Units: []string{"hello.service"}, Keep: 5,
-			Health: Health{
-				MinHealthyTime: 3 * time.Second, HealthyDeadline: 60 * time.Second, Interval: 500 * time.Millisecond,
-				Checks: []Check{
-					{HTTP: &HTTPCheck{URL: "http://127.0.0.1:{port}/healthz", Status: 200, Body: "ok", Timeout: 2 * time.Second}},
-					{TCP: &TCPCheck{Address: "127.0.0.1:8080", Timeout: time.Second}},
-					{Command: &CommandCheck{Argv: []string{"/usr/bin/test", "-f", "/tmp/x"}, Timeout: 5 * time.Second}},
-					{Systemd: &SystemdCheck{Unit: "hello.service", State: "active"}},
+			Health: appspec.Health{
+				MinHealthyTime: appspec.Duration(3 * time.Second), Deadline: appspec.Duration(60 * time.Second), Interval: appspec.Duration(500 * time.Millisecond),
+				Checks: []appspec.Check{
+					{HTTP: &appspec.HTTPCheck{URL: "http://127.0.0.1:{port}/healthz", Status: 200, Body: "ok", Timeout: appspec.Duration(2 * time.Second)}},
+					{TCP: &appspec.TCPCheck{Address: "127.0.0.1:8080", Timeout: appspec.Duration(time.Second)}},
+					{Command: &appspec.CommandCheck{Argv: []string{"/usr/bin/test", "-f", "/tmp/x"}, Timeout: appspec.Duration(5 * time.Second)}},
+					{Systemd: &appspec.SystemdCheck{Unit: "hello.service", State: "active"}},
 				},
 			},
-			Consul: &Consul{
+			Consul: &appspec.Consul{
 				Service: "hello-web", Address: "127.0.0.1:8500", TokenFile: "/etc/fleet/consul-token", Port: 8080,
 				Tags: []string{"web", "v2-capable"}, Meta: map[string]string{"team": "payments", "tier": "1"},
-				Drain: 10 * time.Second, LBRefresh: 5 * time.Second, Gate: true, DeregisterCriticalAfter: 10 * time.Minute,
-				Checks: []ConsulCheck{
-					{HTTP: "http://127.0.0.1:{port}/healthz", Interval: 2 * time.Second, Timeout: time.Second},
-					{TCP: "127.0.0.1:{port}", Interval: time.Second, Timeout: time.Second},
+				Drain: appspec.Duration(10 * time.Second), LBRefresh: appspec.Duration(5 * time.Second), Gate: true, DeregisterCriticalAfter: appspec.Duration(10 * time.Minute),
+				Checks: []appspec.ConsulCheck{
+					{HTTP: "http://127.0.0.1:{port}/healthz", Interval: appspec.Duration(2 * time.Second), Timeout: appspec.Duration(time.Second)},
+					{TCP: "127.0.0.1:{port}", Interval: appspec.Duration(time.Second), Timeout: appspec.Duration(time.Second)},
 				},
 			},
-			Slots: &Slots{Unit: "hello@.service", Instances: []Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}},
+			Slots: &appspec.Slots{Unit: "hello@.service", Instances: []appspec.Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}}},
 			Analysis: &Analysis{
 				Prometheus: Prometheus{Address: "http://prometheus.example.com:9090", Timeout: 10 * time.Second, BearerTokenEnv: "PROMETHEUS_TOKEN"},
 				Templates:  []AnalysisTemplate{{Name: "error-rate", Spec: errorRateSpec}},
@@ -125,11 +126,11 @@ func TestParse_Defaults(t *testing.T) {
 	inv := mustParse(t, "app: {name: hello, health: {checks: [{http: {url: 'http://127.0.0.1:8080/healthz'}}]}}\ngroups:\n  - name: web\n    hosts: [web1]\n")
 	want := &Inventory{
 		File: "fleet.yaml",
-		App: App{
+		App: App{Spec: appspec.Spec{
 			Name: "hello", Binary: "hello", Root: "/opt/hello", Units: []string{"hello.service"}, Keep: 5,
-			Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second,
-				Checks: []Check{{HTTP: &HTTPCheck{URL: "http://127.0.0.1:8080/healthz", Status: 200, Timeout: 2 * time.Second}}}},
-		},
+			Health: appspec.Health{MinHealthyTime: appspec.Duration(5 * time.Second), Deadline: appspec.Duration(60 * time.Second), Interval: appspec.Duration(time.Second),
+				Checks: []appspec.Check{{HTTP: &appspec.HTTPCheck{URL: "http://127.0.0.1:8080/healthz", Status: 200, Timeout: appspec.Duration(2 * time.Second)}}}},
+		}},
 		SSH:      homeSSH(),
 		Strategy: Strategy{MaxUnavailable: "1", MaxSurge: "0", MaxFailures: "0", AutoRollback: true, Parallel: 20, Stage: StageBefore, Canary: "0"},
 		Groups:   []string{"web"},
@@ -154,11 +155,11 @@ app:
       - systemd: {unit: other.service}
 groups: [{name: web, hosts: [web1]}]
 `)
-	want := []Check{
-		{HTTP: &HTTPCheck{URL: "https://localhost/", Status: 200, Timeout: 2 * time.Second}},
-		{TCP: &TCPCheck{Address: "[::1]:80", Timeout: 2 * time.Second}},
-		{Command: &CommandCheck{Argv: []string{"/bin/true"}, Timeout: 5 * time.Second}},
-		{Systemd: &SystemdCheck{Unit: "other.service", State: "active"}},
+	want := []appspec.Check{
+		{HTTP: &appspec.HTTPCheck{URL: "https://localhost/", Status: 200, Timeout: appspec.Duration(2 * time.Second)}},
+		{TCP: &appspec.TCPCheck{Address: "[::1]:80", Timeout: appspec.Duration(2 * time.Second)}},
+		{Command: &appspec.CommandCheck{Argv: []string{"/bin/true"}, Timeout: appspec.Duration(5 * time.Second)}},
+		{Systemd: &appspec.SystemdCheck{Unit: "other.service", State: "active"}},
 	}
 	if got := inv.App.Health.Checks; !reflect.DeepEqual(got, want) {
 		t.Errorf("checks:\n got %+v\nwant %+v", got, want)
@@ -171,10 +172,10 @@ app: {name: hello, binary: hello-server, root: /srv/hello, units: [hello.service
   health: {checks: [{systemd: {unit: hello-worker.service}}]}}
 groups: [{name: web, hosts: [web1]}]
 `)
-	want := App{Name: "hello", Binary: "hello-server", Root: "/srv/hello",
+	want := App{Spec: appspec.Spec{Name: "hello", Binary: "hello-server", Root: "/srv/hello",
 		Units: []string{"hello.service", "hello-worker.service"}, Keep: 2,
-		Health: Health{MinHealthyTime: 5 * time.Second, HealthyDeadline: 60 * time.Second, Interval: time.Second,
-			Checks: []Check{{Systemd: &SystemdCheck{Unit: "hello-worker.service", State: "active"}}}}}
+		Health: appspec.Health{MinHealthyTime: appspec.Duration(5 * time.Second), Deadline: appspec.Duration(60 * time.Second), Interval: appspec.Duration(time.Second),
+			Checks: []appspec.Check{{Systemd: &appspec.SystemdCheck{Unit: "hello-worker.service", State: "active"}}}}}}
 	if !reflect.DeepEqual(inv.App, want) {
 		t.Errorf("App:\n got %+v\nwant %+v", inv.App, want)
 	}

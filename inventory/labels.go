@@ -6,7 +6,7 @@ import (
 	"maps"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // mergeLabels returns base with over on top, as a new map.

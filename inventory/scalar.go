@@ -3,7 +3,8 @@ package inventory
 import (
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"github.com/fleetdeploy/fleet/appspec"
+	"go.yaml.in/yaml/v3"
 )
 
 // str reads a string. Integers and numbers are taken as written because a
@@ -78,4 +79,12 @@ func optional[T any](d *decoder, f map[string]*yaml.Node, key string, a at,
 		}
 	}
 	return &v
+}
+
+// setDurationIf is setIf for the spec's durations, which travel as text
+// (appspec.Duration).
+func setDurationIf(dst *appspec.Duration, v *time.Duration) {
+	if v != nil {
+		*dst = appspec.Duration(*v)
+	}
 }

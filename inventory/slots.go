@@ -4,37 +4,19 @@ import (
 	"strings"
 
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
-
-// Slots run the app as two instances of a systemd template unit on every
-// host that has them, each on its own port, so a host can start the new
-// version next to the old one (strategy.max_surge) or flip between them
-// (strategy.blue_green). A host or group opts out with `slots: false`.
-type Slots struct {
-	Unit      string // template unit ending in "@.service", such as hello@.service
-	Instances []Slot // exactly appspec.SlotCount (two), with distinct names and ports
-}
-
-// Slot is one instance of Slots.Unit: Name is its systemd instance name.
-type Slot struct {
-	Name string
-	Port int
-}
-
-// UnitOf returns the unit that runs slot sl, "hello@blue.service".
-func (s Slots) UnitOf(sl Slot) string {
-	return appspec.InstanceUnit(s.Unit, sl.Name)
-}
 
 var (
 	slotsFields = []string{"unit", "instances"}
 	slotFields  = []string{"name", "port"}
 )
 
-// slots decodes app.slots; nil when any part of it is wrong, so the
+// slots decodes app.slots (appspec.Slots): two instances of a systemd
+// template unit on every host that has them; a host or group opts out
+// with `slots: false`. It is nil when any part of it is wrong, so the
 // cross-checks that depend on it stay quiet.
-func (d *decoder) slots(n *yaml.Node, a at) *Slots {
+func (d *decoder) slots(n *yaml.Node, a at) *appspec.Slots {
 	m := Deref(n)
 	if IsNull(m) {
 		d.errorf(m, a, "must be a mapping with unit and instances; remove it to run one instance per host")
@@ -42,7 +24,7 @@ func (d *decoder) slots(n *yaml.Node, a at) *Slots {
 	}
 	before := len(d.errs)
 	f := d.fields(m, a, slotsFields...)
-	s := &Slots{}
+	s := &appspec.Slots{}
 	setIf(&s.Unit, optional(d, f, "unit", a, d.str, appspec.TemplateUnit))
 	if _, ok := f["unit"]; !ok {
 		d.errorf(m, a.key("unit"), "is required")
@@ -54,7 +36,7 @@ func (d *decoder) slots(n *yaml.Node, a at) *Slots {
 	return s
 }
 
-func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at, unit string) []Slot {
+func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at, unit string) []appspec.Slot {
 	n, ok := f["instances"]
 	if !ok {
 		d.errorf(parent, a, "is required")
@@ -64,7 +46,7 @@ func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at
 	if m := Deref(n); m != nil && (m.Kind == yaml.SequenceNode || IsNull(m)) && len(items) != appspec.SlotCount {
 		d.errorf(m, a, "must list exactly %d instances, got %d", appspec.SlotCount, len(items))
 	}
-	var out []Slot
+	var out []appspec.Slot
 	names := map[string]int{}
 	ports := map[int]int{}
 	for i, item := range items {
@@ -74,10 +56,10 @@ func (d *decoder) slotInstances(parent *yaml.Node, f map[string]*yaml.Node, a at
 }
 
 // slot decodes instances[i]; names and ports hold the earlier ones.
-func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[string]int, ports map[int]int) Slot {
+func (d *decoder) slot(item *yaml.Node, a at, i int, unit string, names map[string]int, ports map[int]int) appspec.Slot {
 	ia := a.index(i)
 	f := d.fields(item, ia, slotFields...)
-	var sl Slot
+	var sl appspec.Slot
 	if name := optional(d, f, "name", ia, d.str, appspec.SlotName); name != nil {
 		sl.Name = *name
 		if j, dup := names[sl.Name]; dup {

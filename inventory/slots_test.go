@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // slotsApp has slots and a consul port for hosts that opt out.
@@ -25,7 +27,7 @@ func TestParse_SlotsPerHost(t *testing.T) {
     slots: false
     hosts: [db1, {name: db2, slots: true}]
 `)
-	want := &Slots{Unit: "hello@.service", Instances: []Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}}
+	want := &appspec.Slots{Unit: "hello@.service", Instances: []appspec.Slot{{Name: "blue", Port: 8081}, {Name: "green", Port: 8082}}}
 	if !reflect.DeepEqual(inv.App.Slots, want) {
 		t.Errorf("Slots = %+v, want %+v", inv.App.Slots, want)
 	}
@@ -63,13 +65,6 @@ func TestParse_SlotsFalseWithoutAppSlots(t *testing.T) {
 	inv := mustParse(t, appOK+"groups: [{name: web, slots: false, hosts: [web1]}]\n")
 	if inv.Hosts[0].Slots {
 		t.Error("host runs slots without app.slots")
-	}
-}
-
-func TestSlots_UnitOf(t *testing.T) {
-	s := Slots{Unit: "hello@.service", Instances: []Slot{{Name: "blue", Port: 8081}}}
-	if got := s.UnitOf(s.Instances[0]); got != "hello@blue.service" {
-		t.Errorf("UnitOf = %q, want hello@blue.service", got)
 	}
 }
 
@@ -157,33 +152,6 @@ func TestParse_PortPlaceholderResolvable(t *testing.T) {
 			"health: {checks: [{http: {url: 'http://127.0.0.1:{port}/x?port={port}'}}]}}\n",
 	} {
 		t.Run(name, func(t *testing.T) { mustParse(t, app+hostsOK) })
-	}
-}
-
-func TestCheck_WithPort(t *testing.T) {
-	h := Health{Checks: []Check{
-		{HTTP: &HTTPCheck{URL: "http://127.0.0.1:{port}/healthz", Status: 200}},
-		{TCP: &TCPCheck{Address: "127.0.0.1:{port}"}},
-		{Command: &CommandCheck{Argv: []string{"/bin/true", "{port}"}}},
-		{Systemd: &SystemdCheck{Unit: "hello.service"}},
-	}}
-	got := h.WithPort(8081)
-	if got.Checks[0].HTTP.URL != "http://127.0.0.1:8081/healthz" || got.Checks[0].HTTP.Status != 200 {
-		t.Errorf("http = %+v", got.Checks[0].HTTP)
-	}
-	if got.Checks[1].TCP.Address != "127.0.0.1:8081" {
-		t.Errorf("tcp = %+v", got.Checks[1].TCP)
-	}
-	// Only URLs and addresses are templated: argv is passed as written.
-	if !reflect.DeepEqual(got.Checks[2].Command.Argv, []string{"/bin/true", "{port}"}) {
-		t.Errorf("command = %+v", got.Checks[2].Command)
-	}
-	// The result shares nothing with h.
-	got.Checks[2].Command.Argv[0] = "changed"
-	got.Checks[3].Systemd.Unit = "changed"
-	if h.Checks[0].HTTP.URL != "http://127.0.0.1:{port}/healthz" || h.Checks[1].TCP.Address != "127.0.0.1:{port}" ||
-		h.Checks[2].Command.Argv[0] != "/bin/true" || h.Checks[3].Systemd.Unit != "hello.service" {
-		t.Errorf("WithPort changed or shares its receiver: %+v", h.Checks)
 	}
 }
 

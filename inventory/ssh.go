@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/appspec"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // SSH is how to reach one host, fully resolved: defaults, then the top-level

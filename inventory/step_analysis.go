@@ -2,7 +2,7 @@ package inventory
 
 import (
 	"github.com/fleetdeploy/fleet/analysis"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // stepAnalysis reads an analysis step: the name of a template, or a

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/analysis"
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // StepKind is what one of strategy.steps does.

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 )
 
 // Strategy is how fast a rollout goes. The three amounts are kept as
@@ -46,13 +46,61 @@ type Strategy struct {
 	// canary_bake or pause_after_canary. See Step.
 	Steps []Step
 
+	// Rollback is how a rollback goes (strategy.rollback).
+	Rollback RollbackStrategy
+
 	// ConfirmAbove is the share of the fleet (a count or percentage) a
 	// command run from a terminal may change without asking; "" when
 	// unset, and cmd/fleet then uses its own default.
 	ConfirmAbove string
 }
 
+// RollbackStrategy is strategy.rollback: a rollback's own window, and how
+// long a full rollback may take before fleet plan warns.
+type RollbackStrategy struct {
+	// MaxUnavailable is a rollback's max_unavailable (fleet rollback and
+	// the automatic one), a count of at least 1 or a percentage above 0%;
+	// "" when unset: the strategy's max_unavailable.
+	MaxUnavailable string
+	// WarnAfter is the bound fleet plan compares its estimate of a full
+	// rollback with, above 0; 0 when unset: DefaultRollbackWarnAfter.
+	WarnAfter time.Duration
+}
+
 const defaultParallel = 20
+
+// DefaultRollbackWarnAfter is strategy.rollback.warn_after when unset.
+const DefaultRollbackWarnAfter = 5 * time.Minute
+
+var rollbackFields = []string{"max_unavailable", "warn_after"}
+
+// rollback decodes strategy.rollback.
+func (d *decoder) rollback(n *yaml.Node, a at) RollbackStrategy {
+	var r RollbackStrategy
+	f := d.fields(n, a, rollbackFields...)
+	setIf(&r.MaxUnavailable, optional(d, f, "max_unavailable", a, d.amount, validRollbackAmount))
+	setIf(&r.WarnAfter, optional(d, f, "warn_after", a, d.duration, validWarnAfter))
+	return r
+}
+
+func validWarnAfter(v time.Duration) error {
+	if v <= 0 {
+		return errors.New("must be above 0, such as 5m")
+	}
+	return nil
+}
+
+// validRollbackAmount is validAmount above 0: a rollback that lets no
+// host out of service would need every host to surge.
+func validRollbackAmount(s string) error {
+	if err := validAmount(s); err != nil {
+		return err
+	}
+	if isZeroAmount(s) {
+		return fmt.Errorf("must be at least 1 or a percentage above 0%%, got %q: a rollback takes hosts out of service", s)
+	}
+	return nil
+}
 
 // When a rollout uploads the release (Strategy.Stage).
 const (
@@ -61,7 +109,7 @@ const (
 )
 
 var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel", "stage",
-	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps", "refuse_dirty"}
+	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps", "refuse_dirty", "rollback"}
 
 func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepContext) Strategy {
 	f := d.fields(n, a, strategyFields...)
@@ -98,6 +146,7 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepC
 		d.stepRules(f, a, s, sc)
 	}
 	d.canaryAnalysis(f, a, &s, sc)
+	s.Rollback = d.rollback(f["rollback"], a.key("rollback"))
 	return s
 }
 

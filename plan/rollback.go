@@ -19,7 +19,7 @@ import (
 // its own failures with StepDiscard and StepUncut): it keeps p's Strategy
 // with AutoRollback and Canary off and Kind StrategyRolling, and p's Window and
 // SurgeWindow, so it disrupts no more hosts at once than the rollout
-// did. Its Budget is the number of hosts: a rollback does not halt on its
+// did, unless Strategy.RollbackMaxUnavailable sets a window of its own. Its Budget is the number of hosts: a rollback does not halt on its
 // own failures, because stopping it halfway would leave more hosts on the
 // version that just failed. A host that surged goes back into the slot
 // that served (Slots.reverted).
@@ -79,7 +79,7 @@ func rollbackPlan(p Plan, r Result) Plan {
 	}
 	s := p.Strategy
 	s.AutoRollback, s.Canary, s.Kind = false, IntOrPercent{}, StrategyRolling
-	l := layout{window: p.Window, surge: p.SurgeWindow, budget: len(lines)}
+	l := layout{window: p.rollbackWindow(), surge: p.SurgeWindow, budget: len(lines)}
 	// A pool a plan built by hand left empty still runs its hosts, one at a time.
 	if modes[poolInPlace] > 0 {
 		l.window = max(l.window, 1)
@@ -88,6 +88,16 @@ func rollbackPlan(p Plan, r Result) Plan {
 		l.surge = max(l.surge, 1)
 	}
 	return assemble(KindRollback, s, lines, l, rollbackReason(r, wasFailed))
+}
+
+// rollbackWindow is the in-place window of p's rollback:
+// Strategy.RollbackMaxUnavailable resolved against p's targets (at least
+// 1) when set, else p.Window.
+func (p Plan) rollbackWindow() int {
+	if w := p.Strategy.RollbackMaxUnavailable; !w.IsZero() {
+		return max(w.Resolve(len(p.Hosts), false), 1)
+	}
+	return p.Window
 }
 
 // undoPlan is the plan of a blue/green undo (StepDiscard or StepUncut) of

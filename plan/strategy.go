@@ -36,6 +36,12 @@ type Strategy struct {
 	// percentage of the hosts being changed rounded up. Any non-zero
 	// value is at least 1 host and at most all of them; 0 means none.
 	Canary IntOrPercent
+	// RollbackMaxUnavailable is the in-place window of a rollback of the
+	// plan (ComputeRollback, Run's automatic rollback): a count, or a
+	// percentage of all targets rounded down, at least 1; the zero value
+	// keeps the plan's Window. A rollback returns to a version known to
+	// work, so it may go wider than the rollout did.
+	RollbackMaxUnavailable IntOrPercent
 }
 
 // Validate checks the kind, and the limits that do not depend on the
@@ -55,6 +61,7 @@ func (s Strategy) Validate() error {
 		{"maxSurge", s.MaxSurge},
 		{"maxFailures", s.MaxFailures},
 		{"canary", s.Canary},
+		{"rollbackMaxUnavailable", s.RollbackMaxUnavailable},
 	} {
 		if err := f.v.check(); err != nil {
 			errs = append(errs, fmt.Errorf("%w: %s: %w", ErrInvalidStrategy, f.name, err))

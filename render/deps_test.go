@@ -11,7 +11,7 @@ import (
 // plans) and is imported by front ends, never the other way round.
 // Arrows counts what deploy imports too.
 func TestDeps(t *testing.T) {
-	depstest.Arrows(t, "render", "deploy", "agent", "analysis", "appspec", "changelog", "history", "inventory", "inventory/ansible",
+	depstest.Arrows(t, "render", "deploy", "agent", "analysis", "appspec", "bundle", "changelog", "history", "inventory", "inventory/ansible",
 		"inventory/consulcatalog", "analysis/prometheus", "internal/semver", "plan", "provenance", "report", "transport")
 }
 

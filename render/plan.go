@@ -6,10 +6,10 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/changelog"
 	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/internal/semver"
-	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -21,6 +21,7 @@ func Plan(w io.Writer, rep deploy.PlanReport) {
 		art.Version, byteSize(art.Size), art.SHA256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, deploy.DrainNote(rep.Consul))
 	fmt.Fprintf(w, "Build: %s\n", art.Provenance)
 	versionChange(w, p)
+	estimate(w, rep.Estimate)
 	fmt.Fprintln(w)
 	planTable(w, p, rep.Uploads, rep.Consul)
 	graySteps(w, rep.Gray)
@@ -54,6 +55,16 @@ func versionChange(w io.Writer, p plan.Plan) {
 	}
 }
 
+// estimate is the line on how long the rollout and a full rollback take
+// at least, and the warning when the rollback takes too long.
+func estimate(w io.Writer, e deploy.PlanEstimate) {
+	fmt.Fprintf(w, "Estimate: rollout at least %s, full rollback at least %s (%d waves, maxUnavailable=%d)\n",
+		e.Rollout, e.Rollback, e.RollbackWaves, e.RollbackWindow)
+	if e.Warning != "" {
+		fmt.Fprintf(w, "Warning: %s\n", e.Warning)
+	}
+}
+
 // graySteps is a gray release's steps, after the table: the share each
 // weight step gives the canary and the weights behind it.
 func graySteps(w io.Writer, steps []deploy.GrayStep) {
@@ -70,18 +81,24 @@ func graySteps(w io.Writer, steps []deploy.GrayStep) {
 }
 
 // RollbackPlan is fleet rollback --dry-run for people, as Plan: the
-// target and where it came from, the table, the sentence. consul is the
+// target and where it came from, what it is (when the hosts recorded it),
+// the table, the sentence, then the commits it removes. consul is the
 // app's Consul settings, nil without.
-func RollbackPlan(w io.Writer, rp deploy.RollbackPlan, consul *inventory.Consul) {
+func RollbackPlan(w io.Writer, rp deploy.RollbackPlan, consul *appspec.Consul) {
 	p := rp.Plan
-	fmt.Fprintf(w, "Rollback plan: return %d hosts to %s (%s), maxUnavailable=%d, nothing to upload%s\n\n",
+	fmt.Fprintf(w, "Rollback plan: return %d hosts to %s (%s), maxUnavailable=%d, nothing to upload%s\n",
 		len(p.Hosts), p.Hosts[0].To, rp.Why, p.Window, deploy.DrainNote(consul))
+	if rp.Provenance != nil {
+		fmt.Fprintf(w, "Build: %s\n", rp.Provenance)
+	}
+	fmt.Fprintln(w)
 	planTable(w, p, nil, consul)
+	Changelog(w, rp.Changelog)
 }
 
 // planTable is a plan's table, hosts in the order they would go, then
 // one sentence. consul is nil without Consul.
-func planTable(w io.Writer, p plan.Plan, uploads map[string]deploy.HostUpload, consul *inventory.Consul) {
+func planTable(w io.Writer, p plan.Plan, uploads map[string]deploy.HostUpload, consul *appspec.Consul) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "WAVE\tHOST\tMODE\tFROM\tTO\tACTION\tDRAIN\tUPLOAD")
 	for _, h := range p.Hosts {

@@ -3,7 +3,6 @@ package render
 import (
 	"bytes"
 	"flag"
-	"github.com/fleetdeploy/fleet/changelog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,9 +10,10 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
+	"github.com/fleetdeploy/fleet/changelog"
 	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/history"
-	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 	"github.com/fleetdeploy/fleet/provenance"
 )
@@ -135,14 +135,22 @@ func TestPlan_Table(t *testing.T) {
 					{Hash: "5e6f7a8b9c0d5e6f7a8b9c0d5e6f7a8b9c0d5e6f", Author: "Grace Hopper", Time: at, Subject: "add /healthz"},
 				}},
 			{From: "", To: "9f8e7d6c5b4a3a2a", Hosts: 1, Reason: "the running release has no known revision (deployed without provenance): no changelog"},
-		}})
+		},
+		Estimate: deploy.PlanEstimate{Estimate: plan.Estimate{Rollout: 90 * time.Second, Rollback: 6 * time.Minute, RollbackWaves: 2, RollbackWindow: 1},
+			WarnAfter: 5 * time.Minute, Warning: "a full rollback would take at least 6m0s (2 waves, maxUnavailable=1), over strategy.rollback.warn_after 5m0s; strategy.rollback.max_unavailable: 2 would bring it to 3m0s"}})
 	b.WriteString("---\n")
 	rb, err := plan.Compute(plan.KindRollback, []plan.Target{{Host: "web1", From: "v2", To: "v1"}},
 		plan.Strategy{MaxUnavailable: plan.IntOrPercent{Value: 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	RollbackPlan(&b, deploy.RollbackPlan{Plan: rb, Why: "--to"}, &inventory.Consul{})
+	RollbackPlan(&b, deploy.RollbackPlan{Plan: rb, Why: "--to"}, &appspec.Consul{})
+	b.WriteString("---\n")
+	RollbackPlan(&b, deploy.RollbackPlan{Plan: rb, Why: "undoes rollout r1",
+		Provenance: &provenance.Provenance{Module: "example.com/hello", GoVersion: "go1.26.8", VCS: "git", VCSRevision: "1a2b3c4d5e6f7a8b9c0d", VCSTime: at},
+		Changelog: []changelog.Log{{From: "9f8e7d6c5b4a3a2a", To: "1a2b3c4d5e6f7a8b", Direction: changelog.Reverse, Hosts: 1,
+			Commits: []changelog.Commit{{Hash: "9f8e7d6c5b4a3a2a1a0a9f8e7d6c5b4a3a2a1a0a", Author: "Ada Lovelace", Time: at, Subject: "fix the retry storm"}}}},
+	}, nil)
 	golden(t, "plan", b.Bytes())
 }
 

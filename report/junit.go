@@ -66,8 +66,10 @@ type junitSkipped struct {
 // not changed (already on the version, not started, or rolled back
 // because another host failed) is skipped, with the reason. A wave fails
 // when any of its hosts failed, and is skipped when none of them started.
-// A run refused before it changed anything has
-// a failing case "start", so a CI job that publishes the file shows why.
+// The changelog is one case per revision the changing hosts ran
+// (fleet.<command>.changelog), its commits as the case's output. A run
+// refused before it changed anything has a failing case "start", so a CI
+// job that publishes the file shows why.
 func (r Report) WriteJUnit(w io.Writer) error {
 	s := junitSuite{
 		Name:     "fleet " + r.Command + " " + r.RolloutID,
@@ -101,6 +103,9 @@ func (r Report) WriteJUnit(w io.Writer) error {
 	}
 	for _, a := range r.Analyses {
 		s.Cases = append(s.Cases, bakeCase(prefix+".analyses", a))
+	}
+	for _, ch := range r.Changelog {
+		s.Cases = append(s.Cases, changeCase(prefix+".changelog", ch))
 	}
 	if r.Result == NotStarted {
 		s.Cases = append(s.Cases, junitCase{Classname: prefix, Name: "start", Time: "0",

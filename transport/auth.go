@@ -17,14 +17,15 @@ import (
 // then the identity files. They form one publickey method because x/crypto
 // tries each method name once: a second publickey method would never run.
 // The returned func closes the agent connection once the handshake is over.
-func authMethod(ep endpoint, cfg Config, log *slog.Logger) (ssh.AuthMethod, func(), error) {
+// rec learns which of the keys the server accepted (identity.go).
+func authMethod(ep endpoint, cfg Config, log *slog.Logger, rec *identityRecord) (ssh.AuthMethod, func(), error) {
 	var signers []ssh.Signer
 	closeAgent := func() {}
 	if cfg.UseAgent {
-		agentSigners, closeFn := agentSigners(log)
+		agentSigners, closeFn := agentSigners(log, rec)
 		signers, closeAgent = append(signers, agentSigners...), closeFn
 	}
-	fileSigners, err := identitySigners(ep, log)
+	fileSigners, err := identitySigners(ep, log, rec)
 	if err != nil {
 		closeAgent()
 		return nil, nil, err
@@ -39,7 +40,7 @@ func authMethod(ep endpoint, cfg Config, log *slog.Logger) (ssh.AuthMethod, func
 
 // agentSigners returns the keys of the agent at SSH_AUTH_SOCK. An absent or
 // broken agent is not an error: the identity files may still do.
-func agentSigners(log *slog.Logger) ([]ssh.Signer, func()) {
+func agentSigners(log *slog.Logger, rec *identityRecord) ([]ssh.Signer, func()) {
 	sock := os.Getenv("SSH_AUTH_SOCK")
 	if sock == "" {
 		log.Debug("ssh agent: SSH_AUTH_SOCK not set")
@@ -50,11 +51,22 @@ func agentSigners(log *slog.Logger) ([]ssh.Signer, func()) {
 		log.Debug("ssh agent: unreachable", "err", err)
 		return nil, func() {}
 	}
-	signers, err := agent.NewClient(conn).Signers()
+	ac := agent.NewClient(conn)
+	signers, err := ac.Signers()
 	if err != nil {
 		log.Debug("ssh agent: list keys", "err", err)
 		conn.Close()
 		return nil, func() {}
+	}
+	comments := map[string]string{}
+	if keys, err := ac.List(); err == nil {
+		for _, k := range keys {
+			comments[string(k.Marshal())] = k.Comment
+		}
+	}
+	for i, s := range signers {
+		id := Identity{Agent: true, Comment: comments[string(s.PublicKey().Marshal())]}
+		signers[i] = recording(s, id, rec)
 	}
 	return signers, func() { conn.Close() }
 }
@@ -62,7 +74,7 @@ func agentSigners(log *slog.Logger) ([]ssh.Signer, func()) {
 // identitySigners loads ep's key files. Encrypted keys are skipped, since a
 // deployer has nobody to ask for a passphrase; missing files are an error
 // only when the caller named them.
-func identitySigners(ep endpoint, log *slog.Logger) ([]ssh.Signer, error) {
+func identitySigners(ep endpoint, log *slog.Logger, rec *identityRecord) ([]ssh.Signer, error) {
 	var signers []ssh.Signer
 	for _, path := range ep.identityFiles {
 		data, err := os.ReadFile(path)
@@ -81,7 +93,7 @@ func identitySigners(ep endpoint, log *slog.Logger) ([]ssh.Signer, error) {
 		if err != nil {
 			return nil, fmt.Errorf("parse identity file %s: %w", path, err)
 		}
-		signers = append(signers, signer)
+		signers = append(signers, recording(signer, Identity{File: path}, rec))
 	}
 	return signers, nil
 }

@@ -21,6 +21,8 @@ type Client struct {
 	hops []*ssh.Client
 	name string
 	log  *slog.Logger
+	// identity is the key the target's login used (Identity).
+	identity Identity
 
 	done      chan struct{} // closed by Close; stops the keepalive loop
 	closeOnce sync.Once

@@ -63,12 +63,13 @@ func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache, 
 	defer cancel()
 
 	var hops []*ssh.Client
+	var used identityRecord // the last hop's, the target's, is kept
 	for i, ep := range slices.Concat(r.jumps, []endpoint{r.target}) {
 		var via *ssh.Client
 		if i > 0 {
 			via = hops[i-1]
 		}
-		c, err := dialHop(ctx, via, ep, cfg, cache, log)
+		c, err := dialHop(ctx, via, ep, cfg, cache, log, &used)
 		if err != nil {
 			closeHops(hops)
 			if i < len(r.jumps) {
@@ -78,18 +79,20 @@ func dial(ctx context.Context, host string, cfg Config, cache *knownHostsCache, 
 		}
 		hops = append(hops, c)
 	}
-	return newClient(r.target, hops, cfg, log), nil
+	c := newClient(r.target, hops, cfg, log)
+	c.identity = used.get()
+	return c, nil
 }
 
 // dialHop opens one verified, authenticated SSH connection to ep, over via
 // when it is not nil.
-func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, cache *knownHostsCache, log *slog.Logger) (*ssh.Client, error) {
+func dialHop(ctx context.Context, via *ssh.Client, ep endpoint, cfg Config, cache *knownHostsCache, log *slog.Logger, used *identityRecord) (*ssh.Client, error) {
 	addr := ep.addr()
 	hk, err := cache.hostKeys(cfg.KnownHostsFile, cfg.HostKeyMode, addr, log)
 	if err != nil {
 		return nil, nonRetryable(err)
 	}
-	auth, closeAuth, err := authMethod(ep, cfg, log)
+	auth, closeAuth, err := authMethod(ep, cfg, log, used)
 	if err != nil {
 		return nil, nonRetryable(err)
 	}

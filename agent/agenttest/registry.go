@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 var _ agent.Registry = (*Registry)(nil)
@@ -32,7 +33,7 @@ type Registry struct {
 	mu       sync.Mutex
 	down     bool
 	services map[string]*Service
-	specs    []agent.ConsulSpec
+	specs    []appspec.Consul
 	calls    []string
 }
 
@@ -50,7 +51,7 @@ func NewRegistry() *Registry {
 }
 
 // New is a Deps.NewRegistry: it records the spec and returns r.
-func (r *Registry) New(spec agent.ConsulSpec) (agent.Registry, error) {
+func (r *Registry) New(spec appspec.Consul) (agent.Registry, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.specs = append(r.specs, spec)
@@ -61,7 +62,7 @@ func (r *Registry) New(spec agent.ConsulSpec) (agent.Registry, error) {
 }
 
 // Specs lists the specs New was called with.
-func (r *Registry) Specs() []agent.ConsulSpec {
+func (r *Registry) Specs() []appspec.Consul {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return slices.Clone(r.specs)

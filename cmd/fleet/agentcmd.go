@@ -46,6 +46,7 @@ func runAgent(c *cli.Context) error {
 	deps := agent.Deps{
 		Units:        units,
 		Journal:      agent.Journalctl{},
+		Logs:         agent.Journalctl{},
 		Logger:       log,
 		Hostname:     hostname,
 		Arch:         runtime.GOARCH,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 
 	"github.com/urfave/cli/v2"
 
@@ -19,6 +20,7 @@ func commandArgs() map[string]cliargs.Spec {
 	return map[string]cliargs.Spec{
 		"rollback":   {Usage: "[VERSION]", Max: 1, Flag: "to"}, // fleet rollback v2 = fleet rollback --to v2
 		"completion": {Usage: "bash|zsh", Max: 1},
+		"init":       {Usage: "[HOST...]", Max: math.MaxInt, Flag: "host"}, // fleet init web1 web2 = --host web1 --host web2
 	}
 }
 

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"strings"
@@ -44,7 +42,7 @@ func newOutput(c *cli.Context) (*output, *slog.Logger, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	log, err := newLogger(out.Beside(c.App.ErrWriter), c.String("log-level"), c.String("log-format"))
+	log, err := render.NewLogger(out.Beside(c.App.ErrWriter), c.String("log-level"), c.String("log-format"))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -65,40 +63,14 @@ func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, err
 	if err != nil {
 		return nil, err
 	}
-	inv := src.Inventory
-	hosts, err := inv.Select(src.Limit(c.String("limit")), c.String("selector"))
+	o, err := src.Options(c.String("limit"), c.String("selector"))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", src.Where, err)
+		return nil, err
 	}
-	if len(hosts) == 0 {
-		return nil, fmt.Errorf("%s: no host selected", src.Where)
-	}
-	querier, err := deploy.QuerierFor(inv)
-	if err != nil {
-		return nil, fmt.Errorf("%s: app.analysis.prometheus: %w", src.Where, err)
-	}
-	opts := deploy.Options{Inventory: inv, Hosts: hosts, Dialer: newDialer(inv.Strategy.Parallel),
-		AgentBinary: c.String("agent-binary"), CommandLine: commandLine(c), Logger: log,
-		Events: out.Emit, Now: out.Now, UploadProgressEvery: out.UploadEvery(), Querier: querier, RepoDir: repoDir()}
-	return &target{inv: inv, src: src, hosts: hosts, out: out, opts: opts}, nil
-}
-
-// newLogger is the controller's logger on w: --log-level, and
-// --log-format text (logfmt-like, for people) or json (one object per
-// line, for ELK or Loki; docs/logs.md names the fields).
-func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, fmt.Errorf("--log-level %q: %w", level, err)
-	}
-	o := &slog.HandlerOptions{Level: l}
-	switch format {
-	case "text", "":
-		return slog.New(slog.NewTextHandler(w, o)), nil
-	case "json":
-		return slog.New(slog.NewJSONHandler(w, o)), nil
-	}
-	return nil, fmt.Errorf("--log-format %q: want text or json", format)
+	o.Dialer = newDialer(src.Inventory.Strategy.Parallel)
+	o.AgentBinary, o.CommandLine, o.RepoDir = c.String("agent-binary"), commandLine(c), repoDir()
+	o.Logger, o.Events, o.Now, o.UploadProgressEvery = log, out.Emit, out.Now, out.UploadEvery()
+	return &target{inv: src.Inventory, src: src, hosts: o.Hosts, out: out, opts: o}, nil
 }
 
 // commandLine is the command line run was given (see runIO), else os.Args.

@@ -37,15 +37,12 @@ func runPlan(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	o := t.opts
-	if o.Strategy, _, err = rolloutStrategy(c, t.inv.Strategy); err != nil {
-		return withExit(exitCannotStart, strategyError(t.inv.File, err))
-	}
-	// The same check as rollout's: a plan must not show what a rollout
-	// would refuse.
-	if err := checkVersion(c); err != nil {
+	if o.Strategy, _, err = strategyFlagsOf(c).RolloutStrategy(t.inv); err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	if o.Artifact, err = artifactOf(c); err != nil {
+	// The same checks as rollout's: a plan must not show what a rollout
+	// would refuse.
+	if o.Artifact, err = artifactOf(c, t); err != nil {
 		return withExit(exitCannotStart, err)
 	}
 	rep, err := deploy.Plan(c.Context, o)
@@ -53,10 +50,7 @@ func runPlan(c *cli.Context) error {
 		return withExit(exitCannotStart, err)
 	}
 	if t.out.json {
-		t.out.Emit(deploy.PlanEvent(rep.Plan, rep.Consul, ""))
-		t.emitAll(deploy.PlanEvents(rep.Plan, rep.Uploads, rep.Consul))
-		t.emitAll(deploy.GrayStepEvents(rep.Gray))
-		t.emitAll(deploy.ChangelogEvents(rep.Changelog))
+		t.emitAll(rep.Events())
 	} else {
 		t.out.write(func(w io.Writer) { render.Plan(w, rep) })
 	}

@@ -20,8 +20,8 @@ func promoteCommand() *cli.Command {
 var runPromote = mutating("promote", func(c *cli.Context, t *target) (deploy.Record, error) {
 	o := t.opts
 	var err error
-	if o.Strategy, err = strategyOf(c, t.inv.Strategy); err != nil {
-		return deploy.Record{}, withExit(exitCannotStart, strategyError(t.inv.File, err))
+	if o.Strategy, err = strategyFlagsOf(c).Strategy(t.inv); err != nil {
+		return deploy.Record{}, withExit(exitCannotStart, err)
 	}
 	r, err := deploy.Promote(c.Context, o)
 	return r, runExit(c.Context, r, err)

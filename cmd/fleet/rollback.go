@@ -42,8 +42,8 @@ var runRollback = mutating("rollback", func(c *cli.Context, t *target) (deploy.R
 func rollbackOptions(c *cli.Context, t *target) (deploy.Options, error) {
 	o := t.opts
 	var err error
-	if o.Strategy, err = strategyOf(c, t.inv.Strategy); err != nil {
-		return o, withExit(exitCannotStart, strategyError(t.inv.File, err))
+	if o.Strategy, err = strategyFlagsOf(c).RollbackStrategy(t.inv); err != nil {
+		return o, withExit(exitCannotStart, err)
 	}
 	o.To = c.String("to")
 	if o.To != "" {
@@ -70,10 +70,9 @@ func runRollbackDryRun(c *cli.Context) error {
 	if err != nil {
 		return withExit(exitCannotStart, err)
 	}
-	p, consul := rp.Plan, t.inv.App.Consul
+	consul := t.inv.App.Consul
 	if t.out.json {
-		t.out.Emit(deploy.PlanEvent(p, consul, ", rollback to "+p.Hosts[0].To+" ("+rp.Why+")"))
-		t.emitAll(deploy.PlanEvents(p, nil, consul))
+		t.emitAll(rp.Events(consul))
 		return nil
 	}
 	t.out.write(func(w io.Writer) { render.RollbackPlan(w, rp, consul) })

@@ -1,13 +1,9 @@
 package main
 
 import (
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/deploy"
-	"github.com/fleetdeploy/fleet/inventory"
 )
 
 func rolloutCommand() *cli.Command {
@@ -49,49 +45,20 @@ var runRollout = mutating("rollout", func(c *cli.Context, t *target) (deploy.Rec
 // the canary, the staging mode and the artifact.
 func rolloutOptions(c *cli.Context, t *target) (deploy.Options, error) {
 	o := t.opts
-	var err error
-	if o.Strategy, o.Canary, err = rolloutStrategy(c, t.inv.Strategy); err != nil {
-		return o, strategyError(t.inv.File, err)
-	}
-	if err := checkVersion(c); err != nil {
+	if err := strategyFlagsOf(c).Rollout(&o); err != nil {
 		return o, err
 	}
-	if v := c.String("stage"); v != "" {
-		if err := inventory.ValidStage(v); err != nil {
-			return o, fmt.Errorf("--stage: %w", err)
-		}
-		t.inv.Strategy.Stage = v
-	}
-	o.Artifact, err = artifactOf(c)
+	var err error
+	o.Artifact, err = artifactOf(c, t)
 	o.AbandonPaused = c.Bool("abandon-paused")
-	if !c.Bool("allow-downgrade") {
-		o.Downgrade = t.downgrade
-	}
-	o.RefuseDirty = t.inv.Strategy.RefuseDirty
-	if c.IsSet("refuse-dirty") {
-		o.RefuseDirty = c.Bool("refuse-dirty")
-	}
+	o.Downgrade = t.downgrade // --allow-downgrade is in the policy
 	return o, err
 }
 
-// artifactOf hashes --artifact, named --version, and reads its
-// provenance, with --revision where the command has it (rollout and plan).
-func artifactOf(c *cli.Context) (deploy.Artifact, error) {
-	a, err := deploy.OpenArtifact(c.String("artifact"), c.String("version"))
-	if err != nil {
-		return a, err
-	}
-	return a.WithRevision(c.String("revision"))
-}
-
-// checkVersion checks --version, when given, as the agent will.
-func checkVersion(c *cli.Context) error {
-	if v := c.String("version"); v != "" {
-		if err := agent.ValidateVersion(v); err != nil {
-			return fmt.Errorf("--version: %w", err)
-		}
-	}
-	return nil
+// artifactOf is the release of --artifact, --version and --revision
+// (rollout and plan; plan has no --revision); a bundle's binary is app.binary.
+func artifactOf(c *cli.Context, t *target) (deploy.Artifact, error) {
+	return deploy.OpenAppRelease(c.String("artifact"), c.String("version"), c.String("revision"), t.inv.App.Binary)
 }
 
 // target loads the inventory for a mutating command, with its

@@ -9,9 +9,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/deploy"
-	"github.com/fleetdeploy/fleet/internal/cliargs"
 	"github.com/fleetdeploy/fleet/report"
 )
 
@@ -56,21 +54,10 @@ func (r *runRecord) finish(ctx context.Context, rec deploy.Record, err error) er
 	now := r.out.Now()
 	r.out.Emit(rec.Done(resultOf(code), code, err, r.started, now))
 	r.out.Close()
-	if werr := r.writeReports(rec.Report(resultOf(code), code, err, r.started, now)); werr != nil {
+	if werr := rec.Report(resultOf(code), code, err, r.started, now).WriteFiles(r.junit, r.report); werr != nil {
 		return &exitError{code: code, err: errors.Join(err, werr)}
 	}
 	return err
-}
-
-func (r *runRecord) writeReports(rep report.Report) error {
-	var errs []error
-	if r.junit != "" {
-		errs = append(errs, report.WriteFile(r.junit, rep.WriteJUnit))
-	}
-	if r.report != "" {
-		errs = append(errs, report.WriteFile(r.report, rep.WriteJSON))
-	}
-	return errors.Join(errs...)
 }
 
 // resultOf names an exit code in rollout_done and the report.
@@ -116,17 +103,12 @@ func noteFlags() []cli.Flag {
 	}
 }
 
-// changeNoteOf is --message, or when it is absent and the command runs
-// under a CI that fleet knows, a note naming the build (ciNote); "" else.
-// A note the agent would refuse is refused here, before any host is
-// contacted.
+// changeNoteOf is deploy.ChangeNote of --message, when given.
 func changeNoteOf(c *cli.Context) (string, error) {
-	note := c.String("message")
-	if !c.IsSet("message") {
-		note = deploy.CIChangeNote(os.Getenv)
+	var message *string
+	if c.IsSet("message") {
+		m := c.String("message")
+		message = &m
 	}
-	if err := agent.ValidateChangeNote(note); err != nil {
-		return "", &cliargs.FlagError{Flag: "message", Err: err}
-	}
-	return note, nil
+	return deploy.ChangeNote(message, os.Getenv)
 }

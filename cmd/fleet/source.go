@@ -6,6 +6,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/deploy"
+	"github.com/fleetdeploy/fleet/render"
 )
 
 func sourceFlags() []cli.Flag {
@@ -41,7 +42,7 @@ func loadSource(c *cli.Context) (*deploy.Source, error) {
 	if err != nil || len(src.Warnings) == 0 {
 		return src, err
 	}
-	log, err := newLogger(c.App.ErrWriter, c.String("log-level"), c.String("log-format"))
+	log, err := render.NewLogger(c.App.ErrWriter, c.String("log-level"), c.String("log-format"))
 	if err != nil {
 		return nil, err
 	}

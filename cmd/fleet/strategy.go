@@ -1,15 +1,9 @@
 package main
 
 import (
-	"errors"
-	"fmt"
-
 	"github.com/urfave/cli/v2"
 
 	"github.com/fleetdeploy/fleet/deploy"
-	"github.com/fleetdeploy/fleet/internal/cliargs"
-	"github.com/fleetdeploy/fleet/inventory"
-	"github.com/fleetdeploy/fleet/plan"
 )
 
 func strategyFlags() []cli.Flag {
@@ -19,49 +13,6 @@ func strategyFlags() []cli.Flag {
 		&cli.StringFlag{Name: "max-failures", EnvVars: []string{"FLEET_MAX_FAILURES"}, Usage: "failed hosts tolerated before halting: N or P% (default: inventory)"},
 		&cli.BoolFlag{Name: "no-auto-rollback", EnvVars: []string{"FLEET_NO_AUTO_ROLLBACK"}, Usage: "on failure, leave changed hosts as they are"},
 	}
-}
-
-// strategyOf merges the inventory's strategy with command-line overrides.
-// A bad value is a *cliargs.FlagError when a flag gave it; strategyError says
-// where the others came from.
-func strategyOf(c *cli.Context, s inventory.Strategy) (plan.Strategy, error) {
-	var st plan.Strategy
-	var err error
-	if st.MaxUnavailable, err = limitOf(c, "max-unavailable", "max_unavailable", s.MaxUnavailable); err != nil {
-		return st, err
-	}
-	if st.MaxFailures, err = limitOf(c, "max-failures", "max_failures", s.MaxFailures); err != nil {
-		return st, err
-	}
-	if st.MaxSurge, err = limitOf(c, "max-surge", "max_surge", s.MaxSurge); err != nil {
-		return st, err
-	}
-	st.AutoRollback = s.AutoRollback && !c.Bool("no-auto-rollback")
-	return st, nil
-}
-
-// limitOf is a count or percentage: the flag's, when it has a value, else
-// the inventory's key.
-func limitOf(c *cli.Context, flag, key, inv string) (plan.IntOrPercent, error) {
-	v := c.String(flag)
-	if v == "" {
-		return parseLimit(key, inv)
-	}
-	p, err := plan.ParseIntOrPercent(v)
-	if err != nil {
-		return p, &cliargs.FlagError{Flag: flag, Err: err}
-	}
-	return p, nil
-}
-
-// strategyError says where a bad strategy setting came from: a flag's
-// error names the flag; any other is the inventory file's.
-func strategyError(file string, err error) error {
-	var fe *cliargs.FlagError
-	if errors.As(err, &fe) {
-		return err
-	}
-	return fmt.Errorf("%s: strategy: %w", file, err)
 }
 
 // canaryFlags are rollout-only: a first wave, then a bake or a pause.
@@ -75,53 +26,23 @@ func canaryFlags() []cli.Flag {
 	}
 }
 
-// rolloutStrategy adds the canary and blue/green settings to strategyOf.
-func rolloutStrategy(c *cli.Context, s inventory.Strategy) (plan.Strategy, deploy.Canary, error) {
-	st, err := strategyOf(c, s)
-	if err != nil {
-		return st, deploy.Canary{}, err
-	}
-	if c.Bool("resume") {
-		st.Canary = plan.IntOrPercent{} // the canary already ran: the rest go now
-	} else if st.Canary, err = limitOf(c, "canary", "canary", s.Canary); err != nil {
-		return st, deploy.Canary{}, err
-	}
-	co := deploy.Canary{Bake: s.CanaryBake, Pause: s.PauseAfterCanary}
+// strategyFlagsOf reads the strategy flags the command has; deploy merges
+// them over the inventory's strategy.
+func strategyFlagsOf(c *cli.Context) deploy.StrategyFlags {
+	f := deploy.StrategyFlags{MaxUnavailable: c.String("max-unavailable"), MaxSurge: c.String("max-surge"),
+		MaxFailures: c.String("max-failures"), NoAutoRollback: c.Bool("no-auto-rollback"),
+		Canary: c.String("canary"), Resume: c.Bool("resume"), Kind: c.String("strategy"), Stage: c.String("stage")}
 	if c.IsSet("canary-bake") {
-		co.Bake = c.Duration("canary-bake")
+		d := c.Duration("canary-bake")
+		f.CanaryBake = &d
 	}
 	if c.IsSet("pause-after-canary") {
-		co.Pause = c.Bool("pause-after-canary")
+		p := c.Bool("pause-after-canary")
+		f.PauseAfterCanary = &p
 	}
-	if st.Kind, err = strategyKind(c, s); err != nil {
-		return st, co, err
+	if c.IsSet("refuse-dirty") {
+		r := c.Bool("refuse-dirty")
+		f.RefuseDirty = &r
 	}
-	return st, co, nil
-}
-
-// strategyKind is --strategy (rolling or blue-green, plan's names for
-// its kinds), or else the inventory's: blue_green: true is blue/green,
-// anything else rolling.
-func strategyKind(c *cli.Context, s inventory.Strategy) (plan.StrategyKind, error) {
-	switch k := plan.StrategyKind(c.String("strategy")); k {
-	case "":
-		if s.BlueGreen {
-			return plan.StrategyBlueGreen, nil
-		}
-		return plan.StrategyRolling, nil
-	case plan.StrategyRolling, plan.StrategyBlueGreen:
-		return k, nil
-	}
-	return "", &cliargs.FlagError{Flag: "strategy", Value: c.String("strategy"), Want: "want rolling or blue-green"}
-}
-
-func parseLimit(name, v string) (plan.IntOrPercent, error) {
-	if v == "" {
-		v = "0"
-	}
-	p, err := plan.ParseIntOrPercent(v)
-	if err != nil {
-		return p, fmt.Errorf("%s: %w", name, err)
-	}
-	return p, nil
+	return f
 }

@@ -2,17 +2,21 @@ package main
 
 import (
 	"errors"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/fleetdeploy/fleet/deploy"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
 // TestStrategy_ErrorsSayWhereTheyCameFrom: a bad value from a flag names
 // the flag, one from the inventory names the file, as the rollout,
-// rollback and promote commands report them (strategyError).
+// rollback and promote commands report them (deploy.StrategyFlags, filled
+// by strategyFlagsOf).
 func TestStrategy_ErrorsSayWhereTheyCameFrom(t *testing.T) {
 	ok := inventory.Strategy{MaxUnavailable: "1", MaxFailures: "0", Canary: "0"}
 	for _, tc := range []struct {
@@ -46,7 +50,7 @@ func TestStrategy_ErrorsSayWhereTheyCameFrom(t *testing.T) {
 			app := &cli.App{
 				Flags: concatFlags(strategyFlags(), canaryFlags()),
 				Action: func(c *cli.Context) error {
-					_, _, err = rolloutStrategy(c, tc.inv)
+					_, _, err = strategyFlagsOf(c).RolloutStrategy(&inventory.Inventory{File: "fleet.yaml", Strategy: tc.inv})
 					return nil
 				},
 			}
@@ -62,12 +66,37 @@ func TestStrategy_ErrorsSayWhereTheyCameFrom(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error")
 			}
-			if got := strategyError("fleet.yaml", err).Error(); got != tc.want {
+			if got := err.Error(); got != tc.want {
 				t.Errorf("got  %s\nwant %s", got, tc.want)
 			}
-			if tc.is != nil && !errors.Is(strategyError("fleet.yaml", err), tc.is) {
+			if tc.is != nil && !errors.Is(err, tc.is) {
 				t.Errorf("not errors.Is %v", tc.is)
 			}
 		})
+	}
+}
+
+// TestStrategy_FlagsOf: every strategy and canary flag reaches
+// deploy.StrategyFlags; the canary's bake and pause only when given.
+func TestStrategy_FlagsOf(t *testing.T) {
+	var got []deploy.StrategyFlags
+	app := &cli.App{
+		Flags:  concatFlags(strategyFlags(), canaryFlags()),
+		Action: func(c *cli.Context) error { got = append(got, strategyFlagsOf(c)); return nil },
+	}
+	for _, args := range [][]string{
+		{"fleet", "--max-unavailable", "1", "--max-surge", "2", "--max-failures", "3%", "--no-auto-rollback", "--canary", "4",
+			"--canary-bake", "5s", "--pause-after-canary=false", "--strategy", "blue-green", "--resume"},
+		{"fleet"},
+	} {
+		if err := app.Run(args); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bake, pause := 5*time.Second, false
+	want := deploy.StrategyFlags{MaxUnavailable: "1", MaxSurge: "2", MaxFailures: "3%", NoAutoRollback: true, Canary: "4",
+		Resume: true, CanaryBake: &bake, PauseAfterCanary: &pause, Kind: "blue-green"}
+	if len(got) != 2 || !reflect.DeepEqual(got[0], want) || !reflect.DeepEqual(got[1], deploy.StrategyFlags{}) {
+		t.Errorf("got %+v, want %+v and none", got, want)
 	}
 }

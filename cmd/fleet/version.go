@@ -2,12 +2,10 @@ package main
 
 import (
 	"fmt"
-	"runtime"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/fleetdeploy/fleet/provenance"
+	"github.com/fleetdeploy/fleet/render"
 )
 
 // Set by the Makefile through -ldflags -X. A build without them (go build,
@@ -18,42 +16,8 @@ var (
 	date    = "unknown"
 )
 
-// stamp is what fleet version reports.
-type stamp struct {
-	version, commit, date string
-}
-
-func (s stamp) String() string {
-	return fmt.Sprintf("fleet %s (commit %s, built %s, %s %s/%s)",
-		s.version, s.commit, s.date, runtime.Version(), runtime.GOOS, runtime.GOARCH)
-}
-
 func versionString() string {
-	if p, ok := provenance.Self(); ok && version == "dev" {
-		return stampOf(p).String()
-	}
-	return stamp{version, commit, date}.String()
-}
-
-// stampOf is the version from the Go build info (provenance.Self): the
-// main module's version (a tag, or a pseudo-version from go install
-// …@latest or a build in the git checkout) and, for a build in the
-// checkout, the commit and its time; "(dirty)" marks uncommitted changes.
-func stampOf(p provenance.Provenance) stamp {
-	s := stamp{version: "dev", commit: "none", date: "unknown"}
-	if p.Version != "" && p.Version != "(devel)" {
-		s.version = p.Version
-	}
-	if r := p.Revision(); r != "" {
-		s.commit = r[:min(len(r), 7)]
-		if p.Dirty() {
-			s.commit += " (dirty)"
-		}
-	}
-	if !p.VCSTime.IsZero() {
-		s.date = p.VCSTime.Format(time.RFC3339)
-	}
-	return s
+	return render.Version(render.Stamp{Version: version, Commit: commit, Date: date})
 }
 
 func versionCommand() *cli.Command {

@@ -65,8 +65,14 @@ type health struct {
 	Version string `json:"version"`
 }
 
-// newHandler serves / and /healthz.
+// newHandler serves / and /healthz with the default greeting.
 func newHandler(version, hostname string, healthy bool) http.Handler {
+	return newGreetingHandler(version, hostname, defaultGreeting, healthy)
+}
+
+// newGreetingHandler serves / ("<greeting> from <version> on <host>") and
+// /healthz.
+func newGreetingHandler(version, hostname, greeting string, healthy bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		h, code := health{Status: "ok", Version: version}, http.StatusOK
@@ -80,7 +86,7 @@ func newHandler(version, hostname string, healthy bool) http.Handler {
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = fmt.Fprintf(w, "hello from %s on %s\n", version, hostname)
+		_, _ = fmt.Fprintf(w, "%s from %s on %s\n", greeting, version, hostname)
 	})
 	return mux
 }

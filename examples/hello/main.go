@@ -12,6 +12,8 @@
 //	         "slow" (every request takes 400ms longer; /healthz stays fast)
 //
 // Runtime: -port flag, else the PORT environment variable, else 8080.
+// config/greeting beside the executable (a fleet bundle's release
+// directory), if there, replaces "hello" in GET /'s answer.
 // HELLO_WARMUP (a Go duration) waits that long before listening;
 // HELLO_DELAY makes every GET / take that long (the tests use both).
 //
@@ -91,7 +93,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, brokenM
 			return nil
 		}
 	}
-	handler := m.faults(newHandler(version, host, m.healthy()))
+	greet, err := greeting()
+	if err != nil {
+		return err
+	}
+	handler := m.faults(newGreetingHandler(version, host, greet, m.healthy()))
 	// HELLO_DELAY (a Go duration) makes every GET / take that long, like a
 	// real service doing work: requests are in flight when an instance stops.
 	if v := getenv("HELLO_DELAY"); v != "" {

@@ -25,7 +25,7 @@ import (
 type Spec struct {
 	Usage string // for help and messages: "[VERSION]"
 	Max   int    // at most this many words
-	Flag  string // the word is another way to give this flag
+	Flag  string // the words are another way to give this flag (a slice flag takes each)
 }
 
 // Config is what Guard needs besides the app.
@@ -178,7 +178,8 @@ func (g *guard) unexpected(word string) error {
 		word, hint, g.spec.Usage, g.cmd)
 }
 
-// bind makes the word the value of spec.Flag; giving both is an error.
+// bind makes the words the value of spec.Flag (each a value of a slice
+// flag); giving both is an error.
 func (g *guard) bind(c *cli.Context, words []string) error {
 	if g.spec.Flag == "" || len(words) == 0 {
 		return nil
@@ -188,9 +189,18 @@ func (g *guard) bind(c *cli.Context, words []string) error {
 		if env := envVars(findFlag(c.Command.Flags, g.spec.Flag)); env != "" {
 			from += " (or " + env + ")"
 		}
-		return usage(g.cmd, "%q and %s %q both given; give one", words[0], from, c.String(g.spec.Flag))
+		given := c.String(g.spec.Flag)
+		if s := c.StringSlice(g.spec.Flag); len(s) > 0 {
+			given = strings.Join(s, ",")
+		}
+		return usage(g.cmd, "%q and %s %q both given; give one", words[0], from, given)
 	}
-	return c.Set(g.spec.Flag, words[0])
+	for _, w := range words {
+		if err := c.Set(g.spec.Flag, w); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func envVars(f cli.Flag) string {

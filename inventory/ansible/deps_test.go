@@ -13,7 +13,7 @@ import (
 // analysis, which inventory decodes), nothing else of fleet. Its tests may also import inventory, to
 // check that Labels agrees with inventory.Parse.
 func TestDeps_StdlibAndYAMLOnly(t *testing.T) {
-	depstest.StandardLibraryAnd(t, "inventory/ansible", "gopkg.in/yaml.v3",
+	depstest.StandardLibraryAnd(t, "inventory/ansible", "go.yaml.in/yaml/v3",
 		"github.com/fleetdeploy/fleet/inventory", "github.com/fleetdeploy/fleet/appspec",
 		"github.com/fleetdeploy/fleet/analysis")
 }

@@ -100,6 +100,6 @@
 //
 // Problems are inventory's: an inventory.Errors of *inventory.FieldError,
 // read with inventory's YAML node helpers, as a fleet.yaml's are. The
-// package imports the standard library, gopkg.in/yaml.v3, and inventory
+// package imports the standard library, go.yaml.in/yaml/v3, and inventory
 // (for those, and the shared "did you mean" rule).
 package ansible

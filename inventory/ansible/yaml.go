@@ -3,7 +3,7 @@ package ansible
 import (
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/fleetdeploy/fleet/inventory"
 )
