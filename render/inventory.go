@@ -40,7 +40,11 @@ func InventoryRows(src *deploy.Source, hosts []inventory.Host) []InventoryRow {
 // Inventory is `fleet inventory` for people: where the hosts and the
 // settings came from, then a row per host.
 func Inventory(w io.Writer, src *deploy.Source, inv *inventory.Inventory, rows []InventoryRow) {
-	fmt.Fprintf(w, "%d of %d hosts from %s %s", len(rows), max(src.Total, len(inv.Hosts)), src.Kind, src.Where)
+	from := src.Kind + " " + src.Where // "ansible hosts.ini"; a fleet.yaml is named by its file alone
+	if src.Kind == deploy.SourceFleet {
+		from = src.Where
+	}
+	fmt.Fprintf(w, "%d of %d hosts from %s", len(rows), max(src.Total, len(inv.Hosts)), from)
 	if src.Kind != deploy.SourceFleet {
 		fmt.Fprintf(w, "; app, ssh and strategy from %s", inv.File)
 	}
