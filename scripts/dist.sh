@@ -30,7 +30,9 @@ build() {
 	for p in "${PLATFORMS[@]}"; do
 		os=${p%/*} arch=${p#*/}
 		echo "build $os/$arch"
-		CGO_ENABLED=0 GOOS=$os GOARCH=$arch "$GO" build -trimpath -ldflags "$LDFLAGS" \
+		# -buildvcs=true whatever GOFLAGS says: `go version -m` on the
+		# shipped binary then names the commit (vcs.revision, vcs.modified).
+		CGO_ENABLED=0 GOOS=$os GOARCH=$arch "$GO" build -trimpath -buildvcs=true -ldflags "$LDFLAGS" \
 			-o "$bin/fleet-$os-$arch" ./cmd/fleet
 	done
 	local stage name a
@@ -63,6 +65,9 @@ check() {
 	ls -l "$OUT"
 	(cd "$OUT" && sha256sum -c SHA256SUMS)
 	local want_entries=$'fleet\nfleet-linux-amd64\nfleet-linux-arm64'
+	local commit dirty=false
+	commit=$(git rev-parse HEAD)
+	[ -z "$(git status --porcelain)" ] || dirty=true # as go build decides vcs.modified
 	local p os arch name dir entries f want wos warch
 	for p in "${PLATFORMS[@]}"; do
 		os=${p%/*} arch=${p#*/}
@@ -86,7 +91,7 @@ check() {
 			*) wos=linux warch=${f#fleet-linux-} ;;
 			esac
 			"$GO" version -m "$dir/$f" >"$tmp/m"
-			for want in GOOS=$wos GOARCH=$warch CGO_ENABLED=0 -trimpath=true; do
+			for want in GOOS=$wos GOARCH=$warch CGO_ENABLED=0 -trimpath=true "vcs.revision=$commit" "vcs.modified=$dirty"; do
 				grep -qx $'\tbuild\t'"$want" "$tmp/m" ||
 					{ echo "$name/$f: want $want in its build info:" >&2; cat "$tmp/m" >&2; exit 1; }
 			done
