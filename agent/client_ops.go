@@ -53,6 +53,21 @@ func (c *Client) StageCommit(ctx context.Context, a StageCommitArgs) (StageCommi
 	return r, err
 }
 
+// Fetch has the host download and install an artifact; onEvent (may be
+// nil) gets its retries and resumes.
+func (c *Client) Fetch(ctx context.Context, a FetchArgs, onEvent func(Event)) (FetchResult, error) {
+	var r FetchResult
+	err := c.call(ctx, OpFetch, a, &r, onEvent)
+	return r, err
+}
+
+// Hook runs one of the spec's hooks on the host.
+func (c *Client) Hook(ctx context.Context, a HookArgs) (HookResult, error) {
+	var r HookResult
+	err := c.call(ctx, OpHook, a, &r, nil)
+	return r, err
+}
+
 // Switch points current at an installed release.
 func (c *Client) Switch(ctx context.Context, a SwitchArgs) (SwitchResult, error) {
 	var r SwitchResult

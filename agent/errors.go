@@ -34,6 +34,13 @@ const (
 	// (idle.go); the op in flight was cancelled and the lock released. A
 	// controller that was stopped reads it when it resumes.
 	CodeSessionExpired Code = "session_expired"
+	// CodeFetchFailed: the fetch op could not download the artifact (an
+	// HTTP status, the network, a timeout; the message names the URL
+	// redacted).
+	CodeFetchFailed Code = "fetch_failed"
+	// CodeHookFailed: a hook exited non-zero, timed out or could not
+	// start (its user, its program); the message has its output's tail.
+	CodeHookFailed Code = "hook_failed"
 )
 
 // Error implements error so a Code works as a sentinel.
@@ -44,7 +51,7 @@ func (c Code) Known() bool {
 	switch c {
 	case CodeBadRequest, CodeLockHeld, CodeChecksumMismatch, CodeVersionConflict,
 		CodeNotFound, CodeUnitFailed, CodeStartLimitHit, CodeUnhealthy, CodeIO, CodeInternal,
-		CodeConsulUnavailable, CodeNoSpace, CodeSessionExpired:
+		CodeConsulUnavailable, CodeNoSpace, CodeSessionExpired, CodeFetchFailed, CodeHookFailed:
 		return true
 	}
 	return false

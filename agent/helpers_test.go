@@ -39,6 +39,8 @@ type host struct {
 	consul     *appspec.Consul
 	slots      *appspec.Slots
 	logger     *slog.Logger
+	hooks      *appspec.Hooks   // the spec's
+	hookRunner agent.HookRunner // Deps.Hooks
 }
 
 func newHost(t *testing.T) *host {
@@ -59,7 +61,7 @@ func (h *host) deps() agent.Deps {
 		Now: h.clock.Now, NewTicker: h.clock.NewTicker, NewTimer: h.clock.NewTimer,
 		NewRegistry: h.registry.New, Logger: h.logger,
 		Hostname: "web1", Arch: "amd64", User: "root", AgentVersion: "test",
-		SudoUID: -1, SudoGID: -1, RootPrefix: h.prefix, Dial: h.dial,
+		SudoUID: -1, SudoGID: -1, RootPrefix: h.prefix, Dial: h.dial, Hooks: h.hookRunner,
 	}
 }
 
@@ -74,6 +76,7 @@ func (h *host) spec() appspec.Spec {
 		},
 		Consul: h.consul,
 		Slots:  h.slots,
+		Hooks:  h.hooks,
 	}
 }
 

@@ -206,6 +206,11 @@ type JournalEntry struct {
 	// provenance), when known.
 	Revision string `json:"revision,omitempty"`
 	Dirty    bool   `json:"dirty,omitempty"`
+	// Hook and Output: on hook, which one ran and its output's last
+	// HookOutputMax bytes (Version the release it ran for, From the one
+	// it replaces).
+	Hook   string `json:"hook,omitempty"`
+	Output string `json:"output,omitempty"`
 }
 
 // Journal results.

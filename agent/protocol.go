@@ -43,6 +43,10 @@ const (
 	OpCheck Op = "check"
 	// OpLogs streams the app units' system journal (fleet logs; logs.go).
 	OpLogs Op = "logs"
+	// OpFetch stages a release the host downloads itself (fetch.go).
+	OpFetch Op = "fetch"
+	// OpHook runs one of the spec's hooks (hook.go).
+	OpHook Op = "hook"
 )
 
 // Known reports whether o is one of the ops above.
@@ -50,7 +54,7 @@ func (o Op) Known() bool {
 	switch o {
 	case OpHello, OpLock, OpStatus, OpStageBegin, OpStageCommit,
 		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpCheck, OpLogs:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpCheck, OpLogs, OpFetch, OpHook:
 		return true
 	}
 	return false
@@ -60,7 +64,7 @@ func (o Op) Known() bool {
 func (o Op) mutates() bool {
 	switch o {
 	case OpStageBegin, OpStageCommit, OpSwitch, OpRestart, OpHealth, OpPrune,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpFetch, OpHook:
 		return true
 	}
 	return false
@@ -96,10 +100,12 @@ type WireError struct {
 type EventKind string
 
 // EventHealth reports one probe round of the health gate; EventLog one
-// entry of the units' system journal (logs).
+// entry of the units' system journal (logs); EventFetch a fetch's retry
+// or resume.
 const (
 	EventHealth EventKind = "health"
 	EventLog    EventKind = "log"
+	EventFetch  EventKind = "fetch"
 )
 
 // Event is progress for the request in flight.
@@ -108,6 +114,14 @@ type Event struct {
 	Message string          `json:"message"`
 	Health  *HealthProgress `json:"health,omitempty"`
 	Log     *LogEntry       `json:"log,omitempty"`
+	Fetch   *FetchProgress  `json:"fetch,omitempty"`
+}
+
+// FetchProgress is where a fetch stands: the attempt that just ended (a
+// retry) or begins (a resume), and the bytes in hand.
+type FetchProgress struct {
+	Attempt int   `json:"attempt"`
+	Bytes   int64 `json:"bytes"`
 }
 
 // HealthProgress is one probe round of the health gate.

@@ -77,6 +77,12 @@ type Deps struct {
 	// a net.Dialer. The check still names the address the spec gave, and
 	// an HTTP request still carries its URL, whatever Dial connects to.
 	Dial func(ctx context.Context, network, address string) (net.Conn, error)
+
+	// HTTP sends the fetch op's requests; nil means NewHTTPClient.
+	HTTP HTTPDoer
+
+	// Hooks runs the hook op's processes; nil means ExecHookRunner.
+	Hooks HookRunner
 }
 
 func (d Deps) withDefaults() (Deps, error) {
@@ -106,6 +112,12 @@ func (d Deps) withDefaults() (Deps, error) {
 	}
 	if d.Dial == nil {
 		d.Dial = (&net.Dialer{}).DialContext
+	}
+	if d.HTTP == nil {
+		d.HTTP = NewHTTPClient()
+	}
+	if d.Hooks == nil {
+		d.Hooks = ExecHookRunner{}
 	}
 	if p := d.RootPrefix; p != "" && (!filepath.IsAbs(p) || filepath.Clean(p) != p) {
 		return d, fmt.Errorf("deps: RootPrefix %q: want an absolute, clean path", p)

@@ -86,6 +86,8 @@ func (s *session) dispatch(ctx context.Context, req Request) (any, error) {
 		return call(ctx, req.Args, s.stageBegin)
 	case OpStageCommit:
 		return call(ctx, req.Args, s.stageCommit)
+	case OpFetch:
+		return call(ctx, req.Args, s.fetch)
 	case OpSwitch:
 		return call(ctx, req.Args, s.switchOp)
 	case OpRestart:
@@ -122,6 +124,8 @@ func (s *session) dispatchInstance(ctx context.Context, req Request) (any, error
 		return call(ctx, req.Args, s.weight)
 	case OpVerdict:
 		return call(ctx, req.Args, s.verdict)
+	case OpHook:
+		return call(ctx, req.Args, s.hook)
 	}
 	return nil, errorf(CodeBadRequest, "unknown op %q", req.Op)
 }

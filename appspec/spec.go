@@ -30,6 +30,8 @@ type Spec struct {
 	// MaxUnpackedMiB bounds a bundle's files together on the host (0:
 	// DefaultMaxUnpackedMiB).
 	MaxUnpackedMiB int `json:"max_unpacked_mib,omitempty"`
+	// Hooks are commands the agent runs around a rollout (hooks.go).
+	Hooks *Hooks `json:"hooks,omitempty"`
 }
 
 // Validate checks the whole spec with this package's rules: the agent
@@ -59,6 +61,11 @@ func (s Spec) Validate() error {
 	}
 	if err := s.validateFiles(); err != nil {
 		return err
+	}
+	if s.Hooks != nil {
+		if err := s.Hooks.Validate(); err != nil {
+			return fmt.Errorf("hooks: %w", err)
+		}
 	}
 	return s.validateInstances()
 }

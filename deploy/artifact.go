@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/bundle"
 	"github.com/fleetdeploy/fleet/provenance"
 )
@@ -28,6 +29,11 @@ type Artifact struct {
 	// bundle.Pack as it is sent); bundle.Binary for a bare binary.
 	Format bundle.Format
 	dir    bool
+	// URL, when set, is where every host downloads the release from
+	// (OpenURLRelease): Path is empty and Size unknown (0), and the
+	// controller sends no bytes. AllowHTTP lets it be http://.
+	URL       string
+	AllowHTTP bool
 }
 
 // OpenArtifact hashes the file at path and reads its Go build info (a
@@ -44,6 +50,9 @@ func OpenArtifact(path, version string) (Artifact, error) {
 // executable is binary (app.binary): its build info is read from that
 // file inside the directory or archive, which must hold it.
 func OpenBundle(path, version, binary string) (Artifact, error) {
+	if IsURL(path) { // never echo a presigned URL's query in "no such file"
+		return Artifact{}, fmt.Errorf("artifact %s: a URL, which only fleet rollout and fleet plan take", agent.RedactURL(path))
+	}
 	st, err := os.Stat(path)
 	if err != nil {
 		return Artifact{}, fmt.Errorf("artifact: %w", err)

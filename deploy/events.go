@@ -40,6 +40,8 @@ const (
 	KindAnalysisDone    Kind = "analysis_done"    // step, result, message
 	KindPlanStep        Kind = "plan_step"        // step, state, share, hosts, message (fleet plan, gray release)
 	KindChangelog       Kind = "changelog"        // from, to, hosts, state, total, commits, message, error
+	KindHook            Kind = "hook"             // host, wave, step (the hook), slot, from, to, result, duration_ms, message, error
+	KindPlanHook        Kind = "plan_hook"        // step (the hook), host, hosts, message (fleet plan: what runs where)
 )
 
 // Kinds is every kind deploy and cmd/fleet emit, for tests and docs.
@@ -47,7 +49,8 @@ func Kinds() []Kind {
 	return []Kind{KindRolloutStarted, KindPlan, KindHostStep, KindUploadProgress, KindStaged, KindWaveStarted,
 		KindHostState, KindHostSucceeded, KindHostFailed, KindBake, KindPaused, KindPausedAbandoned, KindHostDone,
 		KindRolloutDone, KindPlanWave, KindPlanHost, KindPlanSummary,
-		KindTrafficShifted, KindAnalysisMeasure, KindAnalysisDone, KindPlanStep, KindChangelog}
+		KindTrafficShifted, KindAnalysisMeasure, KindAnalysisDone, KindPlanStep, KindChangelog,
+		KindHook, KindPlanHook}
 }
 
 // Event is one line of user-facing progress. It is a union over Kind:

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -25,6 +26,9 @@ type instanceOps struct {
 func (in *instanceOps) inPlace(ctx context.Context) error {
 	slot := in.s.Slot
 	if err := in.drain(ctx, slot); err != nil {
+		return err
+	}
+	if err := in.stepHook(ctx, appspec.HookBeforeStop, slot); err != nil {
 		return err
 	}
 	if err := in.start(ctx, slot); err != nil {
@@ -124,6 +128,9 @@ func (in *instanceOps) retire(ctx context.Context) error {
 	if err := in.needSlot(); err != nil {
 		return err
 	}
+	if err := in.stepHook(ctx, appspec.HookBeforeStop, in.s.Serving); err != nil {
+		return err
+	}
 	return in.stop(ctx, in.s.Serving)
 }
 
@@ -170,6 +177,9 @@ func (in *instanceOps) start(ctx context.Context, slot string) error {
 	in.note("restart", slot)
 	if _, err := a.Restart(ctx, agent.RestartArgs{Slot: slot}); err != nil {
 		return onSlot(slot, err)
+	}
+	if err := in.stepHook(ctx, appspec.HookAfterStart, slot); err != nil {
+		return err
 	}
 	if in.st.consul {
 		in.note("register", slot)
@@ -250,6 +260,9 @@ func (in *instanceOps) retireSlot(ctx context.Context, old string) error {
 		return nil
 	}
 	if err := in.drain(ctx, old); err != nil {
+		return err
+	}
+	if err := in.stepHook(ctx, appspec.HookBeforeStop, old); err != nil {
 		return err
 	}
 	return in.stop(ctx, old)

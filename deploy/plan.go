@@ -30,6 +30,8 @@ type PlanReport struct {
 	Changelog []changelog.Log
 	// Estimate is how long the rollout and a full rollback take at least.
 	Estimate PlanEstimate
+	// Hooks are the app's hooks and where the rollout would run them.
+	Hooks []PlanHook
 }
 
 // HostUpload is what a rollout would send one host.
@@ -37,6 +39,7 @@ type HostUpload struct {
 	Bytes    int64
 	Present  bool   // the host already has the release
 	Conflict string // the host has the version with other bytes
+	Fetch    bool   // the host would download the release from its URL (Bytes is 0)
 }
 
 // Plan asks every selected host what it runs and holds, and computes the
@@ -65,21 +68,26 @@ func Plan(ctx context.Context, o Options) (PlanReport, error) {
 	if err != nil {
 		return PlanReport{}, err
 	}
+	hooks, err := t.planHooks(p)
+	if err != nil {
+		return PlanReport{}, err
+	}
 	gray := g.plan()
 	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul,
-		Gray: gray, Changelog: logs, Estimate: estimate(p, t.inv, gray)}, nil
+		Gray: gray, Changelog: logs, Estimate: estimate(p, t.inv, gray), Hooks: hooks}, nil
 }
 
 // Events is the report for machines (fleet plan -o json): plan, carrying
 // the artifact's provenance and the estimates, then PlanEvents, the gray release's steps and
 // the changelog.
 func (r PlanReport) Events() []Event {
-	ev := withProvenance(PlanEvent(r.Plan, r.Consul, ""), r.Artifact.provenanceOf())
+	ev := withProvenance(PlanEvent(r.Plan, r.Consul, r.Artifact.fetchNote()), r.Artifact.provenanceOf())
 	ev.EstimateMS, ev.RollbackEstimateMS = estimateMS(r.Estimate.Rollout), estimateMS(r.Estimate.Rollback)
 	ev.Warning = r.Estimate.Warning
 	evs := []Event{ev}
 	evs = append(evs, PlanEvents(r.Plan, r.Uploads, r.Consul)...)
 	evs = append(evs, GrayStepEvents(r.Gray)...)
+	evs = append(evs, PlanHookEvents(r.Hooks)...)
 	return append(evs, ChangelogEvents(r.Changelog)...)
 }
 
@@ -118,6 +126,7 @@ func planUploads(p plan.Plan, seen map[string]agent.StatusResult, art Artifact) 
 		if hp.Action != plan.ActionUpdate {
 			u.Bytes = 0
 		}
+		u.Fetch = art.URL != "" && hp.Action == plan.ActionUpdate && !u.Present
 		out[hp.Host] = u
 	}
 	return out

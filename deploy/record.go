@@ -33,6 +33,9 @@ type Record struct {
 	Bake *report.Gate
 	// Analyses are the verdicts of the metric analyses that ran.
 	Analyses []report.Gate
+	// HookErr is the after hook's failure (ErrHookFailed) on a run whose
+	// every wave succeeded: the hosts stay on the version.
+	HookErr error
 }
 
 // Done is the run's last event, rollout_done, with the same outcome as

@@ -41,11 +41,19 @@ func Rollback(ctx context.Context, o Options) (Record, error) {
 		Message: fmt.Sprintf("rollback %s to %s (%s): %d to change, maxUnavailable=%d", id, to, rp.Why, p.Changes(), p.Window)})
 	t.emitPlan(p, "")
 	t.emitChangelog(rp.Changelog)
+	once, err := t.rollbackOnce(p)
+	if err != nil {
+		return *t.rec, err
+	}
 	if err := t.ask(p, "rollback"); err != nil {
+		return *t.rec, err
+	}
+	if err := t.beforeHook(ctx, fc, p, once, nil); err != nil {
 		return *t.rec, err
 	}
 	res := plan.Run(ctx, p, t.newStepper(fc, id), plan.Options{Observer: newObserver(t.out, p).observe, Now: t.out.now})
 	t.rec.Result = &res
+	t.afterHook(ctx, fc, p, once, res)
 	cctx, cancel := cleanupContext(ctx)
 	t.normalizeWeights(cctx, fc)
 	t.clearPending(cctx, fc)

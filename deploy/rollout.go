@@ -96,7 +96,10 @@ func (t *target) rollout(ctx context.Context, command string, strategy plan.Stra
 // host_done event per host.
 func (t *target) runRollout(ctx context.Context, fc *fleetConn, p plan.Plan, co Canary, art *Artifact) error {
 	var ahead *stager
-	var err error
+	once, err := t.planOnce(p, art != nil)
+	if err != nil {
+		return err
+	}
 	if art != nil {
 		if ahead, err = t.stageRelease(ctx, fc, p, *art); err != nil {
 			return err
@@ -106,6 +109,9 @@ func (t *target) runRollout(ctx context.Context, fc *fleetConn, p plan.Plan, co 
 	if ahead != nil {
 		st.staged = ahead.wait
 		ahead.start(ctx, t.inv.Strategy.Parallel)
+	}
+	if err := t.beforeHook(ctx, fc, p, once, ahead); err != nil {
+		return err
 	}
 	opts := plan.Options{Observer: newObserver(t.out, p).observe, Now: t.out.now}
 	if len(p.Canary) > 0 {
@@ -126,6 +132,7 @@ func (t *target) runRollout(ctx context.Context, fc *fleetConn, p plan.Plan, co 
 		ahead.finish(res.Paused)
 	}
 	t.rec.Result = &res
+	t.afterHook(ctx, fc, p, once, res)
 	cctx, cancel := cleanupContext(ctx)
 	defer cancel()
 	if !res.Paused {
@@ -158,6 +165,9 @@ func PlanEvent(p plan.Plan, consul *appspec.Consul, note string) Event {
 // stageNote names the staging mode on the plan line of a rollout that
 // uploads, when it is not the default.
 func (t *target) stageNote(art *Artifact) string {
+	if art != nil && art.URL != "" {
+		return art.fetchNote()
+	}
 	if art != nil && t.inv.Strategy.Stage == inventory.StageAhead {
 		return ", uploads ahead of the waves"
 	}
@@ -165,7 +175,8 @@ func (t *target) stageNote(art *Artifact) string {
 }
 
 func (t *target) newStepper(fc *fleetConn, id string) *stepper {
-	return &stepper{fleet: fc, out: t.out, rolloutID: id, consul: t.inv.App.Consul != nil, slots: t.slotNames()}
+	return &stepper{fleet: fc, out: t.out, rolloutID: id, consul: t.inv.App.Consul != nil, slots: t.slotNames(),
+		hooks: t.inv.App.Hooks}
 }
 
 // planRollout asks every host what it runs now and computes the waves. A
@@ -219,7 +230,7 @@ func (t *target) stageRelease(ctx context.Context, fc *fleetConn, p plan.Plan, a
 			names = append(names, hp.Host)
 		}
 	}
-	if t.inv.Strategy.Stage == inventory.StageAhead {
+	if t.inv.Strategy.Stage == inventory.StageAhead && a.URL == "" { // hosts fetch before: stage_fetch.go
 		return t.preflight(ctx, fc, names, a)
 	}
 	return nil, t.stageAll(ctx, fc, names, a)
@@ -233,7 +244,11 @@ func (t *target) stageAll(ctx context.Context, fc *fleetConn, names []string, a 
 		sent.Add(n)
 		return err
 	})
-	t.out.emit(Event{Kind: KindStaged, To: a.Version, Hosts: len(names), Bytes: sent.Load(), Message: fmt.Sprintf("%d hosts, %d bytes uploaded", len(names), sent.Load())})
+	msg := fmt.Sprintf("%d hosts, %d bytes uploaded", len(names), sent.Load())
+	if a.URL != "" {
+		msg = fmt.Sprintf("%d hosts fetched it from %s", len(names), a.ShownURL())
+	}
+	t.out.emit(Event{Kind: KindStaged, To: a.Version, Hosts: len(names), Bytes: sent.Load(), Message: msg})
 	return err
 }
 

@@ -13,6 +13,9 @@ import (
 // agent's incoming path and the agent verifies its checksum before
 // installing it. It reports the bytes sent.
 func stage(ctx context.Context, s *hostSession, a Artifact, out *emitter) (int64, error) {
+	if a.URL != "" {
+		return 0, fetch(ctx, s, a, out)
+	}
 	begin, err := beginStage(ctx, s, a, out)
 	if err != nil || begin.Present {
 		return 0, err

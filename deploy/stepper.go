@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/plan"
 )
 
@@ -28,6 +29,9 @@ type stepper struct {
 	// entryWeight is a gray release's canary weight by host: the canary
 	// registers at its first step's share, not the normal one.
 	entryWeight map[string]int
+	// hooks are the app's; the stepper runs before_stop and after_start
+	// (hooks.go).
+	hooks *appspec.Hooks
 }
 
 var _ plan.Host = (*stepper)(nil)

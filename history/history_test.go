@@ -98,6 +98,8 @@ func TestMerge_Outcomes(t *testing.T) {
 			history.Incomplete, map[string]string{"web1": "incomplete v1>v2"}},
 		{"RefusedAtStaging", []*journal{(&journal{host: "web1", id: "r", cmd: cmd}).add("lock", "ok", "", "", "", "").add("stage_commit", "error", "", "", "v2", "")},
 			history.Refused, map[string]string{"web1": "failed >"}},
+		{"RefusedAtFetch", []*journal{(&journal{host: "web1", id: "r", cmd: cmd}).add("lock", "ok", "", "", "", "").add("fetch", "error", "", "", "v2", "")},
+			history.Refused, map[string]string{"web1": "failed >"}},
 		{"NoChange", []*journal{untouched}, history.NoChange, map[string]string{"web3": "unchanged >"}},
 		{"Paused", []*journal{inPlace("web1", "r", cmd, 0, "v1", "v2", "healthy").add("pending", "ok", "", "", "v2", "").setReason("paused canary, rollout r"), untouched},
 			history.Paused, map[string]string{"web1": "changed v1>v2", "web3": "unchanged >"}},

@@ -5,7 +5,7 @@ import "slices"
 // failing are the ops whose failure fails the host; a failed prune or an
 // unreadable journal does not change what the host runs.
 var failing = map[string]bool{
-	"stage_commit": true, "switch": true, "restart": true, "health": true, "drain": true,
+	"stage_commit": true, "fetch": true, "switch": true, "restart": true, "health": true, "drain": true,
 	"register": true, "enable": true, "stop": true, "serve": true,
 }
 

@@ -19,7 +19,7 @@ type App struct {
 
 const defaultKeep = 5
 
-var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots", "analysis", "shared", "env_file", "max_unpacked_mib"}
+var appFields = []string{"name", "binary", "root", "units", "keep", "health", "consul", "slots", "analysis", "shared", "env_file", "max_unpacked_mib", "hooks"}
 
 // app decodes the app section; parent locates errors when it is missing.
 // It also returns what app.slots asks of the host entries.
@@ -48,6 +48,9 @@ func (d *decoder) app(n, parent *yaml.Node, a at) (App, slotRules) {
 		}
 	}
 	d.files(f, a, &app)
+	if hn, ok := f["hooks"]; ok {
+		app.Hooks = d.hooks(hn, a.key("hooks"))
+	}
 	if an, ok := f["analysis"]; ok {
 		app.Analysis = d.analysisBlock(an, a.key("analysis"))
 	}

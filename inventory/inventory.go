@@ -65,6 +65,7 @@ func (d *decoder) inventory(root *yaml.Node) *Inventory {
 		return inv
 	}
 	inv.Groups, inv.Hosts = d.groups(f["groups"], root, at{field: "groups"}, inv.SSH, slots)
+	d.hooksGroup(f["app"], inv)
 	return inv
 }
 

@@ -20,11 +20,15 @@ func Plan(w io.Writer, rep deploy.PlanReport) {
 	fmt.Fprintf(w, "Plan: roll %s (%s, sha256 %.12s) out to %d hosts, maxUnavailable=%d, maxSurge=%d, failure budget %d%s\n",
 		art.Version, byteSize(art.Size), art.SHA256, len(p.Hosts), p.Window, p.SurgeWindow, p.Budget, deploy.DrainNote(rep.Consul))
 	fmt.Fprintf(w, "Build: %s\n", art.Provenance)
+	if art.URL != "" {
+		fmt.Fprintf(w, "Fetch: each host downloads it from %s (its size is unknown here; the controller uploads nothing)\n", art.ShownURL())
+	}
 	versionChange(w, p)
 	estimate(w, rep.Estimate)
 	fmt.Fprintln(w)
 	planTable(w, p, rep.Uploads, rep.Consul)
 	graySteps(w, rep.Gray)
+	planHooks(w, rep.Hooks)
 	Changelog(w, rep.Changelog)
 }
 
@@ -123,6 +127,8 @@ func uploadCell(u deploy.HostUpload) string {
 		return "CONFLICT: " + u.Conflict
 	case u.Bytes > 0:
 		return byteSize(u.Bytes)
+	case u.Fetch:
+		return "fetch"
 	case u.Present:
 		return "present"
 	}

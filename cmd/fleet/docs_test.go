@@ -42,7 +42,7 @@ func docFlags(text string) (calls int, bad []string) {
 	for _, c := range newApp().Commands {
 		commands[c.Name] = c
 	}
-	flagRE := regexp.MustCompile(`(?:^|\s)--([a-z][a-z-]+)`)
+	flagRE := regexp.MustCompile(`(?:^|\s)--([a-z][a-z0-9-]+)`)
 	for _, m := range fleetCall.FindAllStringSubmatch(text, -1) {
 		cmd, ok := commands[m[1]]
 		if !ok {

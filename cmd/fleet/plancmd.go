@@ -20,9 +20,9 @@ func planCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "plan",
 		Usage: "show the waves a rollout would run and what it would upload, touching nothing",
-		Flags: concatFlags(commonFlags(), strategyFlags(), []cli.Flag{
-			&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
-			&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
+		Flags: concatFlags(commonFlags(), strategyFlags(), urlFlags(), []cli.Flag{
+			&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release: a binary, a bundle, or an https:// URL the hosts fetch it from"},
+			&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum; required with a URL)"},
 			&cli.StringFlag{Name: "canary", EnvVars: []string{"FLEET_CANARY"}, Usage: "first wave of N or P% hosts (default: inventory)"},
 			&cli.StringFlag{Name: "strategy", EnvVars: []string{"FLEET_STRATEGY"}, Usage: "rolling or blue-green (default: inventory)"},
 			&cli.BoolFlag{Name: "detailed-exitcode", EnvVars: []string{"FLEET_DETAILED_EXITCODE"}, Usage: "exit 2 when the rollout would change hosts, 0 when it would not"},

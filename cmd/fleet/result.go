@@ -40,7 +40,11 @@ func runExit(ctx context.Context, rec deploy.Record, err error) error {
 	case rec.Result == nil:
 		return nil
 	}
-	return resultExit(ctx, *rec.Result)
+	if err := resultExit(ctx, *rec.Result); err != nil || rec.HookErr == nil {
+		return err
+	}
+	// The after hook failed on a fleet already on the version (DESIGN.md).
+	return withExit(exitMixed, fmt.Errorf("every host is on %s, but %w", rec.Version, rec.HookErr))
 }
 
 // resultExit maps a finished run to the documented exit codes.

@@ -10,10 +10,10 @@ func rolloutCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "rollout",
 		Usage: "put a new version on every selected host in rolling batches, gated on health",
-		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(), confirmFlags(), reportFlags(), noteFlags(),
+		Flags: concatFlags(commonFlags(), strategyFlags(), canaryFlags(), confirmFlags(), reportFlags(), noteFlags(), urlFlags(),
 			[]cli.Flag{
-				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release binary"},
-				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum)"},
+				&cli.StringFlag{Name: "artifact", Aliases: []string{"a"}, Required: true, EnvVars: []string{"FLEET_ARTIFACT"}, Usage: "the release: a binary, a bundle, or an https:// URL the hosts fetch it from"},
+				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum; required with a URL)"},
 				&cli.BoolFlag{Name: "abandon-paused", EnvVars: []string{"FLEET_ABANDON_PAUSED"}, Usage: "roll out even though a rollout is paused after its canary; the hosts' journals record it as abandoned"},
 				&cli.StringFlag{Name: "stage", EnvVars: []string{"FLEET_STAGE"}, Usage: "when to upload: before (every host holds the release before any host changes) or ahead (every host is checked first, uploads run while hosts are activated) (default: inventory, else before)"},
 				&cli.StringFlag{Name: "revision", EnvVars: []string{"FLEET_REVISION"}, Usage: "the git commit the artifact was built from, for one whose Go build info has none (a script, a C binary); must agree with the build info's when it has one"},
@@ -55,10 +55,20 @@ func rolloutOptions(c *cli.Context, t *target) (deploy.Options, error) {
 	return o, err
 }
 
-// artifactOf is the release of --artifact, --version and --revision
-// (rollout and plan; plan has no --revision); a bundle's binary is app.binary.
+// artifactOf is the release of --artifact, --version, --revision,
+// --sha256 and --allow-http (rollout and plan; plan has no --revision); a
+// bundle's binary is app.binary.
 func artifactOf(c *cli.Context, t *target) (deploy.Artifact, error) {
-	return deploy.OpenAppRelease(c.String("artifact"), c.String("version"), c.String("revision"), t.inv.App.Binary)
+	return deploy.OpenReleaseFlags(c.Context, deploy.ReleaseFlags{Artifact: c.String("artifact"), Version: c.String("version"),
+		Revision: c.String("revision"), SHA256: c.String("sha256"), AllowHTTP: c.Bool("allow-http")}, t.inv.App.Binary, nil)
+}
+
+// urlFlags go with an --artifact URL (deploy.OpenURLRelease).
+func urlFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "sha256", EnvVars: []string{"FLEET_SHA256"}, Usage: "the artifact's sha256; for a URL, without it the controller reads <url>.sha256"},
+		&cli.BoolFlag{Name: "allow-http", EnvVars: []string{"FLEET_ALLOW_HTTP"}, Usage: "let the hosts fetch an http:// artifact URL (the sha256 still checks the bytes)"},
+	}
 }
 
 // target loads the inventory for a mutating command, with its

@@ -14,6 +14,8 @@
 // Runtime: -port flag, else the PORT environment variable, else 8080.
 // config/greeting beside the executable (a fleet bundle's release
 // directory), if there, replaces "hello" in GET /'s answer.
+// `hello migrate [-file F] [-to N]` is a migration for a fleet before hook
+// (migrate.go); it does not serve.
 // HELLO_WARMUP (a Go duration) waits that long before listening;
 // HELLO_DELAY makes every GET / take that long (the tests use both).
 //
@@ -54,6 +56,13 @@ const (
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stdout, nil))
+	if len(os.Args) > 1 && os.Args[1] == "migrate" {
+		if err := migrate(os.Args[2:], os.Getenv, time.Now, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, broken, log, nil); err != nil {
