@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/bundle"
 )
 
@@ -54,6 +55,12 @@ func tarGz(t *testing.T, ents ...tarEnt) []byte {
 // openWith runs Serve with the host's spec plus shared paths and an env
 // file, and does hello + lock.
 func (h *host) openWith(t *testing.T, shared []string, envFile string) *agentSession {
+	t.Helper()
+	return h.openWithShared(t, appspec.SharedEntries(shared...), envFile)
+}
+
+// openWithShared is openWith with whole shared entries (owner, mode).
+func (h *host) openWithShared(t *testing.T, shared []appspec.SharedEntry, envFile string) *agentSession {
 	t.Helper()
 	s := h.start(t)
 	args := h.hello()

@@ -21,6 +21,10 @@ import (
 // the SSH user, who owns .incoming, cannot change the bytes after they
 // were verified.
 func (s *session) install(ctx context.Context, upload string, p pendingUpload, prov *provenance.Provenance) (err error) {
+	ids, err := s.sharedOwners(p.version) // an unknown user refuses before anything lands
+	if err != nil {
+		return err
+	}
 	if err := ensureDir(s.layout.releases(), rootDirMode); err != nil {
 		return ioError("stage", err)
 	}
@@ -45,7 +49,7 @@ func (s *session) install(ctx context.Context, upload string, p pendingUpload, p
 	if err != nil {
 		return err
 	}
-	if meta.Files, err = s.linkShared(p.version, tmp, meta.Files); err != nil {
+	if meta.Files, err = s.linkShared(p.version, tmp, meta.Files, ids); err != nil {
 		return err
 	}
 	if err := s.checkEnvFile(p.version, tmp); err != nil {

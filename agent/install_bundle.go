@@ -13,14 +13,15 @@ import (
 	"github.com/fleetdeploy/fleet/bundle"
 )
 
-// Shared paths live in <root>/shared/ and are created on first use:
-// directories 0755, files empty and 0640 (a secret until someone decides
-// otherwise), owned by the agent (root). Once a path exists fleet never
-// changes, replaces or prunes it: its owner and mode are the operator's.
+// Shared paths live in <root>/shared/ and are created on first use with
+// the entry's owner, group and mode (appspec.SharedEntry; by default
+// root's, directories 0755, files empty and 0640); the directories
+// leading to one are root's 0755. Once a path exists fleet never
+// changes, replaces or prunes it: its owner and mode are the operator's,
+// and a later change in the inventory does not reach it.
 const (
-	sharedDir      = "shared"
-	sharedDirMode  = 0o755
-	sharedFileMode = 0o640
+	sharedDir     = "shared"
+	sharedDirMode = 0o755
 )
 
 // unpack copies the uploaded archive beside tmp (root's, so the SSH user
@@ -73,28 +74,30 @@ func (s *session) unpackLimits() bundle.Limits {
 // reserved is what no bundle may ship: release.json and the shared paths.
 func (s *session) reserved() map[string]string {
 	r := map[string]string{releaseFile: "fleet's own record of the release"}
-	for _, p := range s.spec.Shared {
-		r[appspec.SharedName(p)] = "a shared path (app.shared): it lives in " + filepath.Join(s.layout.root, sharedDir) +
+	for _, e := range s.spec.Shared {
+		r[e.Name()] = "a shared path (app.shared): it lives in " + filepath.Join(s.layout.root, sharedDir) +
 			" and is linked into every release, never shipped in one"
 	}
 	return r
 }
 
-// linkShared creates every shared path on first use and links it into
-// the release at tmp; a bundle's manifest (files, nil for a bare binary)
-// gains the links and the directories made for them.
-func (s *session) linkShared(v, tmp string, files bundle.Manifest) (bundle.Manifest, error) {
+// linkShared creates every shared path on first use (with ids, from
+// sharedOwners) and links it into the release at tmp; a bundle's
+// manifest (files, nil for a bare binary) gains the links and the
+// directories made for them.
+func (s *session) linkShared(v, tmp string, files bundle.Manifest, ids map[string]sharedIDs) (bundle.Manifest, error) {
 	if len(s.spec.Shared) == 0 {
 		return files, nil
 	}
 	if err := ensureDir(filepath.Join(s.layout.root, sharedDir), sharedDirMode); err != nil {
 		return files, ioError("stage", err)
 	}
-	for _, p := range s.spec.Shared {
-		if err := s.ensureShared(p); err != nil {
+	for _, e := range s.spec.Shared {
+		p := e.Path
+		if err := s.ensureShared(e, ids[p]); err != nil {
 			return files, ioError("stage", err)
 		}
-		parts := strings.Split(appspec.SharedName(p), "/")
+		parts := strings.Split(e.Name(), "/")
 		for i := 1; i < len(parts); i++ {
 			dir := strings.Join(parts[:i], "/")
 			made, err := releaseDir(filepath.Join(tmp, filepath.FromSlash(dir)))
@@ -137,13 +140,14 @@ func releaseDir(dir string) (made bool, err error) {
 	return false, nil
 }
 
-// ensureShared creates <root>/shared/<p> if it does not exist; an
-// existing one is left exactly as it is. Its parents under shared/ must
-// be real directories: the agent (root) never writes through a link
-// someone else may have put there.
-func (s *session) ensureShared(p string) error {
-	name := appspec.SharedName(p)
-	parts := strings.Split(name, "/")
+// ensureShared creates <root>/shared/<path> if it does not exist, with
+// the entry's owner, group and mode; an existing one is left exactly as
+// it is. Its parents under shared/ must be real directories: the agent
+// (root) never writes through a link someone else may have put there.
+// A path whose owner or mode could not be set is removed again, so the
+// next staging creates it afresh rather than leave it root's for good.
+func (s *session) ensureShared(e appspec.SharedEntry, ids sharedIDs) (err error) {
+	parts := strings.Split(e.Name(), "/")
 	dir := filepath.Join(s.layout.root, sharedDir)
 	for _, part := range parts[:len(parts)-1] {
 		dir = filepath.Join(dir, part)
@@ -155,21 +159,23 @@ func (s *session) ensureShared(p string) error {
 	if _, err := os.Lstat(full); !errors.Is(err, fs.ErrNotExist) {
 		return err // there already (nil), or unreadable
 	}
-	if appspec.SharedIsDir(p) {
-		if err := os.Mkdir(full, sharedDirMode); err != nil {
-			return err
+	perm := os.FileMode(e.Perm())
+	if e.IsDir() {
+		err = os.Mkdir(full, perm)
+	} else {
+		var f *os.File
+		if f, err = os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm); err == nil {
+			err = f.Close()
 		}
-		return os.Chmod(full, sharedDirMode)
 	}
-	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, sharedFileMode)
 	if err != nil {
 		return err
 	}
-	err = f.Chmod(sharedFileMode)
-	if cerr := f.Close(); err == nil {
-		err = cerr
+	if err := chownShared(full, e, ids); err != nil {
+		_ = os.Remove(full)
+		return fmt.Errorf("shared path %s: %w", e.Path, err)
 	}
-	return err
+	return nil
 }
 
 // checkEnvFile refuses a release without app.env_file: the unit's

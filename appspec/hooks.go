@@ -150,7 +150,15 @@ const maxUser = 32
 // UserName is the rule for the user a hook runs as: a POSIX-portable
 // login name ([a-z_][a-z0-9_-]*, an optional trailing $), at most 32
 // bytes; it must exist on the host when the hook runs.
-func UserName(s string) error {
+func UserName(s string) error { return loginName(s, "user") }
+
+// GroupName is the rule for a group name (app.shared's group): the same
+// portable syntax as UserName; it must exist on the host when used.
+func GroupName(s string) error { return loginName(s, "group") }
+
+// loginName is UserName's rule; what ("user", "group") names the kind
+// in its errors.
+func loginName(s, what string) error {
 	switch {
 	case s == "":
 		return errors.New("must not be empty")
@@ -161,11 +169,11 @@ func UserName(s string) error {
 	for i, r := range body {
 		ok := r == '_' || (r >= 'a' && r <= 'z') || (i > 0 && (r == '-' || (r >= '0' && r <= '9')))
 		if !ok {
-			return fmt.Errorf("must be a user name like app or svc_hello ([a-z_][a-z0-9_-]*), got %q", s)
+			return fmt.Errorf("must be a %s name like app or svc_hello ([a-z_][a-z0-9_-]*), got %q", what, s)
 		}
 	}
 	if body == "" {
-		return fmt.Errorf("must be a user name, got %q", s)
+		return fmt.Errorf("must be a %s name, got %q", what, s)
 	}
 	return nil
 }

@@ -37,16 +37,16 @@ func SharedName(s string) string { return strings.TrimSuffix(s, "/") }
 
 // Shared checks the shared paths together: none twice, none inside
 // another, none the binary.
-func Shared(paths []string, binary string) error {
-	for i, p := range paths {
-		n := SharedName(p)
+func Shared(entries []SharedEntry, binary string) error {
+	for i, e := range entries {
+		n := e.Name()
 		if n == binary {
-			return fmt.Errorf("%s is the binary, which every release ships", p)
+			return fmt.Errorf("%s is the binary, which every release ships", e.Path)
 		}
-		for _, q := range paths[:i] {
-			m := SharedName(q)
+		for _, q := range entries[:i] {
+			m := q.Name()
 			if n == m || strings.HasPrefix(n, m+"/") || strings.HasPrefix(m, n+"/") {
-				return fmt.Errorf("%s and %s overlap: a shared path may not lie inside another", q, p)
+				return fmt.Errorf("%s and %s overlap: a shared path may not lie inside another", q.Path, e.Path)
 			}
 		}
 	}

@@ -22,8 +22,10 @@ type Spec struct {
 	// new version next to the old one.
 	Slots *Slots `json:"slots,omitempty"`
 	// Shared are paths inside every release that live in <root>/shared/
-	// instead, kept across releases ("var/uploads/" a directory).
-	Shared []string `json:"shared,omitempty"`
+	// instead, kept across releases ("var/uploads/" a directory), each
+	// with the owner, group and mode the agent creates it with. An entry
+	// with a path only travels as a JSON string, as before.
+	Shared []SharedEntry `json:"shared,omitempty"`
 	// EnvFile is a file inside the release (shipped or shared) for the
 	// unit's EnvironmentFile=; staging refuses a release without it.
 	EnvFile string `json:"env_file,omitempty"`
@@ -75,8 +77,8 @@ func (s Spec) validateFiles() error {
 	if err := MaxUnpackedMiB(s.MaxUnpackedMiB); err != nil {
 		return fmt.Errorf("max_unpacked_mib: %w", err)
 	}
-	for _, p := range s.Shared {
-		if err := named("shared", p, SharedPath(p)); err != nil {
+	for _, e := range s.Shared {
+		if err := named("shared", e.Path, e.Validate()); err != nil {
 			return err
 		}
 	}
@@ -89,9 +91,9 @@ func (s Spec) validateFiles() error {
 	if err := named("env_file", s.EnvFile, EnvFile(s.EnvFile)); err != nil {
 		return err
 	}
-	for _, p := range s.Shared {
-		if SharedIsDir(p) && SharedName(p) == s.EnvFile {
-			return fmt.Errorf("env_file %s: is the shared directory %s; name a file", s.EnvFile, p)
+	for _, e := range s.Shared {
+		if e.IsDir() && e.Name() == s.EnvFile {
+			return fmt.Errorf("env_file %s: is the shared directory %s; name a file", s.EnvFile, e.Path)
 		}
 	}
 	return nil

@@ -26,8 +26,9 @@ import (
 // set-up: hello plus its config/greeting rolled out as a directory, a
 // .tar.gz and a .tar.zst, then rolled back; on every host, the manifest in
 // release.json, the greeting each version serves, and config/secrets.env
-// and var/uploads/ in <root>/shared, written once and untouched by three
-// releases and a rollback. Then what must be refused: the same version
+// and var/uploads/ in <root>/shared (created with the inventory's owner
+// nobody and mode 0750), written once and untouched by three releases
+// and a rollback. Then what must be refused: the same version
 // with other content (exit 3), four malicious archives (before anything
 // lands: no release, no temp directory, nothing outside the release) and
 // a staged bundle whose file was changed on the hosts (at the switch:
@@ -36,7 +37,7 @@ func TestBundle_RolloutSharedFilesAndRefusals(t *testing.T) {
 	l := theLab
 	l.resetHosts(t)
 	inv := l.writeInventory(t, inventoryOptions{
-		appExtra:       "  shared: [config/secrets.env, var/uploads/]\n  env_file: config/secrets.env\n",
+		appExtra:       "  shared: [config/secrets.env, {path: var/uploads/, owner: nobody, mode: \"0750\"}]\n  env_file: config/secrets.env\n",
 		minHealthyTime: "1s",
 		strategy:       "  max_unavailable: 3\n  max_failures: 0\n",
 	})
@@ -48,6 +49,9 @@ func TestBundle_RolloutSharedFilesAndRefusals(t *testing.T) {
 	for _, h := range l.names {
 		if got := l.ssh(t, h, "stat -c '%a %U %s' /opt/hello/shared/config/secrets.env"); got != "640 root 0" {
 			t.Errorf("%s: shared secrets.env %q, want an empty 0640 root file", h, got)
+		}
+		if got := l.ssh(t, h, "stat -c '%U %a' /opt/hello/shared/var/uploads"); got != "nobody 750" {
+			t.Errorf("%s: shared var/uploads %q, want the inventory's owner and mode: nobody 750", h, got)
 		}
 		l.ssh(t, h, "printf 'SECRET=42\\n' > /opt/hello/shared/config/secrets.env && echo kept > /opt/hello/shared/var/uploads/a.txt")
 	}
