@@ -61,6 +61,14 @@ func (c *Client) Fetch(ctx context.Context, a FetchArgs, onEvent func(Event)) (F
 	return r, err
 }
 
+// ServeRelease has the host serve an installed release to its peers
+// until the session ends.
+func (c *Client) ServeRelease(ctx context.Context, a ServeReleaseArgs) (ServeReleaseResult, error) {
+	var r ServeReleaseResult
+	err := c.call(ctx, OpServeRelease, a, &r, nil)
+	return r, err
+}
+
 // Hook runs one of the spec's hooks on the host.
 func (c *Client) Hook(ctx context.Context, a HookArgs) (HookResult, error) {
 	var r HookResult

@@ -30,6 +30,9 @@ type FetchArgs struct {
 	// fetchTimeout. Attempts bounds the requests; 0 means fetchAttempts.
 	Timeout  appspec.Duration `json:"timeout,omitempty"`
 	Attempts int              `json:"attempts,omitempty"`
+	// Token, when set, goes as "Authorization: Bearer <Token>": a peer's
+	// serve_release wants it. Secret: never logged, journalled or shown.
+	Token string `json:"token,omitempty"`
 }
 
 // FetchResult says the release was already installed (Present), or

@@ -50,6 +50,7 @@ var errStalled = errors.New("no data")
 type downloader struct {
 	http     HTTPDoer
 	url      string // secret: never logged, never in an error
+	token    string // secret too: FetchArgs.Token
 	shown    string // RedactURL(url)
 	version  string
 	timeout  time.Duration
@@ -69,7 +70,7 @@ type downloader struct {
 }
 
 func (s *session) newDownloader(a FetchArgs) *downloader {
-	d := &downloader{http: s.deps.HTTP, url: a.URL, shown: RedactURL(a.URL), version: a.Version,
+	d := &downloader{http: s.deps.HTTP, url: a.URL, token: a.Token, shown: RedactURL(a.URL), version: a.Version,
 		timeout: a.Timeout.Std(), max: a.Attempts, newTimer: s.deps.NewTimer, space: s.checkSpace, emit: s.emit}
 	if d.timeout == 0 {
 		d.timeout = fetchTimeout
@@ -159,6 +160,9 @@ func (d *downloader) attempt(ctx context.Context) (retry bool, err error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url, nil)
 	if err != nil {
 		return false, errors.New("the URL cannot be requested")
+	}
+	if d.token != "" {
+		req.Header.Set("Authorization", "Bearer "+d.token)
 	}
 	resuming := d.size > 0 && d.ranges
 	if resuming {

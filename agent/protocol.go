@@ -47,6 +47,8 @@ const (
 	OpFetch Op = "fetch"
 	// OpHook runs one of the spec's hooks (hook.go).
 	OpHook Op = "hook"
+	// OpServeRelease serves a release to the rollout's peers (serve_release.go).
+	OpServeRelease Op = "serve_release"
 )
 
 // Known reports whether o is one of the ops above.
@@ -54,7 +56,7 @@ func (o Op) Known() bool {
 	switch o {
 	case OpHello, OpLock, OpStatus, OpStageBegin, OpStageCommit,
 		OpSwitch, OpRestart, OpHealth, OpPrune, OpJournal,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpCheck, OpLogs, OpFetch, OpHook:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpCheck, OpLogs, OpFetch, OpHook, OpServeRelease:
 		return true
 	}
 	return false
@@ -64,7 +66,7 @@ func (o Op) Known() bool {
 func (o Op) mutates() bool {
 	switch o {
 	case OpStageBegin, OpStageCommit, OpSwitch, OpRestart, OpHealth, OpPrune,
-		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpFetch, OpHook:
+		OpDrain, OpRegister, OpEnable, OpStop, OpServe, OpPending, OpWeight, OpVerdict, OpFetch, OpHook, OpServeRelease:
 		return true
 	}
 	return false

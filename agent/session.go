@@ -30,6 +30,8 @@ type session struct {
 	pending map[string]pendingUpload // upload path -> what stage_begin announced
 
 	registry Registry // made on first use; see consul()
+
+	peer *peerServer // serve_release's, stopped by close
 }
 
 // pendingUpload is what stage_begin promised for an upload path;
@@ -52,9 +54,10 @@ func newSession(deps Deps, out io.Writer, idle *idleWatch) *session {
 	}
 }
 
-// close releases the lock. Uploads left in .incoming are swept by a later
-// prune.
+// close stops serving peers (serve_release) and releases the lock.
+// Uploads left in .incoming are swept by a later prune.
 func (s *session) close() {
+	s.stopPeer()
 	if s.lock != nil {
 		if err := s.lock.release(); err != nil {
 			s.log.Error("release lock", keyError, err)
@@ -88,6 +91,8 @@ func (s *session) dispatch(ctx context.Context, req Request) (any, error) {
 		return call(ctx, req.Args, s.stageCommit)
 	case OpFetch:
 		return call(ctx, req.Args, s.fetch)
+	case OpServeRelease:
+		return call(ctx, req.Args, s.serveRelease)
 	case OpSwitch:
 		return call(ctx, req.Args, s.switchOp)
 	case OpRestart:

@@ -42,6 +42,7 @@ const (
 	KindChangelog       Kind = "changelog"        // from, to, hosts, state, total, commits, message, error
 	KindHook            Kind = "hook"             // host, wave, step (the hook), slot, from, to, result, duration_ms, message, error
 	KindPlanHook        Kind = "plan_hook"        // step (the hook), host, hosts, message (fleet plan: what runs where)
+	KindPlanPeer        Kind = "plan_peer"        // host, wave, message (fleet plan, distribute: peers: who fetches from whom)
 )
 
 // Kinds is every kind deploy and cmd/fleet emit, for tests and docs.
@@ -50,7 +51,7 @@ func Kinds() []Kind {
 		KindHostState, KindHostSucceeded, KindHostFailed, KindBake, KindPaused, KindPausedAbandoned, KindHostDone,
 		KindRolloutDone, KindPlanWave, KindPlanHost, KindPlanSummary,
 		KindTrafficShifted, KindAnalysisMeasure, KindAnalysisDone, KindPlanStep, KindChangelog,
-		KindHook, KindPlanHook}
+		KindHook, KindPlanHook, KindPlanPeer}
 }
 
 // Event is one line of user-facing progress. It is a union over Kind:

@@ -32,6 +32,9 @@ type PlanReport struct {
 	Estimate PlanEstimate
 	// Hooks are the app's hooks and where the rollout would run them.
 	Hooks []PlanHook
+	// Peers is who would fetch from whom (strategy.distribute: peers);
+	// nil without.
+	Peers *PeerTree
 }
 
 // HostUpload is what a rollout would send one host.
@@ -48,6 +51,9 @@ type HostUpload struct {
 // here: the report says so (Conflicts), so that it can be shown.
 func Plan(ctx context.Context, o Options) (PlanReport, error) {
 	t := newTarget(o)
+	if err := refusePeers(o.Inventory, o.Artifact); err != nil {
+		return PlanReport{}, err
+	}
 	fc, err := t.connect(ctx, "", false)
 	defer fc.Close()
 	if err != nil {
@@ -74,7 +80,7 @@ func Plan(ctx context.Context, o Options) (PlanReport, error) {
 	}
 	gray := g.plan()
 	return PlanReport{Plan: p, Artifact: o.Artifact, Uploads: planUploads(p, seen, o.Artifact), Consul: t.inv.App.Consul,
-		Gray: gray, Changelog: logs, Estimate: estimate(p, t.inv, gray), Hooks: hooks}, nil
+		Gray: gray, Changelog: logs, Estimate: estimate(p, t.inv, gray), Hooks: hooks, Peers: t.peerTree(p, o.Artifact)}, nil
 }
 
 // Events is the report for machines (fleet plan -o json): plan, carrying
@@ -88,6 +94,7 @@ func (r PlanReport) Events() []Event {
 	evs = append(evs, PlanEvents(r.Plan, r.Uploads, r.Consul)...)
 	evs = append(evs, GrayStepEvents(r.Gray)...)
 	evs = append(evs, PlanHookEvents(r.Hooks)...)
+	evs = append(evs, r.Peers.Events()...)
 	return append(evs, ChangelogEvents(r.Changelog)...)
 }
 

@@ -25,6 +25,9 @@ func Rollout(ctx context.Context, o Options) (Record, error) {
 			return Record{Command: "rollout", Version: art.Version, ChangeNote: o.ChangeNote}, err
 		}
 	}
+	if err := refusePeers(o.Inventory, art); err != nil {
+		return Record{Command: "rollout", Version: art.Version, ChangeNote: o.ChangeNote}, err
+	}
 	err := t.rollout(ctx, "rollout", o.Strategy, o.Canary, &art, art.Version, o.AbandonPaused)
 	return *t.rec, err
 }
@@ -168,6 +171,9 @@ func (t *target) stageNote(art *Artifact) string {
 	if art != nil && art.URL != "" {
 		return art.fetchNote()
 	}
+	if art != nil && t.inv.Strategy.Peers() {
+		return fmt.Sprintf(", peers: the controller uploads to at most %d seeds, the other hosts fetch from hosts that have it", t.inv.Strategy.SeedCount())
+	}
 	if art != nil && t.inv.Strategy.Stage == inventory.StageAhead {
 		return ", uploads ahead of the waves"
 	}
@@ -229,6 +235,9 @@ func (t *target) stageRelease(ctx context.Context, fc *fleetConn, p plan.Plan, a
 		if hp.Action == plan.ActionUpdate {
 			names = append(names, hp.Host)
 		}
+	}
+	if t.inv.Strategy.Peers() && a.URL == "" { // stage_peers.go
+		return nil, t.stagePeers(ctx, fc, names, a)
 	}
 	if t.inv.Strategy.Stage == inventory.StageAhead && a.URL == "" { // hosts fetch before: stage_fetch.go
 		return t.preflight(ctx, fc, names, a)

@@ -27,6 +27,7 @@ type StrategyFlags struct {
 
 	// Read by Rollout only.
 	Stage       string // --stage: before or ahead
+	Distribute  string // --distribute: controller or peers (rollout, plan)
 	RefuseDirty *bool  // --refuse-dirty, when given
 }
 
@@ -90,10 +91,26 @@ func (f StrategyFlags) Rollout(o *Options) error {
 		}
 		o.Inventory.Strategy.Stage = f.Stage
 	}
+	if err := f.ApplyDistribute(o.Inventory); err != nil {
+		return err
+	}
 	o.RefuseDirty = o.Inventory.Strategy.RefuseDirty
 	if f.RefuseDirty != nil {
 		o.RefuseDirty = *f.RefuseDirty
 	}
+	return nil
+}
+
+// ApplyDistribute sets inv's strategy.distribute to --distribute, when
+// given (rollout, plan).
+func (f StrategyFlags) ApplyDistribute(inv *inventory.Inventory) error {
+	if f.Distribute == "" {
+		return nil
+	}
+	if err := inventory.ValidDistribute(f.Distribute); err != nil {
+		return &OverrideError{Flag: "distribute", Err: err}
+	}
+	inv.Strategy.Distribute = f.Distribute
 	return nil
 }
 

@@ -24,6 +24,13 @@ type Strategy struct {
 	// holds it before any host changes) or StageAhead (every host is
 	// checked first, then uploads run while the rollout activates hosts).
 	Stage string
+	// Distribute is DistributeController ("" too, the default) or
+	// DistributePeers: the controller uploads to Seeds hosts, which serve
+	// it to the others on a port of PeerPorts. Zero Seeds and PeerPorts
+	// are the defaults (SeedCount, PeerPortRange).
+	Distribute string
+	Seeds      int
+	PeerPorts  PortRange
 
 	Canary           string        // hosts updated first, a count or percentage; default "0" (no canary)
 	CanaryBake       time.Duration // how long the canaries stay healthy before the rest go; default 0
@@ -109,7 +116,8 @@ const (
 )
 
 var strategyFields = []string{"max_unavailable", "max_surge", "max_failures", "auto_rollback", "parallel", "stage",
-	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps", "refuse_dirty", "rollback"}
+	"canary", "canary_bake", "pause_after_canary", "canary_analysis", "blue_green", "confirm_above", "steps", "refuse_dirty", "rollback",
+	"distribute", "seeds", "peer_port"}
 
 func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepContext) Strategy {
 	f := d.fields(n, a, strategyFields...)
@@ -123,6 +131,7 @@ func (d *decoder) strategy(n, parent *yaml.Node, a at, slots slotRules, sc stepC
 	setIf(&s.AutoRollback, optional(d, f, "auto_rollback", a, d.boolean, nil))
 	setIf(&s.Parallel, optional(d, f, "parallel", a, d.integer, validParallel))
 	setIf(&s.Stage, optional(d, f, "stage", a, d.str, ValidStage))
+	d.peers(f, a, &s)
 	// The defaults are 1 and 0, so only a value the user wrote can make
 	// both zero, and the error points at it.
 	if settled(f, "max_unavailable", unavailable) && settled(f, "max_surge", surge) &&

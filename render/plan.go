@@ -23,6 +23,9 @@ func Plan(w io.Writer, rep deploy.PlanReport) {
 	if art.URL != "" {
 		fmt.Fprintf(w, "Fetch: each host downloads it from %s (its size is unknown here; the controller uploads nothing)\n", art.ShownURL())
 	}
+	if rep.Peers != nil {
+		fmt.Fprintf(w, "Peers: %s\n", strings.Join(rep.Peers.Lines(), "\n       "))
+	}
 	versionChange(w, p)
 	estimate(w, rep.Estimate)
 	fmt.Fprintln(w)

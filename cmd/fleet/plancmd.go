@@ -25,6 +25,7 @@ func planCommand() *cli.Command {
 			&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum; required with a URL)"},
 			&cli.StringFlag{Name: "canary", EnvVars: []string{"FLEET_CANARY"}, Usage: "first wave of N or P% hosts (default: inventory)"},
 			&cli.StringFlag{Name: "strategy", EnvVars: []string{"FLEET_STRATEGY"}, Usage: "rolling or blue-green (default: inventory)"},
+			distributeFlag,
 			&cli.BoolFlag{Name: "detailed-exitcode", EnvVars: []string{"FLEET_DETAILED_EXITCODE"}, Usage: "exit 2 when the rollout would change hosts, 0 when it would not"},
 		}),
 		Action: runPlan,
@@ -38,6 +39,9 @@ func runPlan(c *cli.Context) error {
 	}
 	o := t.opts
 	if o.Strategy, _, err = strategyFlagsOf(c).RolloutStrategy(t.inv); err != nil {
+		return withExit(exitCannotStart, err)
+	}
+	if err := strategyFlagsOf(c).ApplyDistribute(t.inv); err != nil {
 		return withExit(exitCannotStart, err)
 	}
 	// The same checks as rollout's: a plan must not show what a rollout

@@ -16,6 +16,7 @@ func rolloutCommand() *cli.Command {
 				&cli.StringFlag{Name: "version", EnvVars: []string{"FLEET_VERSION"}, Usage: "release version (default: derived from the artifact's checksum; required with a URL)"},
 				&cli.BoolFlag{Name: "abandon-paused", EnvVars: []string{"FLEET_ABANDON_PAUSED"}, Usage: "roll out even though a rollout is paused after its canary; the hosts' journals record it as abandoned"},
 				&cli.StringFlag{Name: "stage", EnvVars: []string{"FLEET_STAGE"}, Usage: "when to upload: before (every host holds the release before any host changes) or ahead (every host is checked first, uploads run while hosts are activated) (default: inventory, else before)"},
+				distributeFlag,
 				&cli.StringFlag{Name: "revision", EnvVars: []string{"FLEET_REVISION"}, Usage: "the git commit the artifact was built from, for one whose Go build info has none (a script, a C binary); must agree with the build info's when it has one"},
 				&cli.BoolFlag{Name: "allow-downgrade", EnvVars: []string{"FLEET_ALLOW_DOWNGRADE"}, Usage: "roll out a version earlier than the hosts run (semantic versions) without asking; off a terminal such a rollout is refused without it"},
 				&cli.BoolFlag{Name: "refuse-dirty", EnvVars: []string{"FLEET_REFUSE_DIRTY"}, Usage: "refuse an artifact built from a git tree with uncommitted changes (default: inventory strategy.refuse_dirty)"},

@@ -15,6 +15,9 @@ func strategyFlags() []cli.Flag {
 	}
 }
 
+// distributeFlag is rollout's and plan's: how the release reaches the hosts.
+var distributeFlag = &cli.StringFlag{Name: "distribute", EnvVars: []string{"FLEET_DISTRIBUTE"}, Usage: "controller (it uploads to every host) or peers (it uploads to strategy.seeds hosts, the others fetch from hosts that have it) (default: inventory, else controller)"}
+
 // canaryFlags are rollout-only: a first wave, then a bake or a pause.
 func canaryFlags() []cli.Flag {
 	return []cli.Flag{
@@ -31,7 +34,8 @@ func canaryFlags() []cli.Flag {
 func strategyFlagsOf(c *cli.Context) deploy.StrategyFlags {
 	f := deploy.StrategyFlags{MaxUnavailable: c.String("max-unavailable"), MaxSurge: c.String("max-surge"),
 		MaxFailures: c.String("max-failures"), NoAutoRollback: c.Bool("no-auto-rollback"),
-		Canary: c.String("canary"), Resume: c.Bool("resume"), Kind: c.String("strategy"), Stage: c.String("stage")}
+		Canary: c.String("canary"), Resume: c.Bool("resume"), Kind: c.String("strategy"), Stage: c.String("stage"),
+		Distribute: c.String("distribute")}
 	if c.IsSet("canary-bake") {
 		d := c.Duration("canary-bake")
 		f.CanaryBake = &d
