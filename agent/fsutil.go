@@ -2,13 +2,12 @@ package agent
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/fleetdeploy/fleet/bundle"
 )
 
 // writeFileAtomic replaces path with data so that a crash leaves either the
@@ -73,16 +72,11 @@ func syncDir(dir string) error {
 
 // hashFile returns the hex sha256 of the file at path.
 func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
+	sum, err := bundle.FileSHA256(path)
 	if err != nil {
 		return "", fmt.Errorf("hash %s: %w", path, err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("hash %s: %w", path, err)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return sum, nil
 }
 
 // randomSuffix names temporary entries; collisions would need 130 bits.

@@ -105,7 +105,7 @@ func check(full string, e Entry) error {
 	if e.Kind != KindFile {
 		return nil
 	}
-	sum, err := hashFile(full)
+	sum, err := FileSHA256(full)
 	if err != nil {
 		return err
 	}
@@ -115,7 +115,10 @@ func check(full string, e Entry) error {
 	return nil
 }
 
-func hashFile(path string) (string, error) {
+// FileSHA256 is the hex sha256 of the file at path: the one file hash of
+// the controller (the artifact, the agent binary) and the agent (the
+// release, the manifest).
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -1,10 +1,7 @@
 package deploy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -50,18 +47,4 @@ func agentBinary(override, goarch string) (string, error) {
 	}
 	return "", fmt.Errorf("no fleet binary for linux/%s: build one (CGO_ENABLED=0 GOOS=linux GOARCH=%s go build -o %s ./cmd/fleet) or pass --agent-binary",
 		goarch, goarch, sibling)
-}
-
-// fileSHA256 returns the hex SHA-256 of a file.
-func fileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fleetdeploy/fleet/bundle"
 	"github.com/fleetdeploy/fleet/transport"
 )
 
@@ -91,14 +92,14 @@ type fileSums struct {
 
 func (f *fileSums) of(path string) (string, error) {
 	if f == nil {
-		return fileSHA256(path)
+		return bundle.FileSHA256(path)
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock() // hosts wait for the first hash instead of repeating it
 	if sum, ok := f.sums[path]; ok {
 		return sum, nil
 	}
-	sum, err := fileSHA256(path)
+	sum, err := bundle.FileSHA256(path)
 	if err != nil {
 		return "", err
 	}

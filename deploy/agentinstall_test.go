@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/fleetdeploy/fleet/bundle"
 	"github.com/fleetdeploy/fleet/transport"
 	"github.com/fleetdeploy/fleet/transport/transporttest"
 )
@@ -30,7 +31,7 @@ func newInstallFixture(t *testing.T) installFixture {
 	if err := os.WriteFile(bin, data, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := fileSHA256(bin)
+	sum, err := bundle.FileSHA256(bin)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,7 +183,15 @@ type run struct {
 
 func (l *lab) fleet(t *testing.T, args ...string) run {
 	t.Helper()
+	return l.fleetIn(t, "", args...)
+}
+
+// fleetIn is l.fleet run in dir ("" the test's own), where fleet reads
+// the changelog (git log).
+func (l *lab) fleetIn(t *testing.T, dir string, args ...string) run {
+	t.Helper()
 	cmd := exec.Command(l.bin, args...)
+	cmd.Dir = dir
 	var so, se bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &so, &se
 	err := cmd.Run()

@@ -4,10 +4,8 @@ package e2e
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -232,27 +230,6 @@ func (g *helloRepo) build(t *testing.T, version string) string {
 	out := filepath.Join(g.bin, "hello-"+version)
 	g.run(t, "go", "build", "-buildvcs=true", "-trimpath", "-ldflags", "-s -w -X main.version="+version, "-o", out, ".")
 	return out
-}
-
-// fleetIn is l.fleet run in dir, where fleet reads the changelog.
-func (l *lab) fleetIn(t *testing.T, dir string, args ...string) run {
-	t.Helper()
-	cmd := exec.Command(l.bin, args...)
-	cmd.Dir = dir
-	var so, se bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &so, &se
-	err := cmd.Run()
-	r := run{stdout: so.String(), stderr: se.String()}
-	var ee *exec.ExitError
-	switch {
-	case errors.As(err, &ee):
-		r.code = ee.ExitCode()
-	case err != nil:
-		t.Fatalf("fleet %v: %v", args, err)
-	}
-	r.events = parseEvents(r.stdout)
-	t.Logf("fleet %s → exit %d (stderr %d bytes)", strings.Join(args, " "), r.code, len(r.stderr))
-	return r
 }
 
 // field walks nested JSON objects; nil when a key is missing.
