@@ -97,7 +97,8 @@ clean:
 	rm -rf bin build dist
 
 # Benchmarks (BENCHMARKS.md): rollouts to 1,000 simulated hosts, then upload
-# and rollback on the lab, which are skipped when it is not up. Prints a
+# and rollback on the lab, which are skipped when it is not up (the
+# distribution benchmark wants 5 hosts: make lab-up N=5). Prints a
 # table; fails when a benchmark fails or a target is missed.
 .PHONY: bench
 bench:

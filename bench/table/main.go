@@ -33,6 +33,9 @@ var targets = []target{
 	{"LabUpload", "reupload_bytes", "==", 0},
 	{"LabRollback", "wall/floor", "<=", 1.2},
 	{"LabRollback", "uploaded_bytes", "==", 0},
+	{"LabDistribute", "peers_staged/transfer", "<=", 1.3},
+	{"LabDistribute", "peers_egress/artifact", "<=", 1.1},
+	{"LabDistribute", "url_egress/artifact", "<=", 0.01},
 }
 
 func (t target) holds(v float64) bool {
