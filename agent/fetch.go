@@ -30,6 +30,10 @@ type FetchArgs struct {
 	// fetchTimeout. Attempts bounds the requests; 0 means fetchAttempts.
 	Timeout  appspec.Duration `json:"timeout,omitempty"`
 	Attempts int              `json:"attempts,omitempty"`
+	// Stall abandons an attempt that receives nothing for that long; 0
+	// means fetchStall. A peer on the hosts' own network gets a short
+	// one: one that died mid-transfer sends nothing, not an error.
+	Stall appspec.Duration `json:"stall,omitempty"`
 	// Token, when set, goes as "Authorization: Bearer <Token>": a peer's
 	// serve_release wants it. Secret: never logged, journalled or shown.
 	Token string `json:"token,omitempty"`
@@ -103,9 +107,9 @@ func (s *session) validateFetch(a FetchArgs) error {
 	if err := ValidateFetchURL(a.URL, a.AllowHTTP); err != nil {
 		return errorf(CodeBadRequest, "fetch: %w", err)
 	}
-	if a.Timeout.Std() < 0 || a.Attempts < 0 || a.Attempts > fetchMaxAttempts {
-		return errorf(CodeBadRequest, "fetch: timeout %s, attempts %d: want timeout >= 0 and 0..%d attempts",
-			a.Timeout.Std(), a.Attempts, fetchMaxAttempts)
+	if a.Timeout.Std() < 0 || a.Stall.Std() < 0 || a.Attempts < 0 || a.Attempts > fetchMaxAttempts {
+		return errorf(CodeBadRequest, "fetch: timeout %s, stall %s, attempts %d: want timeout >= 0, stall >= 0 and 0..%d attempts",
+			a.Timeout.Std(), a.Stall.Std(), a.Attempts, fetchMaxAttempts)
 	}
 	return nil
 }

@@ -34,14 +34,14 @@ func NewHTTPClient() *http.Client {
 
 // Retry timing: the wait before attempt n+1 is fetchBackoff·2^(n-1), at
 // most fetchMaxBackoff. An attempt that receives nothing for fetchStall
-// (headers or body) is abandoned and retried.
+// (headers or body; FetchArgs.Stall when set) is abandoned and retried.
 const (
 	fetchBackoff    = time.Second
 	fetchMaxBackoff = 30 * time.Second
 	fetchStall      = 30 * time.Second
 )
 
-// errStalled cancels an attempt that received nothing for fetchStall.
+// errStalled cancels an attempt that received nothing for its stall time.
 var errStalled = errors.New("no data")
 
 // downloader is one fetch: it writes into part, hashing what it writes.
@@ -54,6 +54,7 @@ type downloader struct {
 	shown    string // RedactURL(url)
 	version  string
 	timeout  time.Duration
+	stall    time.Duration // an attempt receiving nothing for that long ends
 	max      int
 	newTimer func(time.Duration) (<-chan time.Time, func())
 	space    func(int64) error // refuses what cannot fit
@@ -71,9 +72,12 @@ type downloader struct {
 
 func (s *session) newDownloader(a FetchArgs) *downloader {
 	d := &downloader{http: s.deps.HTTP, url: a.URL, token: a.Token, shown: RedactURL(a.URL), version: a.Version,
-		timeout: a.Timeout.Std(), max: a.Attempts, newTimer: s.deps.NewTimer, space: s.checkSpace, emit: s.emit}
+		timeout: a.Timeout.Std(), stall: a.Stall.Std(), max: a.Attempts, newTimer: s.deps.NewTimer, space: s.checkSpace, emit: s.emit}
 	if d.timeout == 0 {
 		d.timeout = fetchTimeout
+	}
+	if d.stall == 0 {
+		d.stall = fetchStall
 	}
 	if d.max == 0 {
 		d.max = fetchAttempts
@@ -155,7 +159,7 @@ func (d *downloader) backoff(ctx context.Context, last error) error {
 func (d *downloader) attempt(ctx context.Context) (retry bool, err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stall := time.AfterFunc(fetchStall, func() { cancel(errStalled) })
+	stall := time.AfterFunc(d.stall, func() { cancel(errStalled) })
 	defer stall.Stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.url, nil)
 	if err != nil {
@@ -170,7 +174,7 @@ func (d *downloader) attempt(ctx context.Context) (retry bool, err error) {
 	}
 	resp, err := d.http.Do(req)
 	if err != nil {
-		return true, networkError(ctx, err)
+		return true, d.networkError(ctx, err)
 	}
 	defer resp.Body.Close()
 	if retry, err := d.accept(resp, resuming); err != nil {
@@ -212,14 +216,14 @@ func (d *downloader) accept(resp *http.Response, resuming bool) (bool, error) {
 // receive writes the body into part; a body cut short is retried.
 func (d *downloader) receive(ctx context.Context, resp *http.Response, stall *time.Timer) (bool, error) {
 	fw := &fileWriter{f: d.f}
-	n, err := io.Copy(io.MultiWriter(fw, d.h), &stallReader{r: resp.Body, t: stall})
+	n, err := io.Copy(io.MultiWriter(fw, d.h), &stallReader{r: resp.Body, t: stall, after: d.stall})
 	d.size += n
 	d.received += n
 	switch {
 	case fw.err != nil:
 		return false, ioError("fetch", fw.err)
 	case err != nil:
-		return true, networkError(ctx, err)
+		return true, d.networkError(ctx, err)
 	case resp.ContentLength >= 0 && n != resp.ContentLength:
 		return true, fmt.Errorf("the body ended after %d of %d bytes", n, resp.ContentLength)
 	}
@@ -248,9 +252,9 @@ func statusError(code int) error {
 
 // networkError says what went wrong without the URL, which *url.Error
 // carries whole (with its query) in its text.
-func networkError(ctx context.Context, err error) error {
+func (d *downloader) networkError(ctx context.Context, err error) error {
 	if errors.Is(context.Cause(ctx), errStalled) {
-		return fmt.Errorf("nothing received for %s", fetchStall)
+		return fmt.Errorf("nothing received for %s", d.stall)
 	}
 	var ue *url.Error
 	if errors.As(err, &ue) {
@@ -295,14 +299,15 @@ func (w *fileWriter) Write(p []byte) (int, error) {
 // stallReader pushes the stall deadline back on every read that gets
 // bytes.
 type stallReader struct {
-	r io.Reader
-	t *time.Timer
+	r     io.Reader
+	t     *time.Timer
+	after time.Duration
 }
 
 func (s *stallReader) Read(p []byte) (int, error) {
 	n, err := s.r.Read(p)
 	if n > 0 {
-		s.t.Reset(fetchStall)
+		s.t.Reset(s.after)
 	}
 	return n, err
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 )
 
 // store is an artifact store on loopback: it serves body at every path,
@@ -432,4 +433,34 @@ func TestValidateFetchURL(t *testing.T) {
 			t.Errorf("%s: the error shows the query: %v", tc.url, err)
 		}
 	}
+}
+
+// A server that goes silent mid-body (a peer powered off) ends the
+// attempt after FetchArgs.Stall, not the default 30 s, and nothing lands.
+func TestFetch_StallEndsASilentAttempt(t *testing.T) {
+	h := newFetchHost(t)
+	silent := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", fmt.Sprint(len(artifact)))
+		_, _ = w.Write(artifact[:len(artifact)/2])
+		w.(http.Flusher).Flush()
+		<-silent
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(silent) })
+	c := h.open(t)
+	a := fetchArgs(srv.URL + "/hello-v2")
+	a.Attempts, a.Stall = 1, appspec.Duration(200*time.Millisecond)
+	start := time.Now()
+	_, err := c.Fetch(context.Background(), a, nil)
+	if err == nil || !strings.Contains(err.Error(), "nothing received for 200ms") {
+		t.Fatalf("fetch from a silent server: %v, want nothing received for 200ms", err)
+	}
+	if took := time.Since(start); took > 10*time.Second {
+		t.Errorf("the silent attempt ended after %s, want about the 200ms stall", took)
+	}
+	if _, err := os.Stat(filepath.Join(h.root, "releases", "2")); err == nil {
+		t.Error("release 2 installed from a silent server")
+	}
+	incomingEmpty(t, h.root)
 }

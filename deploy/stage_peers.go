@@ -11,8 +11,10 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
+	"github.com/fleetdeploy/fleet/appspec"
 	"github.com/fleetdeploy/fleet/bundle"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
@@ -25,7 +27,8 @@ import (
 // random token. The others fetch in waves, each from one of the hosts
 // that hold it, round-robin, so that the hosts serving double every wave
 // and the controller sends about one artifact per seed. A fetch that
-// fails tries the next peer, then the controller uploads as usual. The
+// fails tries the next peer, then the controller uploads as usual; the
+// peer that failed it serves nobody in the later waves. The
 // fetching agent checks the sha256 before anything lands: a wrong or
 // hostile peer wastes time, it cannot change the bytes.
 
@@ -51,6 +54,13 @@ const peerTries = 2
 // peerAttempts bounds the requests of one peer fetch: a peer that fails
 // twice is left for the next.
 const peerAttempts = 2
+
+// peerStall ends a peer fetch attempt that receives nothing for that
+// long. Peers share the hosts' network: a peer that died mid-transfer
+// (powered off, cut off) sends no error, only silence, and the agent's
+// default (30 s, for artifact stores far away) would hold each fetcher
+// a minute before the next source.
+const peerStall = 5 * time.Second
 
 // NewPeerTree lays the fan-out over names (plan order): the first seeds
 // are uploaded to, then waves as nextPeerWave makes them.
@@ -218,6 +228,14 @@ func (g *peerStager) serving(names []string) []string {
 	return out
 }
 
+// drop takes a peer out of the next waves: one that sent wrong bytes or
+// went silent once would cost every later fetcher the same wait.
+func (g *peerStager) drop(host string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	delete(g.urls, host)
+}
+
 func (g *peerStager) url(host string) string {
 	g.mu.Lock()
 	defer g.mu.Unlock()
@@ -251,7 +269,8 @@ func (g *peerStager) fetch(ctx context.Context, s *hostSession, from []string) e
 		if errors.Is(err, agent.CodeVersionConflict) || ctx.Err() != nil {
 			return err
 		}
-		g.step(s, "fetch", fmt.Sprintf("from peer %s failed: %v; trying the next source", p, err))
+		g.drop(p)
+		g.step(s, "fetch", fmt.Sprintf("from peer %s failed: %v; %s serves no other host; trying the next source", p, err, p))
 	}
 	return g.upload(ctx, s)
 }
@@ -260,7 +279,7 @@ func (g *peerStager) fetchFrom(ctx context.Context, s *hostSession, peer, url st
 	a := g.art
 	g.step(s, "fetch", "from peer "+peer+" at "+url)
 	r, err := s.agent.Fetch(ctx, agent.FetchArgs{Version: a.Version, SHA256: a.SHA256, URL: url, AllowHTTP: true,
-		Provenance: a.provenanceOf(), Attempts: peerAttempts, Token: g.token}, func(e agent.Event) { g.step(s, "fetch", e.Message) })
+		Provenance: a.provenanceOf(), Attempts: peerAttempts, Stall: appspec.Duration(peerStall), Token: g.token}, func(e agent.Event) { g.step(s, "fetch", e.Message) })
 	if errors.Is(err, agent.CodeVersionConflict) {
 		return fmt.Errorf("%w (a version names one artifact for good: give this build another version)", err)
 	}

@@ -346,7 +346,7 @@ start_consul_server() {
 	# DNS on the bridge address only (-client), for HAProxy's discovery
 	# (examples/haproxy/README.md explains dns_config); no -recursor: the lab
 	# has no outside network.
-	setsid "$bin" agent -dev -node=lab-server -bind="$BRIDGE_ADDR" -client="$BRIDGE_ADDR" \
+	daemon "$bin" agent -dev -node=lab-server -bind="$BRIDGE_ADDR" -client="$BRIDGE_ADDR" \
 		-dns-port="$CONSUL_DNS_PORT" -hcl="$CONSUL_DNS_CONFIG" \
 		-grpc-port=-1 -grpc-tls-port=-1 -log-level=info \
 		</dev/null >"$SERVER_DIR/consul.log" 2>&1 &
@@ -404,7 +404,7 @@ start_lb() {
 	env "${envs[@]}" haproxy -c -q -f "$LB_DIR/haproxy.cfg" >"$LB_DIR/haproxy.log" 2>&1 ||
 		die_log "$LB_DIR/haproxy.log" "haproxy refuses $LB_EXAMPLE"
 	# -db: stay in the foreground (logs to haproxy.log, pid is ours)
-	setsid env "${envs[@]}" haproxy -db -f "$LB_DIR/haproxy.cfg" </dev/null >>"$LB_DIR/haproxy.log" 2>&1 &
+	daemon env "${envs[@]}" haproxy -db -f "$LB_DIR/haproxy.cfg" </dev/null >>"$LB_DIR/haproxy.log" 2>&1 &
 	pid=$!
 	await_exec "$pid" "$LB_DIR/haproxy.cfg" || die_log "$LB_DIR/haproxy.log" "haproxy exited"
 	echo "$pid" >"$LB_DIR/haproxy.pid"
@@ -581,7 +581,7 @@ start_prom() {
 		die_log "$PROM_DIR/prometheus.log" "prometheus refuses the config made from $PROM_EXAMPLE"
 
 	# discovery first, so that the first scrape already has the targets
-	setsid bash "$SELF" _prom-sd </dev/null >"$PROM_DIR/sd.log" 2>&1 &
+	daemon bash "$SELF" _prom-sd </dev/null >"$PROM_DIR/sd.log" 2>&1 &
 	pid=$!
 	await_exec "$pid" _prom-sd || die_log "$PROM_DIR/sd.log" "prom_sd exited"
 	echo "$pid" >"$PROM_DIR/sd.pid"
@@ -599,7 +599,7 @@ start_prom() {
 		chown prometheus: "$PROM_DIR/data"
 		run_as=(setpriv --reuid=prometheus --regid=prometheus --init-groups)
 	fi
-	setsid "${run_as[@]}" prometheus --config.file="$PROM_DIR/prometheus.yml" \
+	daemon "${run_as[@]}" prometheus --config.file="$PROM_DIR/prometheus.yml" \
 		--storage.tsdb.path="$PROM_DIR/data" --storage.tsdb.retention.time="$PROM_RETENTION" \
 		--web.listen-address="$BRIDGE_ADDR:$PROM_PORT" --log.level=warn \
 		</dev/null >>"$PROM_DIR/prometheus.log" 2>&1 &
@@ -788,6 +788,19 @@ add_deploy_user() {
 	chmod 440 "$l/etc/sudoers.d/fleet"
 }
 
+# daemon CMD...: (run with &) CMD in a session of its own, holding no file
+# descriptor of its starter but stdio. A lab daemon outlives whoever started
+# it — a test run under `flock LOCK`, whose lock fd every child inherits —
+# and must not hold that lock for the rest of the lab's life.
+daemon() {
+	local fd
+	for fd in /proc/"$BASHPID"/fd/*; do
+		fd=${fd##*/}
+		if ((fd > 2)); then eval "exec $fd>&-"; fi
+	done
+	exec setsid "$@"
+}
+
 # ---------------------------------------------------------------- bridge + hosts
 ensure_bridge() {
 	if ! ip -o link show dev "$BRIDGE" >/dev/null 2>&1; then
@@ -857,7 +870,7 @@ start_host() {
 		-o "lowerdir=$LAYER:$ROOTFS,upperdir=$h/upper,workdir=$h/work" "$h/root"
 
 	ensure_cgroup_root
-	setsid bash "$SELF" _run-host "$i" "$consul" </dev/null >>"$h/console.log" 2>&1 &
+	daemon bash "$SELF" _run-host "$i" "$consul" </dev/null >>"$h/console.log" 2>&1 &
 	await_exec $! _run-host || die_log "$h/console.log" "$name: its launcher exited"
 	echo $! >"$h/launcher.pid"
 }
