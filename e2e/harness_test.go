@@ -134,7 +134,7 @@ func (l *lab) build(dir string) error {
 	// hello is built exactly as `make hello` builds it, so v1 and v2 are the
 	// same bytes as `make demo`'s: the demo then works on a lab these tests
 	// used, instead of meeting a version_conflict.
-	for _, v := range []struct{ name, broken string }{{"v1", ""}, {"v2", ""}, {"v3", ""}, {"v4", ""}, {"bad", "unhealthy"}, {"flap", "flap"}, {"errors", "errors"}, {"slow", "slow"}} {
+	for _, v := range []struct{ name, broken string }{{"v1", ""}, {"v2", ""}, {"v3", ""}, {"v4", ""}, {"v5", ""}, {"bad", "unhealthy"}, {"flap", "flap"}, {"errors", "errors"}, {"slow", "slow"}} {
 		out := filepath.Join(dir, "hello-"+v.name)
 		if err := goBuild(l.repo, out, "./examples/hello", "-s -w -X main.version="+v.name+" -X main.broken="+v.broken); err != nil {
 			return err
