@@ -6,10 +6,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -57,7 +59,18 @@ type run struct {
 	events []event
 	stdout string
 	stderr string
+	// marks is the CPU time spent so far when the first event of each
+	// kind of markKinds arrived, by the controller and by this process.
+	marks map[string]cpuMark
 }
+
+// cpuMark is the CPU time (user + system) the controller and this
+// process (the simulated hosts) had used at one moment.
+type cpuMark struct{ ctl, sim time.Duration }
+
+// markKinds are the events at which runFleet reads the CPU times: the
+// staging phase of a rollout lies between them.
+var markKinds = []string{"plan", "staged"}
 
 // event is the part of the controller's --output json lines we read.
 type event struct {
@@ -82,14 +95,16 @@ func runFleet(ctx context.Context, tb testing.TB, bin string, args ...string) ru
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	marker := &marker{w: &stdout, marks: map[string]cpuMark{}}
+	cmd.Stdout, cmd.Stderr = marker, &stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("fleet %s: %v", args[0], err)
 	}
+	marker.pid.Store(int64(cmd.Process.Pid))
 	hwm := watchHWM(cmd.Process.Pid)
 	err := cmd.Wait()
-	r := run{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: hwm()}
+	r := run{wall: time.Since(start), stdout: stdout.String(), stderr: stderr.String(), maxRSS: hwm(), marks: marker.marks}
 	if cmd.ProcessState == nil {
 		tb.Fatalf("fleet %s: %v", args[0], err)
 	}
@@ -106,6 +121,56 @@ func runFleet(ctx context.Context, tb testing.TB, bin string, args ...string) ru
 		}
 	}
 	return r
+}
+
+// marker passes the controller's stdout on to w and, at the first event
+// of each of markKinds, reads the controller's and this process's CPU
+// time. exec's copying goroutine calls Write as the controller writes, so
+// a mark lags its event by no more than a pipe read.
+type marker struct {
+	w       io.Writer
+	pid     atomic.Int64
+	partial []byte
+	marks   map[string]cpuMark // read once the command has ended
+}
+
+func (m *marker) Write(p []byte) (int, error) {
+	data := append(m.partial, p...)
+	end := bytes.LastIndexByte(data, '\n') + 1
+	for line := range bytes.Lines(data[:end]) {
+		var e struct{ Kind string }
+		if json.Unmarshal(line, &e) != nil || !slices.Contains(markKinds, e.Kind) {
+			continue
+		}
+		if _, ok := m.marks[e.Kind]; !ok {
+			m.marks[e.Kind] = cpuMark{ctl: procCPU(int(m.pid.Load())), sim: selfCPU()}
+		}
+	}
+	m.partial = bytes.Clone(data[end:])
+	return m.w.Write(p)
+}
+
+// procCPU is the user + system time of process pid so far (all its
+// threads), from /proc/<pid>/stat; 0 if it cannot be read.
+func procCPU(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command's name, which ends with the last ')':
+	// state is the first, utime and stime the 12th and 13th (in clock
+	// ticks, USER_HZ = 100).
+	i := bytes.LastIndexByte(data, ')')
+	if i < 0 {
+		return 0
+	}
+	f := strings.Fields(string(data[i+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * time.Second / 100
 }
 
 // watchHWM samples the process's VmHWM (peak resident set of its own

@@ -24,6 +24,7 @@ type simCase struct {
 	restart     time.Duration // hostsim.Options.RestartLatency
 	health      time.Duration // hostsim.Options.HealthLatency
 	stage       string        // the rollout's --stage
+	peers       bool          // strategy.distribute: peers, default seeds
 }
 
 // simDefaults reads FLEETBENCH_HOSTS and FLEETBENCH_ARTIFACT_MIB, for
@@ -91,13 +92,18 @@ func benchSim(b *testing.B, c simCase) {
 		f := hostsim.New(b, c.hosts, hostsim.Options{
 			Dir:             shm,
 			StandIns:        true,
+			OwnAddresses:    c.peers, // each host serves on its own address
 			RestartLatency:  c.restart,
 			HealthLatency:   c.health,
 			MinHealthyTime:  -1, // the first passing round: a gate is one health answer
 			HealthInterval:  100 * time.Millisecond,
 			HealthyDeadline: time.Minute,
 		})
-		inv := f.WriteInventory(b, "strategy:\n  max_unavailable: 10%\n")
+		strategy := "strategy:\n  max_unavailable: 10%\n"
+		if c.peers {
+			strategy += "  distribute: peers\n"
+		}
+		inv := f.WriteInventory(b, strategy)
 		simCPU, busy := selfCPU(), machineBusy()
 		b.StartTimer()
 		r := runFleet(b.Context(), b, bin, "rollout", "-i", inv, "-a", artifact, "--version", "v1", "--agent-binary", agentBin, "--stage", c.stage)
@@ -106,6 +112,11 @@ func benchSim(b *testing.B, c simCase) {
 		saveEvents(b, r)
 		r.mustSucceed(b, "rollout")
 		checkSim(b, f, r, c)
+		if c.peers {
+			checkPeers(b, f, c)
+		} else if c.stage == "before" {
+			reportStageRate(b, f, r)
+		}
 		b.ReportMetric(simCPU.Seconds(), "sim_cpu_s")
 		// What else kept the CPUs busy: the kernel's share of loopback
 		// TCP that no process is charged for, and other processes.
@@ -158,13 +169,39 @@ func checkSim(b *testing.B, f *hostsim.Fleet, r run, c simCase) {
 	b.ReportMetric(1, "handshakes/host")
 	b.ReportMetric(1, "agent_sessions/host")
 	b.ReportMetric(float64(sent)/(1<<20), "sent_MiB")
-	b.ReportMetric(float64(sent)/float64(int64(c.hosts)*int64(c.artifactMiB)<<20), "sent/artifact_bytes")
+	if !c.peers {
+		b.ReportMetric(float64(sent)/float64(int64(c.hosts)*int64(c.artifactMiB)<<20), "sent/artifact_bytes")
+	}
 	if lat := c.restart + c.health; lat > 0 {
 		floor := latencyFloor(c.hosts, planWindow(b, planned.Message), lat)
 		b.ReportMetric(floor.Seconds(), "floor_s")
 		b.ReportMetric(r.wall.Seconds()/floor.Seconds(), "wall/floor")
 		b.ReportMetric(activate.Seconds()/floor.Seconds(), "activate/floor")
 	}
+}
+
+// reportStageRate reports how many artifact bytes the staging phase
+// (plan -> staged; with --stage before nothing else runs then) delivered
+// per CPU-second that the controller and the simulated hosts spent in it:
+// the figure BenchmarkSSHFloor's ssh_MB/cpu_s is compared with (in the
+// table). Bytes are the upload payload the hosts' SFTP wrote, CPU time
+// the two processes' user + system time; kernel time no process is
+// charged for is left out on both sides.
+func reportStageRate(b *testing.B, f *hostsim.Fleet, r run) {
+	b.Helper()
+	from, okFrom := r.marks["plan"]
+	to, okTo := r.marks["staged"]
+	if !okFrom || !okTo {
+		b.Fatalf("no plan or staged event to measure the staging phase by: %v", r.marks)
+	}
+	var bytes int64
+	for _, h := range f.Hosts() {
+		bytes += h.UploadBytes()
+	}
+	ctl, sim := to.ctl-from.ctl, to.sim-from.sim
+	b.ReportMetric(ctl.Seconds(), "stage_ctl_cpu_s")
+	b.ReportMetric(sim.Seconds(), "stage_sim_cpu_s")
+	b.ReportMetric(float64(bytes)/1e6/(ctl+sim).Seconds(), "stage_MB/cpu_s")
 }
 
 // latencyFloor is what no rollout can beat: one wave per window of hosts,

@@ -75,6 +75,9 @@ func reportSSHFloor(b *testing.B, bytes int64, wall, cpu time.Duration) {
 	rate := float64(bytes) / wall.Seconds() // bytes per second
 	b.ReportMetric(rate/1e6, "ssh_MB/s")
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(bytes), "ssh_cpu_ns/B")
+	// What the table compares SimRollout's stage_MB/cpu_s with: the
+	// same bytes per CPU-second of this process (both ends).
+	b.ReportMetric(float64(bytes)/1e6/cpu.Seconds(), "ssh_MB/cpu_s")
 	c := simDefaults(b)
 	wave := 2 * time.Second // restart 1s + health 1s
 	// The sim benchmarks' max_unavailable: 10%, rounded down.

@@ -92,6 +92,7 @@ func (h *Host) serveAgent(ctx context.Context, stdin io.Reader, stdout, stderr i
 		SudoGID:      -1,
 		RootPrefix:   h.dir,
 		Dial:         h.dialHealth,
+		HTTP:         h.fetches,
 	}
 	if h.opts.Consul {
 		// Else the agent dials the inventory's Consul address itself, as

@@ -35,6 +35,7 @@ const Unit = appName + ".service"
 // Host is one simulated machine.
 type Host struct {
 	name    string
+	address string // Address
 	dir     string // the host's / (hostpath.go), also the SSH user's home
 	root    string // the app root, as the inventory names it
 	opts    Options
@@ -51,12 +52,17 @@ type Host struct {
 	uploads   map[string]*upload // upload paths the agent issued
 
 	agentSessions atomic.Int64
+	fetches       *fetchLog // the agents' Deps.HTTP
+	sftpBytes     atomic.Int64
+	uploadBytes   atomic.Int64
 }
 
-func newHost(t testing.TB, name, root string, client ssh.PublicKey, o Options, standIns *standIns) *Host {
+func newHost(t testing.TB, name, address, root string, client ssh.PublicKey, o Options, standIns *standIns) *Host {
 	t.Helper()
 	h := &Host{
 		name:     name,
+		address:  address,
+		fetches:  newFetchLog(),
 		dir:      hostDir(t, o.Dir, name),
 		root:     root,
 		opts:     o,
@@ -77,6 +83,7 @@ func newHost(t testing.TB, name, root string, client ssh.PublicKey, o Options, s
 		Root:           "/",
 		SFTPHandlers:   h.sftpHandlers(),
 		AuthorizedKeys: []ssh.PublicKey{client},
+		Listen:         net.JoinHostPort(address, "0"),
 	})
 	return h
 }
@@ -104,6 +111,7 @@ func hostDir(t testing.TB, parent, name string) string {
 func (h *Host) close() {
 	_ = h.server.Close()
 	h.health.Close()
+	h.fetches.next.CloseIdleConnections()
 }
 
 // Name is the host's inventory name, sim<i>.
@@ -131,6 +139,15 @@ func (h *Host) AgentSessions() int { return int(h.agentSessions.Load()) }
 // BytesReceived counts what the host's SSH server read from its clients:
 // every byte sent to the host, SSH framing and encryption included.
 func (h *Host) BytesReceived() int64 { return h.server.BytesReceived() }
+
+// SFTPBytes counts the bytes SFTP writes carried to the host's files:
+// the agent binary and artifact uploads, without SSH's framing.
+func (h *Host) SFTPBytes() int64 { return h.sftpBytes.Load() }
+
+// UploadBytes counts the part of SFTPBytes written to artifact uploads
+// (files in the app's .incoming): the artifact bytes the controller
+// itself sent this host.
+func (h *Host) UploadBytes() int64 { return h.uploadBytes.Load() }
 
 // Units is the host's fake systemd: inject failures with its …Fn fields
 // or FailRestarts before the controller runs, read its Calls after.

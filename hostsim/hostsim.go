@@ -36,7 +36,12 @@
 // session, kept because they change what arrives rather than where the
 // agent finds it: Options.CorruptUploads cuts the upload a stage_commit
 // names short before the agent reads it, and Options.StandIns (below)
-// swaps the artifact and rewrites stage requests and answers.
+// swaps the artifact and rewrites stage and fetch requests and answers.
+//
+// Peer fan-out (strategy.distribute: peers) runs for real: the agents
+// serve and fetch over HTTP between the hosts' inventory addresses, which
+// Options.OwnAddresses makes distinct (peers.go); each host records its
+// agents' requests (Host.Fetches).
 //
 // # Scale
 //
@@ -129,8 +134,15 @@ type Options struct {
 	// StandIns lets the agents install a small stand-in for each uploaded
 	// artifact once its bytes are checked (see the package comment). The
 	// files under releases/ then hold stand-ins, and release.json their
-	// checksums: a test that reads release binaries must not set it.
+	// checksums: a test that reads release binaries must not set it. A
+	// fetch of an uploaded artifact expects its stand-in, which is what
+	// peers serve; a URL serving the real bytes would be refused.
 	StandIns bool
+	// OwnAddresses gives each host its own loopback address (127.R.x.y,
+	// R random per fleet) for its SSH server and in the inventory,
+	// instead of 127.0.0.1 for all: peer fan-out needs it beyond ten
+	// hosts (peers.go).
+	OwnAddresses bool
 }
 
 // Fleet is a set of simulated hosts that all accept one client key.
@@ -159,8 +171,13 @@ func New(t testing.TB, n int, o Options) *Fleet {
 	if o.StandIns {
 		f.standIns = newStandIns()
 	}
+	second := addressOctet()
 	for i := 1; i <= n; i++ {
-		f.hosts = append(f.hosts, newHost(t, fmt.Sprintf("sim%d", i), f.virtualRoot, signer.PublicKey(), o, f.standIns))
+		addr := "127.0.0.1"
+		if o.OwnAddresses {
+			addr = ownAddress(second, i)
+		}
+		f.hosts = append(f.hosts, newHost(t, fmt.Sprintf("sim%d", i), addr, f.virtualRoot, signer.PublicKey(), o, f.standIns))
 	}
 	return f
 }

@@ -82,7 +82,7 @@ groups:
     hosts:
 `, appName, f.virtualRoot, Unit, minHealthy, deadline, interval, timeout, f.consulSection(), f.keyFile, knownHosts)
 	for _, h := range f.hosts {
-		fmt.Fprintf(&b, "      - {name: %s, address: 127.0.0.1, ssh: {port: %d}}\n", h.name, h.server.Port())
+		fmt.Fprintf(&b, "      - {name: %s, address: %s, ssh: {port: %d}}\n", h.name, h.address, h.server.Port())
 	}
 	b.WriteString(extra)
 	path := filepath.Join(dir, "fleet.yaml")

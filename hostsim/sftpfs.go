@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pkg/sftp"
@@ -67,10 +68,43 @@ func (o osFS) Filewrite(r *sftp.Request) (io.WriterAt, error) {
 	}
 	if st := o.host.knownUpload(r.Filepath); st != nil && pf.Trunc && !pf.Append {
 		_ = f.Close()
-		return &compareWriter{host: o.host, path: r.Filepath, st: st}, nil
+		return o.host.counted(r.Filepath, &compareWriter{host: o.host, path: r.Filepath, st: st}), nil
 	}
-	return f, nil
+	return o.host.counted(r.Filepath, f), nil
 }
+
+// counted counts what the SFTP writes to path carry (Host.SFTPBytes,
+// Host.UploadBytes).
+func (h *Host) counted(path string, w interface {
+	io.WriterAt
+	io.Closer
+}) io.WriterAt {
+	c := &countingWriterAt{w: w, all: &h.sftpBytes}
+	if h.isUpload(path) {
+		c.upload = &h.uploadBytes
+	}
+	return c
+}
+
+// countingWriterAt passes writes and the close on to w, counting bytes.
+type countingWriterAt struct {
+	w interface {
+		io.WriterAt
+		io.Closer
+	}
+	all, upload *atomic.Int64 // upload: nil unless an artifact upload
+}
+
+func (c *countingWriterAt) WriteAt(p []byte, off int64) (int, error) {
+	n, err := c.w.WriteAt(p, off)
+	c.all.Add(int64(n))
+	if c.upload != nil {
+		c.upload.Add(int64(n))
+	}
+	return n, err
+}
+
+func (c *countingWriterAt) Close() error { return c.w.Close() }
 
 func (o osFS) Filecmd(r *sftp.Request) error {
 	return o.host.hostError(o.filecmd(r))

@@ -186,11 +186,11 @@ type standInTap struct {
 	begins  map[uint64]*standIn // stage_begin requests not answered yet
 }
 
-// request rewrites stage_begin and stage_commit for the agent; on
+// request rewrites stage_begin, stage_commit and fetch for the agent; on
 // stage_commit it first swaps the upload for its stand-in.
 func (t *standInTap) request(line []byte) []byte {
 	req, err := agent.DecodeRequest(bytes.TrimSpace(line))
-	if err != nil || (req.Op != agent.OpStageBegin && req.Op != agent.OpStageCommit) {
+	if err != nil || (req.Op != agent.OpStageBegin && req.Op != agent.OpStageCommit && req.Op != agent.OpFetch) {
 		return line
 	}
 	var args map[string]any
@@ -212,6 +212,13 @@ func (t *standInTap) request(line []byte) []byte {
 		t.mu.Lock()
 		t.begins[req.ID] = st
 		t.mu.Unlock()
+	case agent.OpFetch:
+		// A peer serves what it installed: the stand-in, which the
+		// fetching agent then checks against the stand-in's checksum.
+		// An artifact no upload announced passes as it is.
+		if st = t.reg.lookup(real); st == nil {
+			return line
+		}
 	case agent.OpStageCommit:
 		if st = t.reg.lookup(real); st == nil {
 			return line

@@ -50,13 +50,18 @@ type ServerOptions struct {
 	// HandshakeDelay holds each new connection this long before the SSH
 	// handshake; MaxConcurrentHandshakes counts connections inside it.
 	HandshakeDelay time.Duration
+	// Listen is the address to listen on; "" means "127.0.0.1:0". A
+	// simulated fleet gives each host its own loopback address
+	// (127.x.y.z) so that each can serve on the same port, as real hosts
+	// do.
+	Listen string
 }
 
 // Server is an SSH server on 127.0.0.1 with public key auth, exec, SFTP and
 // direct-tcpip forwarding to loopback addresses (so it can be a jump host).
 // NewServer registers its Close with t.Cleanup.
 type Server struct {
-	// Addr is "127.0.0.1:port".
+	// Addr is "127.0.0.1:port" (or ServerOptions.Listen's address).
 	Addr string
 	// ClientKeyFile is an unencrypted private key the server accepts.
 	ClientKeyFile string
@@ -96,7 +101,11 @@ func NewServer(t testing.TB, opts ServerOptions) *Server {
 	}
 	s.ClientKeyFile, s.ClientSigner = WriteKeyFile(t)
 	s.hostKeys = newHostKeys(t, opts)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr := opts.Listen
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatalf("transporttest: listen: %v", err)
 	}
