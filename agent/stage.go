@@ -49,7 +49,10 @@ func validateArtifact(version, sum string) error {
 
 // alreadyInstalled is true when releases/<v> exists with sum, and a
 // version_conflict when it exists with another checksum: a version names
-// one artifact forever.
+// one artifact forever. A release whose files no longer match its
+// manifest (a disk error, a hand edit) and that nothing runs is damaged:
+// the switch would refuse it on every run, so it is removed here and
+// staged again from verified bytes. One that runs is left to its check.
 func (s *session) alreadyInstalled(v, sum string) (bool, error) {
 	m, err := s.layout.readRelease(v)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -62,7 +65,40 @@ func (s *session) alreadyInstalled(v, sum string) (bool, error) {
 		return false, errorf(CodeVersionConflict,
 			"stage: release %s is installed with sha256 %s, not %s", v, m.SHA256, sum)
 	}
-	return true, nil
+	damage := s.verifyRelease(v)
+	if damage == nil {
+		return true, nil
+	}
+	running, err := s.runs(v)
+	if err != nil {
+		return false, ioError("stage", err)
+	}
+	if running || !errors.Is(damage, CodeChecksumMismatch) && !errors.Is(damage, CodeNotFound) {
+		return true, nil
+	}
+	s.log.Warn("release damaged: removed, to be staged again", keyVersion, v, keyError, damage)
+	if err := s.removeRelease(v); err != nil {
+		return false, ioError("stage", err)
+	}
+	return false, nil
+}
+
+// runs says whether current or a slot's current points at v.
+func (s *session) runs(v string) (bool, error) {
+	cur, err := s.layout.readCurrent()
+	if err != nil || cur == v {
+		return cur == v, err
+	}
+	if s.spec.Slots == nil {
+		return false, nil
+	}
+	for _, sl := range s.spec.Slots.Instances {
+		sc, err := s.layout.readSlotCurrent(sl.Name)
+		if err != nil || sc == v {
+			return sc == v, err
+		}
+	}
+	return false, nil
 }
 
 // ensureIncoming makes .incoming a 0700 directory owned by the SSH user, so

@@ -145,3 +145,41 @@ func TestStage_IncomingIsPrivate(t *testing.T) {
 		t.Errorf(".incoming mode = %v, want 0700", fi.Mode().Perm())
 	}
 }
+
+// A staged release whose binary changed on disk is staged again from
+// verified bytes, unless it runs: the switch would refuse it on every run
+// otherwise. The running one is left to the switch's and status' checks.
+func TestStage_DamagedReleaseIsStagedAgainUnlessItRuns(t *testing.T) {
+	h := newHost(t)
+	s := h.open(t)
+	ctx := context.Background()
+	h.deploy(t, s.c, "1", true)
+	stage(t, s.c, "2", "binary 2")
+	damage := func(v string) {
+		t.Helper()
+		bin := filepath.Join(h.root, "releases", v, testBinary)
+		if err := os.Chmod(bin, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(bin, []byte("damaged"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	damage("2")
+	stage(t, s.c, "2", "binary 2") // fails unless StageBegin says not present
+	if got, err := os.ReadFile(filepath.Join(h.root, "releases", "2", testBinary)); err != nil || string(got) != "binary 2" {
+		t.Errorf("releases/2 after staging again: %q, %v", got, err)
+	}
+	if _, err := s.c.Switch(ctx, agent.SwitchArgs{Version: "2"}); err != nil {
+		t.Errorf("switch to the release staged again: %v", err)
+	}
+
+	damage("2") // now current: never removed under what runs
+	b, err := s.c.StageBegin(ctx, agent.StageBeginArgs{Version: "2", SHA256: sum("binary 2"), Size: 8})
+	if err != nil || !b.Present {
+		t.Errorf("StageBegin of the running, damaged release: %+v %v, want present (left as it is)", b, err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(h.root, "releases", "2", testBinary)); string(got) != "damaged" {
+		t.Errorf("the running release was replaced: %q", got)
+	}
+}

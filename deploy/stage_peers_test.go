@@ -203,36 +203,32 @@ func TestRollout_PeersRefuseABundle(t *testing.T) {
 	}
 }
 
-// TestRollout_PeersHostilePeerLandsNothing: the seed holds v2 with its
-// binary overwritten, and serves that. The first fetcher's fetch from it
-// is refused (checksum_mismatch) and the controller uploads to it; the
-// seed then serves nobody, so the next host fetches from the first
-// fetcher without trying it. Both hold the true bytes.
+// TestRollout_PeersHostilePeerLandsNothing: the seed's binary is
+// overwritten on its disk as soon as it serves (the controller's event,
+// before the next wave), and it serves that. The first fetcher's fetch
+// from it is refused (checksum_mismatch) and the controller uploads to
+// it; the seed then serves nobody, so the next host fetches from the
+// first fetcher without trying it. Both hold the true bytes.
 func TestRollout_PeersHostilePeerLandsNothing(t *testing.T) {
 	f := hostsim.New(t, 3, hostsim.Options{})
 	extra := fmt.Sprintf("strategy: {distribute: peers, seeds: 1, peer_port: %q, max_failures: 3}\n", peerRange(t, 10))
 	v2 := artifact(t, "v2")
-	seedOnly := func(a deploy.Artifact) {
-		o := simOptions(t, f, extra, &events{})
-		o.Hosts, o.Artifact = o.Hosts[:1], a
-		if rec, err := deploy.Rollout(t.Context(), o); err != nil || rec.Result.Err() != nil {
-			t.Fatalf("rollout %s to the seed: %v %+v", a.Version, err, rec.Result)
-		}
-	}
-	seedOnly(v2)
-	seedOnly(artifact(t, "v1")) // the seed runs v1 and holds v2
 	seed := f.Hosts()[0]
 	bin := filepath.Join(seed.AppRoot(), "releases", "v2", "hello")
-	if err := os.Chmod(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(bin, []byte("hostile v2\n"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-
 	evs := &events{}
 	o := simOptions(t, f, extra, evs)
 	o.Artifact = v2
+	o.Events = func(e deploy.Event) {
+		evs.add(e)
+		if e.Kind == deploy.KindHostStep && e.Step == "serve" && e.Host == seed.Name() {
+			if err := os.Chmod(bin, 0o755); err != nil {
+				t.Error(err)
+			}
+			if err := os.WriteFile(bin, []byte("hostile v2\n"), 0o755); err != nil {
+				t.Error(err)
+			}
+		}
+	}
 	if _, err := deploy.Rollout(t.Context(), o); err != nil {
 		t.Fatal(err)
 	}
@@ -262,8 +258,8 @@ func TestRollout_PeersHostilePeerLandsNothing(t *testing.T) {
 	if !reflect.DeepEqual(failed, []string{h2}) {
 		t.Errorf("failed peer fetches on %v, want one, on %s (the seed then serves nobody)", failed, h2)
 	}
-	if !reflect.DeepEqual(uploads, []string{h2}) {
-		t.Errorf("uploads to %v, want the controller's upload to %s only", uploads, h2)
+	if !reflect.DeepEqual(uploads, []string{seed.Name(), h2}) {
+		t.Errorf("uploads to %v, want the controller's to the seed, then to %s", uploads, h2)
 	}
 	if m := fetchedFrom[h3]; !strings.Contains(m, "from peer "+h2) || len(fetchedFrom) != 1 {
 		t.Errorf("fetched: %v, want %s from %s", fetchedFrom, h3, h2)

@@ -31,7 +31,8 @@ import (
 //     from the other peer; the seed
 //     itself refuses to switch (checksum) and the rollout rolls back:
 //     zero failed requests, every host on v3, the altered bytes never ran,
-//     the others hold v4's true bytes.
+//     the others hold v4's true bytes. Run again under load, the seed's
+//     damaged release is staged again and every host ends on v4.
 //   - peers, the seed killed mid-fan-out: the fetchers' links throttled so
 //     that a fetch takes a while; the seed is powered off (lab.sh kill)
 //     while lab2 fetches from it. lab2 gives up on the silent seed, the
@@ -163,6 +164,18 @@ func TestDistribute_UnderLoadAndPeerFaults(t *testing.T) {
 		if len(refused) != 1 || !fromPeer {
 			t.Errorf("fetches refused by the seed on %v, %s fetched from %s: %v; want one refusal, and %s's bytes from %s",
 				refused, l.names[2], l.names[1], fromPeer, l.names[2], l.names[1])
+		}
+
+		// Run again: the seed's damaged release is staged again from
+		// verified bytes (nothing runs it), and every host ends on v4.
+		r, res = l.lbCase(t, h, "peers-rerun", "rollout", "-i", peers, "-o", "json", "--artifact", l.hello["v4"], "--version", "v4")
+		if r.code != 0 {
+			t.Fatalf("re-run after the corrupted seed: exit %d\n%s", r.code, r.stdout)
+		}
+		assertNoLBErrors(t, res)
+		l.assertOneVersionServing(t, "v4")
+		if got := strings.Fields(l.ssh(t, seed, "sha256sum /opt/hello/releases/v4/hello"))[0]; got != v4 {
+			t.Errorf("%s: releases/v4/hello sha256 %s after the re-run, want %s", seed, got, v4)
 		}
 	})
 
