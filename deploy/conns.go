@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"sort"
 	"sync"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/inventory"
 	"github.com/fleetdeploy/fleet/plan"
 )
@@ -36,6 +38,7 @@ func connectAll(ctx context.Context, d Dialer, hosts []inventory.Host, parallel 
 	if o.sums == nil {
 		o.sums = &fileSums{} // shared by every host's session
 	}
+	go o.sums.prefetch(o.agentBinary)
 	fc := &fleetConn{sessions: make(map[string]*hostSession, len(hosts))}
 	var mu sync.Mutex
 	var errs []error
@@ -75,7 +78,10 @@ func (f *fleetConn) lockInOrder(ctx context.Context) error {
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		if _, err := f.sessions[n].agent.Lock(ctx); err != nil {
+		start := time.Now()
+		_, err := f.sessions[n].agent.Lock(ctx)
+		tracePhase(f.sessions[n].log, "lock", start)
+		if err != nil {
 			return &plan.HostError{Host: n, Op: "connect", Err: lockError(err)}
 		}
 	}
@@ -104,6 +110,31 @@ func (f *fleetConn) eachHost(ctx context.Context, names []string, parallel int, 
 	return errors.Join(errs...)
 }
 
+// hostStatus is one host's answer to status.
+type hostStatus struct {
+	st  agent.StatusResult
+	err error
+}
+
+// statusAll asks every named host's status, at most parallel at a time
+// (one round trip each, so a fleet's take about one), in names' order.
+func (f *fleetConn) statusAll(ctx context.Context, names []string, parallel int) []hostStatus {
+	out := make([]hostStatus, len(names))
+	g := new(errgroup.Group)
+	g.SetLimit(max(parallel, 1))
+	for i, name := range names {
+		s := f.get(name)
+		g.Go(func() error {
+			start := time.Now()
+			out[i].st, out[i].err = s.agent.Status(ctx)
+			tracePhase(s.log, "status", start)
+			return nil
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
 // Close ends every session; cleanup must run even after a Ctrl-C.
 func (f *fleetConn) Close() {
 	f.mu.Lock()
@@ -128,8 +159,13 @@ func (t *target) connect(ctx context.Context, rolloutID string, lock bool) (*fle
 		agentBinary: t.agentBinary,
 		identity:    t.identity(rolloutID),
 		lock:        lock,
+		known:       loadKnownAgents(t.agentCache, time.Now),
 	}
-	return connectAll(ctx, t.dialer, t.hosts, t.inv.Strategy.Parallel, o, t.log)
+	fc, err := connectAll(ctx, t.dialer, t.hosts, t.inv.Strategy.Parallel, o, t.log)
+	if serr := o.known.save(); serr != nil { // the next run hashes again
+		t.log.Warn("record the verified agent binaries", "file", t.agentCache, "err", serr)
+	}
+	return fc, err
 }
 
 // live is those of names that have a session: the hosts that connected.

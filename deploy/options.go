@@ -25,6 +25,10 @@ type Options struct {
 	// AgentBinary overrides the fleet binary uploaded as the agent
 	// (--agent-binary); "" finds one for the host's architecture.
 	AgentBinary string
+	// AgentCache is the file where the controller records, per host, the
+	// agent binary it verified there and its fingerprint, so that the next
+	// run need not hash it (AgentCachePath; DESIGN.md). "" hashes every time.
+	AgentCache string
 	// RepoDir is the git repository a changelog is read from (the
 	// controller's current directory): the commits between the revision
 	// each host runs and the new one. "" = no changelog.

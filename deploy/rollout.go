@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync/atomic"
+	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
 	"github.com/fleetdeploy/fleet/appspec"
@@ -49,12 +50,16 @@ func (t *target) rollout(ctx context.Context, command string, strategy plan.Stra
 	}
 	ev.Message = msg
 	t.out.emit(ev)
+	start := time.Now()
 	fc, err := t.connect(ctx, id, true)
-	defer fc.Close()
+	tracePhase(t.log, "connect", start)
+	defer t.closeAll(fc)
 	if err != nil {
 		return err
 	}
+	start = time.Now()
 	p, seen, err := t.planRollout(ctx, fc, strategy, version)
+	tracePhase(t.log, "plan", start)
 	if err != nil {
 		return err
 	}
@@ -91,6 +96,7 @@ func (t *target) rollout(ctx context.Context, command string, strategy plan.Stra
 			return err
 		}
 	}
+	defer tracePhase(t.log, "run", time.Now())
 	return t.runRollout(ctx, fc, p, co, art)
 }
 
@@ -193,9 +199,10 @@ func (t *target) planRollout(ctx context.Context, fc *fleetConn, s plan.Strategy
 	targets := make([]plan.Target, 0, len(t.hosts))
 	seen := make(map[string]agent.StatusResult, len(t.hosts))
 	var errs []error
-	for _, h := range t.hosts {
+	statuses := fc.statusAll(ctx, t.hostNames(), t.inv.Strategy.Parallel)
+	for i, h := range t.hosts {
 		hs := fc.get(h.Name)
-		st, err := hs.agent.Status(ctx)
+		st, err := statuses[i].st, statuses[i].err
 		if err != nil {
 			errs = append(errs, &plan.HostError{Host: h.Name, Op: "status", Err: err})
 			continue

@@ -42,7 +42,15 @@ type hostSession struct {
 	weighted bool
 
 	current string // the version the host ran when the run asked (learn)
+
+	// rehashed is called when the start line says the agent binary's
+	// fingerprint had changed but its checksum matched.
+	rehashed func()
 }
+
+// agentRehashed is what the start line prints on stderr when it hashed
+// the agent binary because its fingerprint had changed, and it matched.
+const agentRehashed = "fleet: the agent binary changed since it was verified; its sha256 matched"
 
 // learn records what the host said about its instances.
 func (s *hostSession) learn(st agent.StatusResult) {
@@ -65,14 +73,17 @@ type sessionOptions struct {
 	agentBinary string // --agent-binary override
 	identity    agent.Holder
 	lock        bool
-	sums        *fileSums // the agent binary's checksum, once per command (connectAll sets it)
+	sums        *fileSums    // the agent binary's checksum, once per command (connectAll sets it)
+	known       *knownAgents // the agent binaries verified before; nil hashes every time
 }
 
 // openSession dials the host, makes sure the verified agent binary is there,
 // starts it, greets it and, for mutating commands, takes the deploy lock.
 func openSession(ctx context.Context, d Dialer, h inventory.Host, o sessionOptions, log *slog.Logger) (*hostSession, error) {
 	log = log.With(slog.String("host", h.Name))
+	start := time.Now()
 	client, err := d.Dial(ctx, h.Address, sshConfig(h.SSH, log))
+	tracePhase(log, "dial", start)
 	if err != nil {
 		// The dial error names the host and port; callers say "connect".
 		return nil, fmt.Errorf("%w%s", err, hostKeyHint(err))
@@ -86,22 +97,49 @@ func openSession(ctx context.Context, d Dialer, h inventory.Host, o sessionOptio
 }
 
 func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
-	remote, err := installAgent(ctx, s.client, o.agentBinary, o.sums)
+	ai := agentInstaller{override: o.agentBinary, sums: o.sums, known: o.known}
+	key := loginKey(s.host)
+	start := time.Now()
+	if remote, ok := ai.recorded(key); ok {
+		tracePhase(s.log, "agent_check", start, slog.String("by", remote.how))
+		s.rehashed = func() { ai.known.forget(key) } // changed, yet the right bytes: learn it again
+		err := s.startAgent(ctx, o, remote)
+		if err == nil {
+			return nil
+		}
+		// It failed its check (exit 97), or something else went wrong:
+		// forget it and take the long way, which reports what is wrong.
+		s.log.Debug("agent start by its recorded fingerprint failed; checking it", "err", err)
+		ai.known.forget(key)
+		s.stopAgent()
+		start = time.Now()
+	}
+	remote, err := ai.install(ctx, s.client, key)
+	tracePhase(s.log, "agent_check", start, slog.String("by", remote.how))
 	if err != nil {
 		return fmt.Errorf("install agent: %w", err)
 	}
+	return s.startAgent(ctx, o, remote)
+}
+
+// startAgent starts the verified agent and greets it.
+func (s *hostSession) startAgent(ctx context.Context, o sessionOptions, remote remoteAgent) error {
 	// The agent lives as long as the session, not the command's ctx: a
 	// first Ctrl-C cancels ctx but lets in-flight steps finish (plan.Run),
 	// and they need their agent. Close ends it; so does process exit.
+	start := time.Now()
 	proc, err := s.client.Start(context.WithoutCancel(ctx), agentShellCommand(remote, s.host.SSH.Sudo))
 	if err != nil {
 		return fmt.Errorf("start agent: %w", err)
 	}
+	tracePhase(s.log, "agent_start", start)
 	s.proc = proc
-	go s.drainStderr(proc.Stderr)
+	go s.drainStderr(proc.Stderr, s.stderr)
 	s.agent = agent.NewClient(proc.Stdin, proc.Stdout)
+	start = time.Now()
 	hello, err := s.agent.Hello(ctx, agent.HelloArgs{App: o.app, Controller: o.identity,
 		IdleTimeout: appspec.Duration(agentIdleTimeout(s.host.SSH.Keepalive))})
+	tracePhase(s.log, "hello", start)
 	if err != nil {
 		return fmt.Errorf("%w%s", err, s.stderr.suffix()) // err names the op
 	}
@@ -109,15 +147,33 @@ func (s *hostSession) start(ctx context.Context, o sessionOptions) error {
 	return nil
 }
 
-// agentShellCommand verifies the agent binary's checksum right before exec'ing it,
-// so a file changed on the host since upload never runs. Exit code 97 marks a
-// checksum failure. Under sudo the path is made absolute from the login's
-// $HOME (where SFTP put it): sudoers rules name commands by absolute path
+// stopAgent ends a started agent before another start.
+func (s *hostSession) stopAgent() {
+	if s.agent != nil {
+		_ = s.agent.Close()
+	}
+	if s.proc != nil {
+		_ = s.proc.Close()
+	}
+	s.agent, s.proc, s.stderr = nil, nil, newTailBuffer(40)
+}
+
+// agentShellCommand verifies the agent binary right before exec'ing it, so
+// a file changed on the host since it was verified never runs: by its
+// checksum, or, when the controller knows its fingerprint (remote.stat),
+// by comparing that and hashing only when it differs (DESIGN.md, "The
+// agent binary's fingerprint"). Exit code 97 marks a checksum failure.
+// Under sudo the path is made absolute from the login's $HOME (where SFTP
+// put it): sudoers rules name commands by absolute path
 // (`/home/deploy/.fleet/bin/fleet-* agent serve`), and giving one keeps the
 // match from depending on how a sudo resolves a relative one.
 func agentShellCommand(remote remoteAgent, sudo bool) string {
-	check := fmt.Sprintf("printf '%%s  %%s\\n' %s %s | sha256sum --status -c - || exit 97",
-		transport.Quote(remote.sha256), transport.Quote(remote.path))
+	check := sha256Check(remote) + " || exit 97"
+	if remote.stat != "" {
+		check = fmt.Sprintf(`[ "$(stat -L -c %s -- %s 2>/dev/null)" = %s ] || { %s; echo %s >&2; }`,
+			transport.Quote(statFormat), transport.Quote(remote.path), transport.Quote(remote.stat), check,
+			transport.Quote(agentRehashed))
+	}
 	run := "exec " + transport.Quote(remote.path) + " agent serve"
 	if sudo {
 		run = `exec sudo -n -- "$HOME"/` + transport.Quote(remote.path) + " agent serve"
@@ -125,7 +181,7 @@ func agentShellCommand(remote remoteAgent, sudo bool) string {
 	return check + "; " + run
 }
 
-func (s *hostSession) drainStderr(r io.Reader) {
+func (s *hostSession) drainStderr(r io.Reader, stderr *tailBuffer) {
 	sc := bufio.NewScanner(r)
 	// The buffer starts small (4 KiB, grown as lines need): a controller
 	// holds one per host for the whole command, and the agent's lines are
@@ -133,7 +189,10 @@ func (s *hostSession) drainStderr(r io.Reader) {
 	sc.Buffer(nil, 1024*1024)
 	for sc.Scan() {
 		line := sc.Text()
-		s.stderr.add(line)
+		if line == agentRehashed && s.rehashed != nil {
+			s.rehashed()
+		}
+		stderr.add(line)
 		relayAgentLine(s.log, line)
 	}
 }

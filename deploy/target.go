@@ -23,6 +23,7 @@ type target struct {
 	log         *slog.Logger
 	dialer      Dialer
 	agentBinary string
+	agentCache  string // Options.AgentCache
 	cmdline     string
 	changeNote  string // Options.ChangeNote
 	repoDir     string // Options.RepoDir
@@ -40,7 +41,7 @@ func newTarget(o Options) *target {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &target{inv: o.Inventory, hosts: o.Hosts, out: newEmitter(o), log: log, dialer: o.Dialer,
-		agentBinary: o.AgentBinary, cmdline: redactCommandLine(o.CommandLine), changeNote: o.ChangeNote, repoDir: o.RepoDir, confirm: o.Confirm, downgrade: o.Downgrade,
+		agentBinary: o.AgentBinary, agentCache: o.AgentCache, cmdline: redactCommandLine(o.CommandLine), changeNote: o.ChangeNote, repoDir: o.RepoDir, confirm: o.Confirm, downgrade: o.Downgrade,
 		querier: o.Querier, clock: o.Clock}
 }
 

@@ -7,8 +7,10 @@ import (
 	"encoding/hex"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func fileSHA256(t *testing.T, path string) string {
@@ -51,23 +53,56 @@ func TestSecurity_TamperedReleaseNeverRuns(t *testing.T) {
 }
 
 // The agent binary on the host is checked right before every run: a file
-// changed there is never executed, it is replaced.
+// changed there is never executed, it is replaced. Once a run has hashed
+// it, its fingerprint (device, inode, size, mtime, ctime) stands in for
+// the hash while it is unchanged (DESIGN.md): a rewrite in place that keeps
+// the size, the inode and the mtime (touch -r) changes only the ctime, and
+// must still be hashed, refused and replaced.
 func TestSecurity_TamperedAgentNeverRuns(t *testing.T) {
 	l := theLab
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // this test's own record of verified agents
 	l.resetHosts(t)
 	inv := l.writeInventory(t, inventoryOptions{})
-	if r := l.fleet(t, "status", "-i", inv, "-o", "json"); r.code != 0 {
-		t.Fatalf("status: exit %d", r.code)
-	}
 	victim := l.names[1]
+	// How the victim's agent was checked, last: a start by fingerprint
+	// that fails is followed by the long way.
+	checkedBy := func(r run) string {
+		m := regexp.MustCompile(`msg=phase host=`+victim+` phase=agent_check took=\S+ by=(\w+)`).FindAllStringSubmatch(r.stderr, -1)
+		if m == nil {
+			return ""
+		}
+		return m[len(m)-1][1]
+	}
+	status := func(what string) run {
+		t.Helper()
+		r := l.fleet(t, "status", "-i", inv, "-o", "json", "--log-level", "debug")
+		if r.code != 0 {
+			t.Fatalf("status %s: exit %d\n%s", what, r.code, r.stderr)
+		}
+		return r
+	}
+	status("first")                     // uploads the agent, or hashes it
+	time.Sleep(2100 * time.Millisecond) // a fingerprint is learnt from a file settled for 2 s
+	status("second")                    // hashes it and learns the fingerprint
+	if by := checkedBy(status("third")); by != "fingerprint" {
+		t.Fatalf("%s: agent checked by %q, want fingerprint: the case below would not test it", victim, by)
+	}
 	sum := fileSHA256(t, l.bin)
 	path := "/root/.fleet/bin/fleet-" + sum
-	l.ssh(t, victim, "test -x "+path+" && rm -f /tmp/pwned && printf '#!/bin/sh\\ntouch /tmp/pwned\\n' > "+path)
-	if r := l.fleet(t, "status", "-i", inv, "-o", "json"); r.code != 0 {
-		t.Fatalf("status after tampering: exit %d\n%s", r.code, r.stderr)
+	// Same size, inode and mtime; only the ctime moves.
+	tamper := `f=` + path + `; test -x $f && rm -f /tmp/pwned && before=$(stat -c '%i %s %.9Y' $f) && touch -r $f /tmp/agent-mtime && ` +
+		`printf '#!/bin/sh\ntouch /tmp/pwned\nexit 0\n' > /tmp/evil && truncate -s $(stat -c %s $f) /tmp/evil && ` +
+		`cat /tmp/evil > $f && touch -r /tmp/agent-mtime $f && rm -f /tmp/evil /tmp/agent-mtime && ` +
+		`test "$(stat -c '%i %s %.9Y' $f)" = "$before" && echo same`
+	if out := l.ssh(t, victim, tamper); out != "same" {
+		t.Fatalf("%s: tampering did not keep size, inode and mtime: %q", victim, out)
 	}
+	r := status("after tampering")
 	if out := l.ssh(t, victim, "test -e /tmp/pwned && echo ran || echo never-ran"); out != "never-ran" {
 		t.Errorf("%s: the tampered agent was executed", victim)
+	}
+	if by := checkedBy(r); by != "upload" {
+		t.Errorf("%s: agent checked by %q after tampering, want it hashed, refused and uploaded again", victim, by)
 	}
 	if got := l.ssh(t, victim, "sha256sum "+path+" | cut -d' ' -f1"); got != sum {
 		t.Errorf("%s: agent binary not restored: sha256 %s, want %s", victim, got, sum)

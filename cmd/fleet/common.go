@@ -69,6 +69,7 @@ func loadTargetWith(c *cli.Context, out *output, log *slog.Logger) (*target, err
 	}
 	o.Dialer = newDialer(src.Inventory.Strategy.Parallel)
 	o.AgentBinary, o.CommandLine, o.RepoDir = c.String("agent-binary"), commandLine(c), repoDir()
+	o.AgentCache = deploy.AgentCachePath()
 	o.Logger, o.Events, o.Now, o.UploadProgressEvery = log, out.Emit, out.Now, out.UploadEvery()
 	return &target{inv: src.Inventory, src: src, hosts: o.Hosts, out: out, opts: o}, nil
 }
