@@ -256,11 +256,14 @@ func TestInstallAgent_Fingerprint(t *testing.T) {
 		c := transporttest.NewConn(key).
 			On(transporttest.Equal("uname -m"), transporttest.Reply("x86_64\n")).
 			On(transporttest.Equal(check), transporttest.Exit(1, "")).
-			On(transporttest.Equal(fx.verify), verifyFails(1))
+			On(transporttest.Equal(fx.verify), transporttest.Reply(""))
 		ra, err := ai.install(t.Context(), c, key)
 		if err != nil || ra.stat != "" || ra.how != "upload" || len(c.Uploads()) != 1 {
 			t.Fatalf("install: %+v, %v, %d uploads", ra, err, len(c.Uploads()))
 		}
+		// The check ran and said no: no second, plain check before the
+		// upload; the plain one after it.
+		transporttest.ReceivedEqual(t, c, "uname -m", check, fx.verify)
 		if _, ok := ai.recorded(key); ok {
 			t.Error("a binary that failed its check is recorded")
 		}

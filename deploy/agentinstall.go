@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -113,8 +114,13 @@ func (ai agentInstaller) verify(ctx context.Context, c transport.Conn, ra remote
 		return "", verifyRemote(ctx, c, ra)
 	}
 	var out strings.Builder
-	if c.Run(ctx, fingerprintCheck(ra), nil, &out, nil) == nil {
+	err := c.Run(ctx, fingerprintCheck(ra), nil, &out, nil)
+	if err == nil {
 		return settledStat(out.String()), nil
+	}
+	var ee *transport.ExitError
+	if errors.As(err, &ee) && ee.Code == 1 {
+		return "", err // the check ran: no such binary there; the plain one would say the same
 	}
 	return "", verifyRemote(ctx, c, ra)
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"github.com/fleetdeploy/fleet/agent"
 )
@@ -25,9 +26,15 @@ const (
 	verifySh  = `printf '%s  %s\\n' ` + sumWord + ` ` + agentWord + ` \| sha256sum --status -c -`
 )
 
+// fingerprintSh is deploy's fingerprintCheck: the host's clock, the
+// file's stat line, then the plain check.
+const fingerprintSh = `n=\$\(date \+%s\); s=\$\(stat -L -c '%d %i %s %\.9Y %\.9Z' -- ` + agentWord +
+	` 2>/dev/null\); ` + verifySh + ` \|\| exit 1; echo "\$n \$s"`
+
 var (
-	verifyCmd = regexp.MustCompile(`^` + verifySh + `$`)
-	startCmd  = regexp.MustCompile(`^` + verifySh + ` \|\| exit 97; exec (?:sudo -n -- "\$HOME"/)?` + agentWord + ` agent serve$`)
+	fingerprintCmd = regexp.MustCompile(`^` + fingerprintSh + `$`)
+	verifyCmd      = regexp.MustCompile(`^` + verifySh + `$`)
+	startCmd       = regexp.MustCompile(`^` + verifySh + ` \|\| exit 97; exec (?:sudo -n -- "\$HOME"/)?` + agentWord + ` agent serve$`)
 )
 
 // Exit statuses of the simulated shell.
@@ -41,6 +48,9 @@ func (h *Host) exec(ctx context.Context, cmd string, stdin io.Reader, stdout, st
 	if cmd == "uname -m" {
 		_, _ = io.WriteString(stdout, "x86_64\n")
 		return 0
+	}
+	if m := fingerprintCmd.FindStringSubmatch(cmd); m != nil && m[1] == m[3] {
+		return h.fingerprint(stdout, m[2], m[3])
 	}
 	if m := verifyCmd.FindStringSubmatch(cmd); m != nil {
 		if !h.verifyAgent(m[1], m[2]) {
@@ -57,6 +67,24 @@ func (h *Host) exec(ctx context.Context, cmd string, stdin io.Reader, stdout, st
 	}
 	fmt.Fprintf(stderr, "hostsim: %s: command not simulated: %q\n", h.name, cmd)
 	return exitNotFound
+}
+
+// fingerprint answers deploy's fingerprintCheck: exit 1 unless the file
+// hashes to sum, else the clock and a stat line whose ctime is now, which
+// the controller never records (not settled): the simulator does not run
+// the start line that compares a fingerprint, so the agent is always
+// checked by its hash here.
+func (h *Host) fingerprint(stdout io.Writer, sum, rel string) int {
+	if !h.verifyAgent(sum, rel) {
+		return 1
+	}
+	fi, err := os.Stat(filepath.Join(h.dir, filepath.FromSlash(rel)))
+	if err != nil {
+		return 1
+	}
+	now := time.Now()
+	fmt.Fprintf(stdout, "%d 0 0 %d %d.%09d %d.%09d\n", now.Unix(), fi.Size(), now.Unix(), now.Nanosecond(), now.Unix(), now.Nanosecond())
+	return 0
 }
 
 // verifyAgent is what `sha256sum -c` does with one line: the file, relative

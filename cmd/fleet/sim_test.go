@@ -29,7 +29,15 @@ func TestMain(m *testing.M) {
 			os.Unsetenv(name)
 		}
 	}
+	// The controller's record of verified agents (deploy.AgentCachePath)
+	// is the user's; the tests keep one of their own.
+	cache, err := os.MkdirTemp("", "fleet-test-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", cache)
 	code := m.Run()
+	_ = os.RemoveAll(cache)
 	if fleetBin.path != "" {
 		_ = os.RemoveAll(filepath.Dir(fleetBin.path))
 	}
