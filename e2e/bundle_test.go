@@ -94,17 +94,17 @@ func TestBundle_RolloutSharedFilesAndRefusals(t *testing.T) {
 	}
 
 	// v3 is still staged everywhere (rolled back from); its greeting is
-	// changed on the hosts: rolling it out again uploads nothing and the
-	// switch refuses it, so current never points at it.
+	// changed on the hosts. A rollback to it, which has no artifact to
+	// stage it again, is refused at the switch: current never points at
+	// it. A rollout of v3 stages it again from the artifact (nothing runs
+	// the damaged copy, so it is removed) and every host serves v3's own
+	// greeting.
 	for _, h := range l.names {
 		l.ssh(t, h, "echo tampered > /opt/hello/releases/v3/config/greeting")
 	}
-	r := l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", v3, "--version", "v3")
+	r := l.fleet(t, "rollback", "-i", inv, "-o", "json", "--to", "v3")
 	if r.code == 0 || !strings.Contains(r.stderr, "changed since it was staged") {
-		t.Errorf("tampered v3: exit %d, want the switch refused\n%s", r.code, r.stderr)
-	}
-	if n := len(r.eventsOf("host_step", "upload")); n != 0 {
-		t.Errorf("tampered v3 was uploaded again %d times, want the staged copy checked", n)
+		t.Errorf("rollback to the tampered v3: exit %d, want the switch refused\n%s", r.code, r.stderr)
 	}
 	for _, h := range l.names {
 		var last map[string]any
@@ -119,6 +119,15 @@ func TestBundle_RolloutSharedFilesAndRefusals(t *testing.T) {
 	}
 	l.assertAllOn(t, "v2")
 	l.assertGreeting(t, "hallo", "v2")
+	r = l.fleet(t, "rollout", "-i", inv, "-o", "json", "--artifact", v3, "--version", "v3")
+	if r.code != 0 {
+		t.Fatalf("rollout of v3 over its damaged staged copy: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := len(r.eventsOf("host_step", "upload")); n != len(l.names) {
+		t.Errorf("v3 uploaded %d times, want once per host (each damaged copy staged again)", n)
+	}
+	l.assertAllOn(t, "v3")
+	l.assertGreeting(t, "ciao", "v3")
 	l.assertSharedKept(t, "v1", "v2", "v3")
 }
 
