@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 )
@@ -37,8 +36,8 @@ func BenchmarkLabDistribute(b *testing.B) {
 	l.ensureUnit(ctx, b, 0)
 	bin := buildFleet(b)
 	dir := b.TempDir()
-	inv := l.distInventory(b, dir, "")
-	peersInv := l.distInventory(b, dir, "  distribute: peers\n  seeds: 1\n")
+	inv := l.directInventory(b, "  max_unavailable: 100%\n")
+	peersInv := l.directInventory(b, "  max_unavailable: 100%\n  distribute: peers\n  seeds: 1\n")
 	// The agent is installed on every host before the link is throttled:
 	// a fleet uploads it once per host and fleet version, not per release.
 	runFleet(ctx, b, bin, "status", "-i", inv).mustSucceed(b, "status (agent install)")
@@ -79,45 +78,6 @@ func BenchmarkLabDistribute(b *testing.B) {
 		b.ReportMetric(float64(mib), "artifact_MiB")
 		b.ReportMetric(float64(mbit), "link_Mbit/s")
 	}
-}
-
-// distInventory is the fleetbench app on the lab hosts l names, at
-// their own addresses (peers serve on them), strategy lines appended.
-func (l *lab) distInventory(b *testing.B, dir, strategy string) string {
-	b.Helper()
-	var hosts strings.Builder
-	for i, name := range l.names {
-		fmt.Fprintf(&hosts, "      - {name: %s, address: %s}\n", name, l.addrs[i])
-	}
-	inv := fmt.Sprintf(`app:
-  name: %[1]s
-  binary: %[1]s
-  root: %[2]s
-  units: [%[3]s]
-  keep: 2
-  health:
-    min_healthy_time: 0s
-    healthy_deadline: 60s
-    interval: 100ms
-    checks:
-      - command: {argv: ["/bin/true"], timeout: 10s}
-ssh:
-  user: root
-  identity_files: [%[4]q]
-  known_hosts: %[5]q
-  host_key_check: strict
-  config: none
-strategy:
-  max_unavailable: 100%%
-%[6]sgroups:
-  - name: lab
-    hosts:
-%[7]s`, labApp, labRoot, labUnit, l.key, l.knownHosts, strategy, hosts.String())
-	path := filepath.Join(dir, fmt.Sprintf("fleet-%d.yaml", len(strategy)))
-	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	return path
 }
 
 // assertStaged reads each host's release.json: the release is there with

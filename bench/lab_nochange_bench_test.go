@@ -29,7 +29,7 @@ func BenchmarkLabNoChange(b *testing.B) {
 	ctx := b.Context()
 	l.ensureUnit(ctx, b, 100*time.Millisecond)
 	bin := buildFleet(b)
-	inv := l.directInventory(b)
+	inv := l.directInventory(b, "  max_unavailable: 1\n")
 	art := writeArtifact(b, b.TempDir(), "nochange", 8<<20, 6)
 	runs := envInt(b, "FLEETBENCH_NOCHANGE_RUNS", 20)
 	cache := b.TempDir()
@@ -115,9 +115,10 @@ func slowestPhases(b *testing.B, stderr string) (map[string]time.Duration, int) 
 }
 
 // directInventory is the fleetbench app on the lab hosts, dialled
-// directly (no counting proxy, whose copying would be timed too), without
-// Consul and with a command health check.
-func (l *lab) directInventory(b *testing.B) string {
+// directly at their own addresses (no counting proxy, whose copying would
+// be timed too; peers serve on those addresses), without Consul and with a
+// command health check; strategy is the strategy block's lines.
+func (l *lab) directInventory(b *testing.B, strategy string) string {
 	b.Helper()
 	var hosts strings.Builder
 	for i, name := range l.names {
@@ -142,11 +143,10 @@ ssh:
   host_key_check: strict
   config: none
 strategy:
-  max_unavailable: 1
-groups:
+%[6]sgroups:
   - name: lab
     hosts:
-%[6]s`, labApp, labRoot, labUnit, l.key, l.knownHosts, hosts.String())
+%[7]s`, labApp, labRoot, labUnit, l.key, l.knownHosts, strategy, hosts.String())
 	path := filepath.Join(b.TempDir(), "fleet.yaml")
 	if err := os.WriteFile(path, []byte(inv), 0o600); err != nil {
 		b.Fatal(err)

@@ -3,8 +3,6 @@
 package e2e
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -54,10 +52,10 @@ func TestDistribute_UnderLoadAndPeerFaults(t *testing.T) {
 	l.waitLBFollowsConsul(t, h, len(l.names))
 
 	ok := t.Run("url", func(t *testing.T) {
-		v2, v3 := readFile(t, l.hello["v2"]), readFile(t, l.hello["v3"])
-		wrong := serveOnBridge(t, v3)
+		v2 := fileSHA256(t, l.hello["v2"])
+		wrong := serveOnBridge(t, readFile(t, l.hello["v3"]))
 		r := l.fleet(t, "rollout", "-i", direct, "-o", "json", "--artifact", wrong.url+"/hello-v2",
-			"--sha256", sha256Hex(v2), "--version", "v2", "--allow-http")
+			"--sha256", v2, "--version", "v2", "--allow-http")
 		if r.code != 3 || !strings.Contains(r.stderr, "checksum_mismatch") {
 			t.Errorf("a store serving other bytes: exit %d, want 3 naming checksum_mismatch\n%s", r.code, r.stderr)
 		}
@@ -66,9 +64,9 @@ func TestDistribute_UnderLoadAndPeerFaults(t *testing.T) {
 				t.Errorf("%s: wrong bytes left %q in releases/v2 or .incoming", host, got)
 			}
 		}
-		store := serveOnBridge(t, v2)
+		store := serveOnBridge(t, readFile(t, l.hello["v2"]))
 		r, res := l.lbCase(t, h, "url", "rollout", "-i", direct, "-o", "json", "--artifact", store.url+"/hello-v2",
-			"--sha256", sha256Hex(v2), "--version", "v2", "--allow-http")
+			"--sha256", v2, "--version", "v2", "--allow-http")
 		if r.code != 0 {
 			t.Fatalf("rollout v2 by URL: exit %d\n%s", r.code, r.stdout)
 		}
@@ -103,7 +101,7 @@ func TestDistribute_UnderLoadAndPeerFaults(t *testing.T) {
 	})
 
 	ok = ok && t.Run("peers-corrupted-seed", func(t *testing.T) {
-		v4 := sha256Hex(readFile(t, l.hello["v4"]))
+		v4 := fileSHA256(t, l.hello["v4"])
 		seed := l.names[0]
 		ld := startLBLoad(h.url, 5*time.Minute, 200_000)
 		time.Sleep(time.Second)
@@ -181,7 +179,7 @@ func TestDistribute_UnderLoadAndPeerFaults(t *testing.T) {
 
 	ok = ok && t.Run("peers-seed-killed", func(t *testing.T) {
 		big := bigArtifact(t, l.hello["v5"], 16)
-		sum := sha256Hex(readFile(t, big))
+		sum := fileSHA256(t, big)
 		for i := 1; i < len(l.names); i++ {
 			l.shapeTo(t, i, "64mbit")
 		}
@@ -262,9 +260,4 @@ func readFile(t *testing.T, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
-}
-
-func sha256Hex(b []byte) string {
-	s := sha256.Sum256(b)
-	return hex.EncodeToString(s[:])
 }
